@@ -1,0 +1,48 @@
+"""opgov: operational governance on-chain.
+
+Role hats (an IHats-compatible tree), budgets streamed to cells, consent
+decisions executed by a Safe. The SDK returns values and raises typed errors
+(`opgov.errors`); the `opgov` command line prints and exits.
+"""
+
+from opgov.errors import (
+    AccountError,
+    ConsentError,
+    ContractsNotFound,
+    DeploymentError,
+    HatsError,
+    NetworkError,
+    OpgovError,
+    SafeError,
+    SpecError,
+    StreamError,
+    TransactionReverted,
+    UnitsError,
+    UsageError,
+)
+from opgov.hats import HatsClient, HatView, hat_path, parse_hat
+from opgov.units import Rate, format_amount, format_duration, parse_duration
+
+__all__ = [
+    "AccountError",
+    "ConsentError",
+    "ContractsNotFound",
+    "DeploymentError",
+    "HatView",
+    "HatsClient",
+    "HatsError",
+    "NetworkError",
+    "OpgovError",
+    "Rate",
+    "SafeError",
+    "SpecError",
+    "StreamError",
+    "TransactionReverted",
+    "UnitsError",
+    "UsageError",
+    "format_amount",
+    "format_duration",
+    "hat_path",
+    "parse_duration",
+    "parse_hat",
+]

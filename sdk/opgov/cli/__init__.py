@@ -1,0 +1,1 @@
+"""The `opgov` command line: one file per group of verbs, all calling the SDK."""

@@ -1,0 +1,141 @@
+"""`opgov hats ...`: the role tree."""
+
+from __future__ import annotations
+
+import click
+
+from opgov.cli._common import Group, about_to, account_option, connected, deployed, say
+from opgov.hats import MAX_SUPPLY, ZERO_ADDRESS, HatsClient, describe_tree, hat_path, parse_hat
+
+hats_option = click.option("--hats", "hats_address", default=None, metavar="ADDRESS",
+                           help="the Hats contract (default: the one recorded in deployments/).")
+
+
+def _client(hats_address: str | None) -> HatsClient:
+    return HatsClient.at(deployed("Hats", hats_address))
+
+
+@click.group(cls=Group)
+def hats() -> None:
+    """Role hats: who holds which role, and who may grant it."""
+
+
+@hats.command()
+@connected
+@account_option
+def deploy(account) -> None:
+    """Deploy a Hats contract and record it in deployments/."""
+    from opgov.deployments import Deployments
+
+    about_to(f"deploy a Hats contract from {account.address}")
+    client = HatsClient.deploy(account)
+    Deployments.for_connected_network().record("Hats", client.address, client.contract.receipt)
+    say(f"Hats deployed at {client.address}")
+
+
+@hats.command()
+@click.argument("top_hat")
+@hats_option
+@connected
+def tree(top_hat: str, hats_address: str | None) -> None:
+    """Show the tree under TOP_HAT (e.g. 1) with its wearers."""
+    client = _client(hats_address)
+    for line in describe_tree(client.tree(parse_hat(top_hat))):
+        say(line)
+
+
+@hats.command()
+@click.option("--admin", default=None, help="the hat to create the new hat under (e.g. 1.2).")
+@click.option("--top-hat", is_flag=True, help="create a new tree (a top hat) instead.")
+@click.option("--details", required=True, help="what the role is, in plain words.")
+@click.option("--wearer", default=None, help="with --top-hat: who wears it (default: the sender).")
+@click.option("--max-supply", type=int, default=MAX_SUPPLY, show_default=True, help="most wearers at once.")
+@click.option("--eligibility", default=ZERO_ADDRESS, help="eligibility module (an address).")
+@click.option("--toggle", default=ZERO_ADDRESS, help="toggle module (an address).")
+@click.option("--immutable", is_flag=True, help="the hat can never be changed or transferred.")
+@click.option("--image-uri", default="", help="an image for the hat.")
+@hats_option
+@connected
+@account_option
+def create(admin, top_hat, details, wearer, max_supply, eligibility, toggle, immutable, image_uri,
+           hats_address, account) -> None:
+    """Create a hat under --admin, or a new tree with --top-hat."""
+    client = _client(hats_address)
+    if top_hat:
+        who = wearer or account.address
+        about_to(f"create a new tree whose top hat ({details!r}) is worn by {who}")
+        hat = client.create_tree(who, details, sender=account, image_uri=image_uri)
+    else:
+        if admin is None:
+            raise click.UsageError("say where the hat goes with --admin HAT, or pass --top-hat")
+        admin_id = parse_hat(admin)
+        about_to(f"create hat {details!r} under {hat_path(admin_id)}"
+                 + ("" if max_supply == MAX_SUPPLY else f", at most {max_supply} wearers"))
+        hat = client.create_hat(admin_id, details, sender=account, max_supply=max_supply,
+                                eligibility=eligibility, toggle=toggle, mutable=not immutable,
+                                image_uri=image_uri)
+    say(f"created hat {hat_path(hat)} (id {hex(hat)})")
+
+
+@hats.command()
+@click.argument("hat")
+@click.argument("wearer")
+@hats_option
+@connected
+@account_option
+def mint(hat, wearer, hats_address, account) -> None:
+    """Give HAT to WEARER."""
+    client = _client(hats_address)
+    hat_id = parse_hat(hat)
+    about_to(f"give hat {hat_path(hat_id)} to {wearer}")
+    client.mint(hat_id, wearer, sender=account)
+    say(f"{wearer} now wears hat {hat_path(hat_id)}")
+
+
+@hats.command()
+@click.argument("hat")
+@click.argument("from_", metavar="FROM")
+@click.argument("to")
+@hats_option
+@connected
+@account_option
+def transfer(hat, from_, to, hats_address, account) -> None:
+    """Move HAT from one wearer to another (mutable hats, by an admin)."""
+    client = _client(hats_address)
+    hat_id = parse_hat(hat)
+    about_to(f"move hat {hat_path(hat_id)} from {from_} to {to}")
+    client.transfer(hat_id, from_, to, sender=account)
+    say(f"{to} now wears hat {hat_path(hat_id)} instead of {from_}")
+
+
+@hats.command()
+@click.argument("hat")
+@hats_option
+@connected
+@account_option
+def renounce(hat, hats_address, account) -> None:
+    """Take off a HAT you wear."""
+    client = _client(hats_address)
+    hat_id = parse_hat(hat)
+    about_to(f"take off hat {hat_path(hat_id)} worn by {account.address}")
+    client.renounce(hat_id, sender=account)
+    say(f"{account.address} no longer wears hat {hat_path(hat_id)}")
+
+
+@hats.command()
+@click.argument("hat")
+@click.argument("address")
+@hats_option
+@connected
+def wearer(hat, address, hats_address) -> None:
+    """Say whether ADDRESS wears HAT, and why not if it does not."""
+    client = _client(hats_address)
+    hat_id = parse_hat(hat)
+    view = client.view(hat_id)
+    wears = client.is_wearer(address, hat_id)
+    c = client.contract
+    say(f"{address} {'wears' if wears else 'does not wear'} hat {hat_path(hat_id)} ({view.details})")
+    say(f"  hat active: {'yes' if view.active else 'no'}")
+    say(f"  eligible: {'yes' if c.isEligible(address, hat_id) else 'no'}")
+    say(f"  in good standing: {'yes' if c.isInGoodStanding(address, hat_id) else 'no'}")
+    say(f"  admin of the hat: {'yes' if client.is_admin(address, hat_id) else 'no'}")

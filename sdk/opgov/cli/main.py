@@ -1,0 +1,22 @@
+"""`opgov`: operational governance on-chain."""
+
+from __future__ import annotations
+
+import click
+
+from opgov.cli._common import Group
+from opgov.cli.demo import demo
+from opgov.cli.hats import hats
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="opgov")
+def cli() -> None:
+    """opgov: role hats, streamed cell budgets and consent decisions, executed by a Safe.
+
+    Start with `opgov demo`: the whole story on an embedded chain, no node needed.
+    """
+
+
+cli.add_command(hats)
+cli.add_command(demo)

@@ -1,0 +1,103 @@
+"""What opgov deployed where: `deployments/<ecosystem>/<network>.json`.
+
+Each record keeps the address, the deploying transaction, its block and the
+hash of the code at the address, so a record that no longer matches the chain
+(a restarted local node) is noticed instead of trusted. Writes are atomic (a
+temporary file renamed into place), so a run cut off half-way never leaves a
+broken file. The embedded chain starts empty on every run, so its records are
+kept in memory only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from eth_utils import keccak
+
+from opgov.contracts import ROOT
+
+if TYPE_CHECKING:
+    from ape.api import ReceiptAPI
+
+EPHEMERAL_PROVIDERS = {"test"}
+
+
+@dataclass
+class Record:
+    """One deployed contract."""
+
+    address: str
+    tx_hash: str
+    block: int
+    code_hash: str
+
+
+def code_hash(address: str) -> str:
+    from ape import chain
+
+    return "0x" + keccak(bytes(chain.provider.get_code(address))).hex()
+
+
+class Deployments:
+    """The deployments record of the connected network."""
+
+    def __init__(self, path: Path | None, records: dict[str, Record] | None = None):
+        self.path = path
+        self.records: dict[str, Record] = records or {}
+
+    @classmethod
+    def for_connected_network(cls, folder: Path | None = None) -> "Deployments":
+        """Load the record for the network ape is connected to."""
+        from ape import networks
+
+        provider = networks.provider
+        if provider.name in EPHEMERAL_PROVIDERS:
+            return _MEMORY.setdefault(id(provider), cls(None))
+        folder = folder or ROOT / "deployments"
+        path = folder / provider.network.ecosystem.name / f"{provider.network.name}.json"
+        records = {}
+        if path.exists():
+            data = json.loads(path.read_text())
+            records = {k: Record(**v) for k, v in data.get("contracts", {}).items()}
+        return cls(path, records)
+
+    def get(self, name: str) -> str | None:
+        """The address of `name` if it is recorded and its code is still there."""
+        record = self.records.get(name)
+        if record is None or code_hash(record.address) != record.code_hash:
+            return None
+        return record.address
+
+    def record(self, name: str, address: str, receipt: "ReceiptAPI | None" = None) -> None:
+        """Record a deployment and save the file at once."""
+        self.records[name] = Record(
+            address=str(address),
+            tx_hash=str(receipt.txn_hash) if receipt else "",
+            block=int(receipt.block_number) if receipt else 0,
+            code_hash=code_hash(address),
+        )
+        self.save()
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        from ape import chain
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        body = {
+            "chain_id": chain.chain_id,
+            "contracts": {k: asdict(v) for k, v in sorted(self.records.items())},
+        }
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".", suffix=".json")
+        with os.fdopen(fd, "w") as f:
+            json.dump(body, f, indent=2)
+            f.write("\n")
+        os.replace(tmp, self.path)
+
+
+_MEMORY: dict[int, Deployments] = {}

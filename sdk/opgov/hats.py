@@ -1,0 +1,317 @@
+"""Role hats: create a tree, create, mint, transfer and renounce hats, read a tree with its wearers.
+
+Hat ids follow Hats Protocol: the top 32 bits are the tree's domain, then 14
+levels of 16 bits. People see them as paths: `1.2.3` is the third child of
+the second child of top hat 1.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable
+
+from opgov.chain import send
+from opgov.contracts import container
+from opgov.errors import HatsError, UsageError
+
+if TYPE_CHECKING:
+    from ape.api import AccountAPI
+    from ape.contracts import ContractInstance
+
+ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
+MAX_LEVELS = 14
+MAX_SUPPLY = 2**32 - 1
+DOMAIN_SHIFT = 224
+
+
+# ---------------------------------------------------------------- hat ids
+
+
+def hat_level(hat_id: int) -> int:
+    """The hat's depth in its own tree: 0 for a top hat."""
+    level = 0
+    for i in range(1, MAX_LEVELS + 1):
+        if (hat_id >> (DOMAIN_SHIFT - 16 * i)) & 0xFFFF:
+            level = i
+    return level
+
+
+def hat_path(hat_id: int) -> str:
+    """A hat id as people read it: `1.2.3`."""
+    parts = [str(hat_id >> DOMAIN_SHIFT)]
+    for i in range(1, hat_level(hat_id) + 1):
+        parts.append(str((hat_id >> (DOMAIN_SHIFT - 16 * i)) & 0xFFFF))
+    return ".".join(parts)
+
+
+def parse_hat(text: str | int) -> int:
+    """Read a hat as a path (`1.2.3`), a hex id (`0x0000000101...`) or a decimal id.
+
+    Raises:
+        UsageError: if it is none of those or a level is out of range.
+    """
+    if isinstance(text, int):
+        return text
+    s = str(text).strip()
+    if s.lower().startswith("0x"):
+        try:
+            return int(s, 16)
+        except ValueError:
+            raise UsageError(f"{text!r} is not a hat id", "write a hat as 1.2.3 or as its 0x id")
+    parts = s.split(".")
+    if len(parts) == 1 and s.isdigit() and int(s) >= 2**32:
+        return int(s)  # a decimal hat id
+    if not all(p.isdigit() for p in parts) or len(parts) > MAX_LEVELS + 1:
+        raise UsageError(f"{text!r} is not a hat", "write a hat as 1.2.3 or as its 0x id")
+    domain, levels = int(parts[0]), [int(p) for p in parts[1:]]
+    if not 0 < domain < 2**32 or any(not 0 < p < 2**16 for p in levels):
+        raise UsageError(
+            f"{text!r} is not a hat",
+            "the first number is 1 to 4294967295, each later one 1 to 65535",
+        )
+    hat = domain << DOMAIN_SHIFT
+    for i, p in enumerate(levels, start=1):
+        hat |= p << (DOMAIN_SHIFT - 16 * i)
+    return hat
+
+
+def top_hat_of(hat_id: int) -> int:
+    return (hat_id >> DOMAIN_SHIFT) << DOMAIN_SHIFT
+
+
+# ---------------------------------------------------------------- reading
+
+
+@dataclass
+class HatView:
+    """A hat as the tree shows it."""
+
+    id: int
+    details: str
+    max_supply: int
+    supply: int
+    eligibility: str
+    toggle: str
+    mutable: bool
+    active: bool
+    image_uri: str = ""
+    wearers: list[str] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return hat_path(self.id)
+
+    @property
+    def level(self) -> int:
+        return hat_level(self.id)
+
+
+class HatsClient:
+    """opgov's view of one deployed Hats contract.
+
+    Args:
+        contract: the Hats contract instance (ape).
+    """
+
+    def __init__(self, contract: "ContractInstance"):
+        self.contract = contract
+
+    @property
+    def address(self) -> str:
+        return str(self.contract.address)
+
+    @classmethod
+    def deploy(cls, sender: "AccountAPI", name: str = "opgov Hats", image_uri: str = "") -> "HatsClient":
+        """Deploy a new Hats contract from `sender`."""
+        return cls(sender.deploy(container("Hats"), name, image_uri))
+
+    @classmethod
+    def at(cls, address: str) -> "HatsClient":
+        return cls(container("Hats").at(address))
+
+    # ------------------------------------------------------------ views
+
+    def view(self, hat: int) -> HatView:
+        """One hat's settings and state (one call)."""
+        details, max_supply, supply, elig, toggle, image, _last, mutable, active = self.contract.viewHat(hat)
+        if max_supply == 0 and not details and not self._is_top(hat):
+            raise HatsError(
+                f"hat {hat_path(hat)} does not exist",
+                "run `opgov hats tree` to see the hats that exist",
+            )
+        return HatView(hat, details, max_supply, supply, str(elig), str(toggle), mutable, active, image)
+
+    def _is_top(self, hat: int) -> bool:
+        return hat_level(hat) == 0 and hat != 0
+
+    def exists(self, hat: int) -> bool:
+        max_supply = self.contract.viewHat(hat)[1]
+        return max_supply > 0
+
+    def is_wearer(self, who: str, hat: int) -> bool:
+        return bool(self.contract.isWearerOfHat(who, hat))
+
+    def is_admin(self, who: str, hat: int) -> bool:
+        return bool(self.contract.isAdminOfHat(who, hat))
+
+    def tree(self, top_hat: int) -> list[HatView]:
+        """Every hat of a tree with its current wearers, in tree order.
+
+        The hats and their candidate wearers come from the contract's events;
+        who wears a hat *now* is read with one `balanceOfBatch` call per level
+        (an inactive hat or an ineligible wearer reads 0), never one call per hat.
+        """
+        top = top_hat_of(top_hat)
+        domain = top >> DOMAIN_SHIFT
+        hats: dict[int, HatView] = {}
+        for log in self.contract.HatCreated.range(0, None):
+            hid = int(log.id)
+            if hid >> DOMAIN_SHIFT != domain:
+                continue
+            hats[hid] = HatView(
+                hid, log.details, int(log.maxSupply), 0, str(log.eligibility),
+                str(log.toggle), bool(log.mutable_), True, log.imageURI,
+            )
+        if not hats:
+            raise HatsError(
+                f"there is no tree {domain} in the Hats contract at {self.address}",
+                "create one with `opgov hats create --top-hat`",
+            )
+        self._apply_changes(hats)
+        candidates: dict[int, set[str]] = defaultdict(set)
+        for log in self.contract.TransferSingle.range(0, None):
+            hid = int(log.id)
+            if hid in hats and str(log.to) != ZERO_ADDRESS:
+                candidates[hid].add(str(log.to))
+        by_level: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        for hid, who in candidates.items():
+            for w in sorted(who):
+                by_level[hat_level(hid)].append((hid, w))
+        for _level, pairs in sorted(by_level.items()):
+            balances = self.contract.balanceOfBatch([w for _, w in pairs], [h for h, _ in pairs])
+            for (hid, who), bal in zip(pairs, balances):
+                if bal:
+                    hats[hid].wearers.append(who)
+        for h in hats.values():
+            h.supply = len(h.wearers)
+        return [hats[k] for k in sorted(hats, key=lambda i: [int(p) for p in hat_path(i).split(".")])]
+
+    def _apply_changes(self, hats: dict[int, HatView]) -> None:
+        """Fold the change* events into the views (later events win)."""
+        changes = (
+            ("HatDetailsChanged", "details", "newDetails"),
+            ("HatMaxSupplyChanged", "max_supply", "newMaxSupply"),
+            ("HatEligibilityChanged", "eligibility", "newEligibility"),
+            ("HatToggleChanged", "toggle", "newToggle"),
+            ("HatImageURIChanged", "image_uri", "newImageURI"),
+            ("HatStatusChanged", "active", "newStatus"),
+        )
+        for event, attr, arg in changes:
+            for log in getattr(self.contract, event).range(0, None):
+                if int(log.hatId) in hats:
+                    setattr(hats[int(log.hatId)], attr, log[arg])
+        for log in self.contract.HatMutabilityChanged.range(0, None):
+            if int(log.hatId) in hats:
+                hats[int(log.hatId)].mutable = False
+
+    # ------------------------------------------------------------ changes
+
+    def create_tree(self, wearer: str, details: str, sender: "AccountAPI", image_uri: str = "") -> int:
+        """Mint a new top hat to `wearer`; returns its id."""
+        receipt = send(self.contract.mintTopHat, wearer, details, image_uri, sender=sender)
+        return int(receipt.decode_logs(self.contract.HatCreated)[0].id)
+
+    def create_hat(
+        self,
+        admin: int,
+        details: str,
+        sender: "AccountAPI",
+        max_supply: int = MAX_SUPPLY,
+        eligibility: str = ZERO_ADDRESS,
+        toggle: str = ZERO_ADDRESS,
+        mutable: bool = True,
+        image_uri: str = "",
+    ) -> int:
+        """Create a hat under `admin`; returns its id.
+
+        Raises:
+            HatsError: if the sender is not an admin of `admin` or the tree is full.
+        """
+        if not self.is_admin(sender.address, admin) and not self.is_wearer(sender.address, admin):
+            raise HatsError(
+                f"{sender.address} cannot create hats under {hat_path(admin)}: it wears neither that hat nor an admin of it",
+                "send from an account that wears the admin hat",
+            )
+        if hat_level(admin) >= MAX_LEVELS:
+            raise HatsError(f"{hat_path(admin)} is at the deepest level (14)", "create the hat higher up")
+        if not 0 < max_supply <= MAX_SUPPLY:
+            raise HatsError(f"max supply {max_supply} is out of range", f"use 1 to {MAX_SUPPLY}")
+        receipt = send(
+            self.contract.createHat, admin, details, max_supply, eligibility or ZERO_ADDRESS,
+            toggle or ZERO_ADDRESS, mutable, image_uri, sender=sender,
+        )
+        return int(receipt.decode_logs(self.contract.HatCreated)[0].id)
+
+    def mint(self, hat: int, wearer: str, sender: "AccountAPI") -> None:
+        """Give `hat` to `wearer`.
+
+        Raises:
+            HatsError: if the sender is not an admin, the wearer already wears it,
+                the hat is full or the wearer is not eligible.
+        """
+        view = self.view(hat)
+        if not self.is_admin(sender.address, hat):
+            raise HatsError(
+                f"{sender.address} is not an admin of hat {hat_path(hat)}",
+                "mint from an account that wears one of its admin hats",
+            )
+        if wearer == ZERO_ADDRESS:
+            raise HatsError("cannot give a hat to the zero address", "name the wearer's address")
+        if self.contract.balanceOf(wearer, hat):
+            raise HatsError(f"{wearer} already wears hat {hat_path(hat)}")
+        if view.supply >= view.max_supply:
+            raise HatsError(
+                f"hat {hat_path(hat)} is full ({view.supply} of {view.max_supply} worn)",
+                "raise its max supply with changeHatMaxSupply, or have a wearer renounce it",
+            )
+        if not self.contract.isEligible(wearer, hat):
+            raise HatsError(
+                f"{wearer} is not eligible for hat {hat_path(hat)} (its eligibility module says no)",
+                "ask the eligibility module's owner to make them eligible",
+            )
+        send(self.contract.mintHat, hat, wearer, sender=sender)
+
+    def transfer(self, hat: int, from_: str, to: str, sender: "AccountAPI") -> None:
+        """Move `hat` from one wearer to another (mutable hats only, by an admin)."""
+        view = self.view(hat)
+        if not view.mutable:
+            raise HatsError(f"hat {hat_path(hat)} is immutable and cannot be transferred")
+        if not self.is_admin(sender.address, hat):
+            raise HatsError(
+                f"{sender.address} is not an admin of hat {hat_path(hat)}",
+                "transfer from an account that wears one of its admin hats",
+            )
+        if not self.contract.balanceOf(from_, hat):
+            raise HatsError(f"{from_} does not wear hat {hat_path(hat)}")
+        if self.contract.balanceOf(to, hat):
+            raise HatsError(f"{to} already wears hat {hat_path(hat)}")
+        send(self.contract.transferHat, hat, from_, to, sender=sender)
+
+    def renounce(self, hat: int, sender: "AccountAPI") -> None:
+        """Take off a hat the sender wears."""
+        if not self.contract.balanceOf(sender.address, hat):
+            raise HatsError(f"{sender.address} does not wear hat {hat_path(hat)}", "nothing to renounce")
+        send(self.contract.renounceHat, hat, sender=sender)
+
+
+def describe_tree(hats: Iterable[HatView], names: dict[str, str] | None = None) -> list[str]:
+    """The tree in plain words, one line a hat, indented by level."""
+    names = names or {}
+    lines = []
+    for h in hats:
+        who = ", ".join(names.get(w, w) for w in h.wearers) or "nobody"
+        state = "" if h.active else " [inactive]"
+        cap = "" if h.max_supply == MAX_SUPPLY else f", {len(h.wearers)} of {h.max_supply}"
+        lines.append(f"{'  ' * h.level}{h.path:<10} {h.details or '(no details)'}{state} — worn by {who}{cap}")
+    return lines
