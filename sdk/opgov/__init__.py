@@ -21,10 +21,14 @@ from opgov.errors import (
     UsageError,
 )
 from opgov.hats import HatsClient, HatView, hat_path, parse_hat
+from opgov.safe import Safe, create_safe, explain, safe_contracts, sign
+from opgov.safe_tx import Call, Confirmation, PendingTx, SafeTx, TxFolder
 from opgov.units import Rate, format_amount, format_duration, parse_duration
 
 __all__ = [
     "AccountError",
+    "Call",
+    "Confirmation",
     "ConsentError",
     "ContractsNotFound",
     "DeploymentError",
@@ -33,16 +37,24 @@ __all__ = [
     "HatsError",
     "NetworkError",
     "OpgovError",
+    "PendingTx",
     "Rate",
+    "Safe",
     "SafeError",
+    "SafeTx",
     "SpecError",
     "StreamError",
     "TransactionReverted",
+    "TxFolder",
     "UnitsError",
     "UsageError",
+    "create_safe",
+    "explain",
     "format_amount",
     "format_duration",
     "hat_path",
     "parse_duration",
     "parse_hat",
+    "safe_contracts",
+    "sign",
 ]

@@ -28,6 +28,12 @@ def connect(network: str = EMBEDDED) -> Iterator["ProviderAPI"]:
     from ape import networks
     from ape.exceptions import ApeException, NetworkError as ApeNetworkError
 
+    active = networks.active_provider
+    if active is not None and active.is_connected and active.network_choice == network:
+        # already there (a script or test holding the connection): leave it as it is,
+        # since leaving ape's network context would also drop the chain's snapshots
+        yield active
+        return
     try:
         ctx = networks.parse_network_choice(network)
         provider = ctx.__enter__()

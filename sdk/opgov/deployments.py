@@ -15,14 +15,10 @@ import os
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from eth_utils import keccak
 
 from opgov.contracts import ROOT
-
-if TYPE_CHECKING:
-    from ape.api import ReceiptAPI
 
 EPHEMERAL_PROVIDERS = {"test"}
 
@@ -73,15 +69,19 @@ class Deployments:
             return None
         return record.address
 
-    def record(self, name: str, address: str, receipt: "ReceiptAPI | None" = None) -> None:
-        """Record a deployment and save the file at once."""
+    def record(self, name: str, address: str, tx_hash: str | None = None) -> None:
+        """Record a deployment (and the transaction that made it) and save the file at once."""
+        from ape import chain
+
+        block = int(chain.get_receipt(tx_hash).block_number) if tx_hash else 0
         self.records[name] = Record(
-            address=str(address),
-            tx_hash=str(receipt.txn_hash) if receipt else "",
-            block=int(receipt.block_number) if receipt else 0,
-            code_hash=code_hash(address),
+            address=str(address), tx_hash=str(tx_hash or ""), block=block, code_hash=code_hash(address)
         )
         self.save()
+
+    def record_instance(self, name: str, instance) -> None:
+        """Record a contract instance that ape deployed in this session."""
+        self.record(name, str(instance.address), getattr(instance, "txn_hash", None))
 
     def save(self) -> None:
         if self.path is None:

@@ -182,8 +182,9 @@ class HatsClient:
         candidates: dict[int, set[str]] = defaultdict(set)
         for log in self.contract.TransferSingle.range(0, None):
             hid = int(log.id)
-            if hid in hats and str(log.to) != ZERO_ADDRESS:
-                candidates[hid].add(str(log.to))
+            receiver = str(log.receiver)  # Hats' `to`; `to` is a reserved word in Vyper
+            if hid in hats and receiver != ZERO_ADDRESS:
+                candidates[hid].add(receiver)
         by_level: dict[int, list[tuple[int, str]]] = defaultdict(list)
         for hid, who in candidates.items():
             for w in sorted(who):
@@ -228,12 +229,18 @@ class HatsClient:
         details: str,
         sender: "AccountAPI",
         max_supply: int = MAX_SUPPLY,
-        eligibility: str = ZERO_ADDRESS,
-        toggle: str = ZERO_ADDRESS,
+        eligibility: str | None = None,
+        toggle: str | None = None,
         mutable: bool = True,
         image_uri: str = "",
     ) -> int:
         """Create a hat under `admin`; returns its id.
+
+        Hats Protocol refuses zero eligibility and toggle modules. When none is
+        given, the sender is used for both: an account (not a contract) acts as
+        a "humanistic" module that can push `setHatWearerStatus` and
+        `setHatStatus`, and until it does every wearer is eligible and the hat
+        active.
 
         Raises:
             HatsError: if the sender is not an admin of `admin` or the tree is full.
@@ -248,8 +255,8 @@ class HatsClient:
         if not 0 < max_supply <= MAX_SUPPLY:
             raise HatsError(f"max supply {max_supply} is out of range", f"use 1 to {MAX_SUPPLY}")
         receipt = send(
-            self.contract.createHat, admin, details, max_supply, eligibility or ZERO_ADDRESS,
-            toggle or ZERO_ADDRESS, mutable, image_uri, sender=sender,
+            self.contract.createHat, admin, details, max_supply, eligibility or sender.address,
+            toggle or sender.address, mutable, image_uri, sender=sender,
         )
         return int(receipt.decode_logs(self.contract.HatCreated)[0].id)
 
@@ -310,7 +317,7 @@ def describe_tree(hats: Iterable[HatView], names: dict[str, str] | None = None) 
     names = names or {}
     lines = []
     for h in hats:
-        who = ", ".join(names.get(w, w) for w in h.wearers) or "nobody"
+        who = ", ".join(sorted(names.get(w, w) for w in h.wearers)) or "nobody"
         state = "" if h.active else " [inactive]"
         cap = "" if h.max_supply == MAX_SUPPLY else f", {len(h.wearers)} of {h.max_supply}"
         lines.append(f"{'  ' * h.level}{h.path:<10} {h.details or '(no details)'}{state} — worn by {who}{cap}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import sys
 import warnings
@@ -48,7 +49,8 @@ def quiet_libraries() -> None:
     warnings.filterwarnings("ignore")
     from ape.logging import logger
 
-    logger.set_level("ERROR")
+    # ape logs reverts at ERROR level; opgov reports them itself, in one line
+    logger.set_level(logging.CRITICAL)
 
 
 def network_option(f: Callable) -> Callable:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from opgov.cli._common import Group, about_to, account_option, connected, deployed, say
-from opgov.hats import MAX_SUPPLY, ZERO_ADDRESS, HatsClient, describe_tree, hat_path, parse_hat
+from opgov.hats import MAX_SUPPLY, HatsClient, describe_tree, hat_path, parse_hat
 
 hats_option = click.option("--hats", "hats_address", default=None, metavar="ADDRESS",
                            help="the Hats contract (default: the one recorded in deployments/).")
@@ -29,7 +29,7 @@ def deploy(account) -> None:
 
     about_to(f"deploy a Hats contract from {account.address}")
     client = HatsClient.deploy(account)
-    Deployments.for_connected_network().record("Hats", client.address, client.contract.receipt)
+    Deployments.for_connected_network().record_instance("Hats", client.contract)
     say(f"Hats deployed at {client.address}")
 
 
@@ -50,8 +50,8 @@ def tree(top_hat: str, hats_address: str | None) -> None:
 @click.option("--details", required=True, help="what the role is, in plain words.")
 @click.option("--wearer", default=None, help="with --top-hat: who wears it (default: the sender).")
 @click.option("--max-supply", type=int, default=MAX_SUPPLY, show_default=True, help="most wearers at once.")
-@click.option("--eligibility", default=ZERO_ADDRESS, help="eligibility module (an address).")
-@click.option("--toggle", default=ZERO_ADDRESS, help="toggle module (an address).")
+@click.option("--eligibility", default=None, help="eligibility module (an address; default: the sender).")
+@click.option("--toggle", default=None, help="toggle module (an address; default: the sender).")
 @click.option("--immutable", is_flag=True, help="the hat can never be changed or transferred.")
 @click.option("--image-uri", default="", help="an image for the hat.")
 @hats_option

@@ -7,6 +7,7 @@ import click
 from opgov.cli._common import Group
 from opgov.cli.demo import demo
 from opgov.cli.hats import hats
+from opgov.cli.safe import safe
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -19,4 +20,5 @@ def cli() -> None:
 
 
 cli.add_command(hats)
+cli.add_command(safe)
 cli.add_command(demo)

@@ -1,0 +1,24 @@
+"""Every contract must deploy on Ethereum: runtime code within EIP-170's 24,576 bytes."""
+
+import pytest
+from vyper import compile_code
+from vyper.compiler.input_bundle import FilesystemInputBundle
+from vyper.compiler.settings import Settings
+
+from conftest import CONTRACTS
+
+EIP170_LIMIT = 24_576
+
+
+@pytest.mark.parametrize("name", ["Hats", "BudgetStreams", "ConsentModule", "SignerGate"])
+def test_runtime_code_fits_eip170(name):
+    path = CONTRACTS / f"{name}.vy"
+    out = compile_code(
+        path.read_text(),
+        contract_path=path,
+        input_bundle=FilesystemInputBundle([CONTRACTS]),
+        output_formats=["bytecode_runtime"],
+        settings=Settings(),
+    )
+    size = (len(out["bytecode_runtime"]) - 2) // 2
+    assert size <= EIP170_LIMIT, f"{name} runtime code is {size} bytes, over EIP-170's {EIP170_LIMIT}"

@@ -1,0 +1,208 @@
+"""opgov.hats on ape's embedded chain: the SDK and the `opgov hats` commands."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from opgov.cli.main import cli
+from opgov.errors import HatsError, TransactionReverted, UsageError
+from opgov.hats import HatsClient, describe_tree, hat_level, hat_path, parse_hat
+
+
+@pytest.fixture(scope="session")
+def org(accounts):
+    """A Hats contract with tree 1: 1.1 (max 2 wearers), 1.1.1, 1.2 immutable."""
+    admin = accounts[0]
+    hats = HatsClient.deploy(admin)
+    top = hats.create_tree(admin.address, "Org", sender=admin)
+    h11 = hats.create_hat(top, "Signers", sender=admin, max_supply=2)
+    h111 = hats.create_hat(h11, "Deputy", sender=admin)
+    h12 = hats.create_hat(top, "Auditor", sender=admin, mutable=False)
+    return hats, top, h11, h111, h12
+
+
+def test_hat_paths_round_trip():
+    hat = parse_hat("1.2.3")
+    assert hat == (1 << 224) | (2 << 208) | (3 << 192)
+    assert hat_path(hat) == "1.2.3" and hat_level(hat) == 2
+    assert parse_hat(hex(hat)) == hat and parse_hat(str(hat)) == hat
+    assert hat_path(parse_hat("7")) == "7"
+
+
+@pytest.mark.parametrize("text", ["x", "0.1", "1.70000", "1..2", "0xZZ", ".".join(["1"] * 16)])
+def test_bad_hat_paths_are_refused(text):
+    with pytest.raises(UsageError):
+        parse_hat(text)
+
+
+def test_create_mint_and_read_tree(org, accounts):
+    hats, top, h11, h111, _ = org
+    admin, a, b = accounts[0], accounts[1], accounts[2]
+    assert hat_path(top) == "1" and hat_path(h11) == "1.1" and hat_path(h111) == "1.1.1"
+    hats.mint(h11, a.address, sender=admin)
+    hats.mint(h111, b.address, sender=admin)
+    assert hats.is_wearer(a.address, h11) and hats.is_wearer(b.address, h111)
+    tree = {h.path: h for h in hats.tree(top)}
+    assert list(tree) == ["1", "1.1", "1.1.1", "1.2"]
+    assert tree["1.1"].wearers == [a.address] and tree["1.1"].max_supply == 2
+    assert tree["1.2"].mutable is False
+    lines = describe_tree(hats.tree(top), {a.address: "alice"})
+    assert any("Signers" in line and "alice" in line for line in lines)
+
+
+def test_tree_reads_wearers_with_one_call_per_level(org, accounts, monkeypatch):
+    hats, top, h11, h111, h12 = org
+    admin = accounts[0]
+    for hat, who in ((h11, 1), (h11, 2), (h111, 3), (h12, 4)):
+        hats.mint(hat, accounts[who].address, sender=admin)
+    calls = []
+    real = hats.contract.balanceOfBatch
+
+    class Spy:
+        def __call__(self, *args, **kwargs):
+            calls.append(args)
+            return real(*args, **kwargs)
+
+    monkeypatch.setattr(hats, "contract", _Proxy(hats.contract, balanceOfBatch=Spy()))
+    tree = hats.tree(top)
+    assert len(calls) == 3  # levels 0, 1 and 2, whatever the number of hats
+    assert sum(len(h.wearers) for h in tree) == 5
+
+
+class _Proxy:
+    def __init__(self, inner, **overrides):
+        self._inner, self._overrides = inner, overrides
+
+    def __getattr__(self, name):
+        return self._overrides.get(name) or getattr(self._inner, name)
+
+
+def test_transfer_and_renounce(org, accounts):
+    hats, _, h11, _, h12 = org
+    admin, a, b = accounts[0], accounts[1], accounts[2]
+    hats.mint(h11, a.address, sender=admin)
+    hats.transfer(h11, a.address, b.address, sender=admin)
+    assert not hats.is_wearer(a.address, h11) and hats.is_wearer(b.address, h11)
+    hats.renounce(h11, sender=b)
+    assert not hats.is_wearer(b.address, h11)
+    hats.mint(h12, a.address, sender=admin)
+    with pytest.raises(HatsError, match="immutable"):
+        hats.transfer(h12, a.address, b.address, sender=admin)
+
+
+@pytest.mark.parametrize(
+    "case, match",
+    [
+        ("not_admin", "is not an admin"),
+        ("already", "already wears"),
+        ("full", "is full"),
+        ("ineligible", "not eligible"),
+        ("zero", "zero address"),
+        ("unknown", "does not exist"),
+    ],
+)
+def test_mint_refusals_say_what_to_do(org, accounts, case, match):
+    hats, _, h11, _, _ = org
+    admin = accounts[0]
+    if case == "not_admin":
+        args = (h11, accounts[1].address, accounts[5])
+    elif case == "already":
+        hats.mint(h11, accounts[1].address, sender=admin)
+        args = (h11, accounts[1].address, admin)
+    elif case == "full":
+        hats.mint(h11, accounts[1].address, sender=admin)
+        hats.mint(h11, accounts[2].address, sender=admin)
+        args = (h11, accounts[3].address, admin)
+    elif case == "ineligible":
+        # the admin is the hat's (humanistic) eligibility module by default; as in
+        # Hats Protocol, an account module marks someone ineligible by bad standing
+        hats.contract.setHatWearerStatus(h11, accounts[3].address, False, False, sender=admin)
+        args = (h11, accounts[3].address, admin)
+    elif case == "zero":
+        args = (h11, "0x0000000000000000000000000000000000000000", admin)
+    else:
+        args = (parse_hat("1.9"), accounts[1].address, admin)
+    with pytest.raises(HatsError, match=match):
+        hats.mint(*args[:2], sender=args[2])
+
+
+def test_other_refusals(org, accounts):
+    hats, top, h11, _, _ = org
+    with pytest.raises(HatsError, match="cannot create hats"):
+        hats.create_hat(top, "x", sender=accounts[5])
+    with pytest.raises(HatsError, match="does not wear"):
+        hats.renounce(h11, sender=accounts[5])
+    with pytest.raises(HatsError, match="max supply"):
+        hats.create_hat(top, "x", sender=accounts[0], max_supply=0)
+    with pytest.raises(HatsError, match="no tree 9"):
+        hats.tree(parse_hat("9"))
+
+
+def test_reverts_carry_the_contracts_reason(org, accounts):
+    hats, _, h11, _, _ = org
+    with pytest.raises(TransactionReverted, match="hats:"):
+        from opgov.chain import send
+
+        send(hats.contract.mintHat, h11, accounts[1].address, sender=accounts[6])
+
+
+# ---------------------------------------------------------------- the CLI
+
+
+def run(*args):
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def test_cli_hats_story(provider, accounts):
+    code, out = run("hats", "deploy")
+    assert code == 0, out
+    assert "→ deploy a Hats contract" in out
+    code, out = run("hats", "create", "--top-hat", "--details", "Org")
+    assert code == 0 and "created hat 1 " in out, out
+    code, out = run("hats", "create", "--admin", "1", "--details", "Signers", "--max-supply", "3")
+    assert code == 0 and "created hat 1.1 " in out, out
+    alice, bob = accounts[1].address, accounts[2].address
+    code, out = run("hats", "mint", "1.1", alice)
+    assert code == 0 and f"{alice} now wears hat 1.1" in out, out
+    code, out = run("hats", "transfer", "1.1", alice, bob)
+    assert code == 0, out
+    code, out = run("hats", "tree", "1")
+    assert code == 0 and "Signers" in out and bob in out and alice not in out, out
+    code, out = run("hats", "wearer", "1.1", bob)
+    assert code == 0 and "wears hat 1.1" in out and "eligible: yes" in out, out
+    code, out = run("hats", "renounce", "1.1", "--account", "TEST::2")
+    assert code == 0 and "no longer wears" in out, out
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("hats", "mint", "1.x", "0x0000000000000000000000000000000000000001"), "is not a hat"),
+        (("hats", "mint", "1.1", "0x0000000000000000000000000000000000000001", "--account", "TEST::5"),
+         "is not an admin"),
+        (("hats", "mint", "1.1", "0x0000000000000000000000000000000000000001", "--account", "TEST::99"),
+         "no test account"),
+        (("hats", "create", "--details", "x"), "--admin"),
+        (("hats", "tree", "4"), "no tree 4"),
+        (("hats", "tree", "1", "--network", "ethereum:nowhere:none"), "cannot connect"),
+    ],
+)
+def test_cli_bad_input_is_one_line_and_non_zero(provider, accounts, args, message):
+    assert run("hats", "deploy")[0] == 0
+    assert run("hats", "create", "--top-hat", "--details", "Org")[0] == 0
+    assert run("hats", "create", "--admin", "1", "--details", "Signers")[0] == 0
+    code, out = run(*args)
+    assert code != 0
+    assert message in out
+    assert "Traceback" not in out
+    assert len([line for line in out.splitlines() if line.startswith("error:")]) <= 1
+
+
+def test_cli_without_a_hats_contract_says_how_to_get_one(provider):
+    from opgov.deployments import Deployments
+
+    Deployments.for_connected_network().records.pop("Hats", None)
+    code, out = run("hats", "tree", "1")
+    assert code == 1 and "opgov hats deploy" in out
