@@ -188,10 +188,8 @@ def safe_contracts(deployer: "AccountAPI | None" = None) -> SafeContracts:
                     f"the Safe v1.4.1 {name} is not deployed on this local chain",
                     "deploy it with `opgov safe create` (or pass a deployer)",
                 )
-            from ape import chain
-
             instance = deployer.deploy(artifact_container(name))
-            record.record(name, instance.address, chain.get_receipt(instance.txn_hash))
+            record.record_instance(name, instance)
             address = instance.address
         found[name] = artifact_container(name).at(address)
     return SafeContracts(found["SafeSingleton"], found["SafeProxyFactory"], found["MultiSendCallOnly"])
@@ -245,6 +243,8 @@ def token_info(token: str) -> TokenInfo:
     from ape import chain
 
     address = checksum(token, "token")
+    if not has_code(address):
+        raise SafeError(f"{address} has no code: it is not an ERC-20 token", "check the token address")
     try:
         raw_decimals = chain.provider.send_call(_call_tx(address, keccak(text="decimals()")[:4]))
         decimals = abi_decode(["uint8"], bytes(raw_decimals))[0]

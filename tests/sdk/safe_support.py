@@ -22,7 +22,7 @@ def supportsInterface(interface_id: bytes4) -> bool:
     return interface_id == 0x01ffc9a7 or interface_id == 0xe6d7a83a
 
 @external
-def checkTransaction(to: address, value: uint256, data: Bytes[4096], operation: uint8, safeTxGas: uint256,
+def checkTransaction(to: address, amount: uint256, data: Bytes[4096], operation: uint8, safeTxGas: uint256,
                      baseGas: uint256, gasPrice: uint256, gasToken: address, refundReceiver: address,
                      signatures: Bytes[4096], msgSender: address):
     pass

@@ -7,6 +7,7 @@ import click
 from opgov.cli._common import Group
 from opgov.cli.demo import demo
 from opgov.cli.hats import hats
+from opgov.cli.org import check, init
 from opgov.cli.safe import safe
 
 
@@ -22,3 +23,5 @@ def cli() -> None:
 cli.add_command(hats)
 cli.add_command(safe)
 cli.add_command(demo)
+cli.add_command(init)
+cli.add_command(check)

@@ -1,0 +1,459 @@
+"""The org spec (`org.yaml`): the organisation as a living document.
+
+It names the Safe and its signers, the roles (hats) and who wears them, and
+the cells with their lead, members, budget, consent window, spending limits,
+allowed calls, parent and objectors. `load_spec` validates it with pydantic and
+reports every problem with the file, line and field, and what is expected.
+
+People are named once under `people:` (an ape alias, `TEST::N` on local
+chains, or an address) and by name everywhere else.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from opgov.errors import SpecError, UnitsError
+from opgov.units import Amount, Rate, parse_duration
+
+NAME = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
+ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
+CALL = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$")
+ROLE_WORDS = ("lead", "members")
+
+
+def _units(parse, value):
+    """Run a units parser inside a validator, so its error lands on the field's line."""
+    try:
+        return parse(value)
+    except UnitsError as err:
+        raise ValueError(str(err)) from None
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class TokenSpec(_Strict):
+    """The treasury token."""
+
+    symbol: str = Field(description="its symbol, e.g. USDC", min_length=1, max_length=11)
+    address: str | None = Field(
+        default=None, description="its address; leave out on local chains to deploy a test token"
+    )
+    decimals: int = Field(default=6, ge=0, le=18, description="decimals of the test token opgov deploys")
+
+    @field_validator("address")
+    @classmethod
+    def _address(cls, v: str | None) -> str | None:
+        if v is not None and not ADDRESS.match(v):
+            raise ValueError("expected an address: 0x followed by 40 hex digits")
+        return v
+
+
+class SignerHatRule(_Strict):
+    """Safe owners follow the signer role: the threshold is clamp(signers, min, target)."""
+
+    min: int = Field(ge=1, description="fewest signatures ever needed")
+    target: int = Field(ge=1, description="signatures needed once there are that many signers")
+
+    @model_validator(mode="after")
+    def _order(self) -> "SignerHatRule":
+        if self.min > self.target:
+            raise ValueError("min must not be larger than target")
+        return self
+
+
+class SafeSpec(_Strict):
+    """The treasury Safe."""
+
+    signers: list[str] = Field(min_length=1, description="people who sign, by name")
+    threshold: int | None = Field(default=None, ge=1, description="signatures needed (a fixed number)")
+    signer_hat: SignerHatRule | None = Field(
+        default=None, description="or: owners follow the 'signer' role with this threshold rule"
+    )
+    address: str | None = Field(default=None, description="an existing Safe to use instead of a new one")
+
+    @model_validator(mode="after")
+    def _rule(self) -> "SafeSpec":
+        if (self.threshold is None) == (self.signer_hat is None):
+            raise ValueError("give either threshold or signer_hat (one of them)")
+        if self.threshold is not None and self.threshold > len(self.signers):
+            raise _ReferenceErrors(
+                [(("threshold",), f"{self.threshold} is more than the {len(self.signers)} signers")]
+            )
+        return self
+
+
+class RoleSpec(_Strict):
+    """A role: one hat under the organisation's top hat."""
+
+    id: str = Field(description="a short name: lower case, digits and dashes")
+    name: str = Field(min_length=1, max_length=200, description="what the role is called")
+    wearers: list[str] = Field(default_factory=list, description="people who hold it, by name")
+    max_supply: int = Field(default=100, ge=1, le=2**32 - 1, description="most wearers at once")
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not NAME.match(v):
+            raise ValueError("expected lower case letters, digits and dashes, starting with a letter")
+        return v
+
+
+class SpendingLimit(_Strict):
+    """A cell may spend at most `amount` of a token per `period`."""
+
+    amount: str = Field(description="e.g. '500 USDC'")
+    period: str = Field(description="e.g. '1 week'")
+
+    @field_validator("amount", mode="before")
+    @classmethod
+    def _number_as_text(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, (int, float)) else v
+
+    @field_validator("amount")
+    @classmethod
+    def _amount(cls, v: str) -> str:
+        a = _units(Amount.parse, v)
+        if a.symbol is None:
+            raise ValueError("expected an amount with its token, e.g. '500 USDC' (or 'ETH')")
+        return v
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, v: str) -> str:
+        _units(parse_duration, v)
+        return v
+
+
+class CellSpec(_Strict):
+    """A cell: a team with a domain, a budget and a consent process."""
+
+    id: str = Field(description="a short name: lower case, digits and dashes")
+    name: str = Field(min_length=1, max_length=200)
+    purpose: str = Field(default="", max_length=1000, description="what the cell is for")
+    lead: str = Field(description="the person who leads it and proposes, by name")
+    members: list[str] = Field(default_factory=list, description="the other members, by name")
+    budget: str | None = Field(default=None, description="streamed budget, e.g. '1500 USDC/month'")
+    consent_window: str = Field(default="3 days", description="how long objections may be raised")
+    execution_window: str = Field(default="7 days", description="how long a passed proposal may be executed")
+    spending_limits: list[SpendingLimit] = Field(default_factory=list)
+    allowed_calls: list[str] = Field(
+        default_factory=list, description="contract.function pairs the cell may call, e.g. USDC.transfer"
+    )
+    parent: str | None = Field(default=None, description="the cell escalations go to (none: the Safe's signers)")
+    objectors: list[str] = Field(
+        default_factory=lambda: ["members"],
+        description="who may object: 'members', 'lead', or role ids",
+    )
+    max_active: int = Field(default=5, ge=1, le=1000, description="most open proposals at once")
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not NAME.match(v):
+            raise ValueError("expected lower case letters, digits and dashes, starting with a letter")
+        return v
+
+    @field_validator("budget")
+    @classmethod
+    def _budget(cls, v: str | None) -> str | None:
+        if v is not None:
+            _units(Rate.parse, v)
+        return v
+
+    @field_validator("consent_window", "execution_window")
+    @classmethod
+    def _duration(cls, v: str) -> str:
+        _units(parse_duration, v)
+        return v
+
+    @field_validator("allowed_calls")
+    @classmethod
+    def _calls(cls, v: list[str]) -> list[str]:
+        for call in v:
+            if not CALL.match(call):
+                raise ValueError(f"{call!r}: expected Contract.function, e.g. USDC.transfer")
+        return v
+
+
+class OrgSpec(_Strict):
+    """The whole organisation."""
+
+    name: str = Field(min_length=1, max_length=200)
+    token: TokenSpec
+    people: dict[str, str] = Field(description="name: ape alias, TEST::N or address")
+    safe: SafeSpec
+    roles: list[RoleSpec] = Field(default_factory=list)
+    cells: list[CellSpec] = Field(default_factory=list)
+
+    @field_validator("people")
+    @classmethod
+    def _people(cls, v: dict[str, str]) -> dict[str, str]:
+        for name, who in v.items():
+            if not NAME.match(name):
+                raise ValueError(f"{name!r}: names are lower case letters, digits and dashes")
+            if not (ADDRESS.match(who) or re.match(r"^TEST::\d$", who) or re.match(r"^[\w.-]+$", who)):
+                raise ValueError(f"{name}: {who!r} is not an address, TEST::N or an ape alias")
+        return v
+
+    @model_validator(mode="after")
+    def _references(self) -> "OrgSpec":
+        problems: list[tuple[tuple, str]] = []
+        known = set(self.people)
+        for i, who in enumerate(self.safe.signers):
+            if who not in known:
+                problems.append((("safe", "signers", i), f"{who!r} is not under people:"))
+        role_ids = [r.id for r in self.roles]
+        cell_ids = [c.id for c in self.cells]
+        for i, role in enumerate(self.roles):
+            for j, who in enumerate(role.wearers):
+                if who not in known:
+                    problems.append((("roles", i, "wearers", j), f"{who!r} is not under people:"))
+            if len(role.wearers) > role.max_supply:
+                problems.append((("roles", i, "max_supply"), "fewer than the wearers listed"))
+        for ids, where in ((role_ids, "roles"), (cell_ids, "cells")):
+            seen = set()
+            for i, x in enumerate(ids):
+                if x in seen:
+                    problems.append(((where, i, "id"), f"{x!r} is used twice"))
+                seen.add(x)
+        if set(role_ids) & set(cell_ids):
+            problems.append((("cells",), f"ids used by both a role and a cell: {sorted(set(role_ids) & set(cell_ids))}"))
+        if self.safe.signer_hat is not None and "signer" not in role_ids:
+            problems.append((("safe", "signer_hat"), "needs a role with id 'signer'"))
+        for i, cell in enumerate(self.cells):
+            for field, names in (("lead", [cell.lead]), ("members", cell.members)):
+                for j, who in enumerate(names):
+                    if who not in known:
+                        loc = ("cells", i, field) if field == "lead" else ("cells", i, field, j)
+                        problems.append((loc, f"{who!r} is not under people:"))
+            if cell.parent is not None and cell.parent not in cell_ids:
+                problems.append((("cells", i, "parent"), f"{cell.parent!r} is not a cell id"))
+            if cell.parent == cell.id:
+                problems.append((("cells", i, "parent"), "a cell cannot be its own parent"))
+            for j, o in enumerate(cell.objectors):
+                if o not in ROLE_WORDS and o not in role_ids:
+                    problems.append((("cells", i, "objectors", j), f"{o!r}: expected 'members', 'lead' or a role id"))
+            for j, limit in enumerate(cell.spending_limits):
+                sym = Amount.parse(limit.amount).symbol
+                if sym not in (self.token.symbol, "ETH"):
+                    problems.append((("cells", i, "spending_limits", j, "amount"),
+                                     f"{sym} is neither the treasury token {self.token.symbol} nor ETH"))
+            if cell.budget is not None:
+                sym = Rate.parse(cell.budget).amount.symbol
+                if sym != self.token.symbol:
+                    problems.append((("cells", i, "budget"), f"budgets are in the treasury token {self.token.symbol}, not {sym}"))
+        parents = {c.id: c.parent for c in self.cells}
+        for i, cell in enumerate(self.cells):
+            seen, at = set(), cell.id
+            while at is not None and at in parents:
+                if at in seen:
+                    problems.append((("cells", i, "parent"), "parents form a loop"))
+                    break
+                seen.add(at)
+                at = parents[at]
+        if problems:
+            raise _ReferenceErrors(problems)
+        return self
+
+    def address_of(self, person: str) -> str:
+        return self.people[person]
+
+
+class _ReferenceErrors(ValueError):
+    def __init__(self, problems: list[tuple[tuple, str]]):
+        self.problems = problems
+        super().__init__("; ".join(m for _, m in problems))
+
+
+# ---------------------------------------------------------------- loading with line numbers
+
+
+def _positions(node: yaml.Node, path: tuple = ()) -> dict[tuple, int]:
+    """Map every key path in a YAML document to its 1-based line."""
+    lines = {path: node.start_mark.line + 1}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            sub = path + (key.value,)
+            lines[sub] = key.start_mark.line + 1
+            for k, v in _positions(value, sub).items():
+                lines.setdefault(k, v) if k == sub else lines.__setitem__(k, v)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines.update(_positions(item, path + (i,)))
+    return lines
+
+
+def _to_python(node: yaml.Node) -> Any:
+    """Build plain data from the YAML nodes, keeping 0x... values as text.
+
+    YAML 1.1 reads an unquoted 0x-prefixed value as a hexadecimal number, which
+    would turn an address into an integer and lose its checksum.
+    """
+    if isinstance(node, yaml.MappingNode):
+        return {_to_python(k): _to_python(v) for k, v in node.value}
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_python(v) for v in node.value]
+    if node.style in ("'", '"') or node.value.lower().startswith("0x"):
+        return node.value
+    return yaml.safe_load(node.value) if node.value else None
+
+
+def _line_for(lines: dict[tuple, int], loc: tuple) -> int:
+    loc = tuple(loc)
+    while loc and loc not in lines:
+        loc = loc[:-1]
+    return lines.get(loc, 1)
+
+
+def _field(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def load_spec(path: str | Path) -> OrgSpec:
+    """Read and validate an org spec.
+
+    Raises:
+        SpecError: listing every problem as `file:line: field: what is expected`.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise SpecError(f"{path} does not exist", "write an example with `opgov init`")
+    text = path.read_text()
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        raise SpecError(f"{path}:{line}: not valid YAML ({getattr(err, 'problem', err)})",
+                        "fix the indentation or quoting there")
+    if not isinstance(node, yaml.MappingNode):
+        raise SpecError(f"{path}:1: expected a mapping with name, token, people, safe, roles and cells",
+                        "start from `opgov init`")
+    data = _to_python(node)
+    lines = _positions(node)
+    try:
+        return OrgSpec.model_validate(data)
+    except ValidationError as err:
+        problems = []
+        for e in err.errors():
+            ctx_err = (e.get("ctx") or {}).get("error")
+            if isinstance(ctx_err, _ReferenceErrors):
+                for sub, msg in ctx_err.problems:
+                    loc = tuple(e["loc"]) + tuple(sub)
+                    problems.append((_line_for(lines, loc), f"{_field(loc)}: {msg}"))
+                continue
+            loc = tuple(e["loc"])
+            msg = e["msg"].removeprefix("Value error, ")
+            if e["type"] == "extra_forbidden":
+                msg = "is not a field opgov knows (check the spelling)"
+            elif e["type"] == "missing":
+                msg = "is missing"
+            problems.append((_line_for(lines, loc), f"{_field(loc)}: {msg}"))
+        problems.sort()
+        listing = "\n".join(f"{path}:{line}: {msg}" for line, msg in problems)
+        raise SpecError(f"{path} has {len(problems)} problem(s):\n{listing}") from None
+
+
+EXAMPLE = """\
+# An opgov org spec: the organisation as a living document.
+# After the first `opgov deploy`, changes to this file become Safe transactions
+# (`opgov plan` shows them) that the signers approve: the protocols change
+# through the agreed process.
+
+name: Riverside Commons
+
+# The treasury token. On local chains opgov deploys a test token with this
+# symbol; on a live network give its address.
+token:
+  symbol: USDC
+  decimals: 6
+  # address: 0x...
+
+# Everyone named below, once: an ape account alias, TEST::N (the local test
+# accounts) or an address.
+people:
+  alice: TEST::0
+  bob: TEST::1
+  carol: TEST::2
+  dave: TEST::3
+  erin: TEST::4
+  frank: TEST::5
+  grace: TEST::6
+  heidi: TEST::7
+
+# The treasury Safe: four signers, two needed. With `signer_hat` instead of
+# `threshold`, the owners follow the 'signer' role below.
+safe:
+  signers: [alice, bob, carol, dave]
+  threshold: 2
+
+# Roles (hats) under the organisation's top hat, which the Safe wears.
+roles:
+  - id: signer
+    name: Treasury signer
+    wearers: [alice, bob, carol, dave]
+    max_supply: 5
+
+# Cells: teams with a domain. Budgets stream per second (a month is 30 days).
+# A proposal passes unless an objector objects, with a reason, inside the
+# consent window; outside the cell's domain it escalates to the parent cell,
+# or to the Safe's signers when there is none.
+cells:
+  - id: repair-cafe
+    name: Repair Café
+    purpose: Monthly repair sessions where neighbours fix things together.
+    lead: erin
+    members: [frank, grace]
+    budget: 1500 USDC/month
+    consent_window: 3 days
+    execution_window: 7 days
+    spending_limits:
+      - {amount: 1000 USDC, period: 30 days}
+    allowed_calls: [USDC.transfer]
+    objectors: [members]
+
+  - id: thing-library
+    name: Thing Library
+    purpose: Lend tools and equipment instead of everyone buying them.
+    lead: frank
+    members: [erin, heidi]
+    budget: 900 USDC/month
+    consent_window: 3 days
+    spending_limits:
+      - {amount: 600 USDC, period: 30 days}
+    allowed_calls: [USDC.transfer]
+    objectors: [members]
+
+  - id: workshops
+    name: Community Workshops
+    purpose: Teach repair, woodwork and electronics skills.
+    lead: grace
+    members: [heidi, bob]
+    budget: 1200 USDC/month
+    consent_window: 2 days
+    spending_limits:
+      - {amount: 800 USDC, period: 30 days}
+    allowed_calls: [USDC.transfer]
+    parent: repair-cafe
+    objectors: [members, lead]
+"""
+
+
+def write_example(path: str | Path) -> Path:
+    """Write the commented example spec, refusing to overwrite a file."""
+    path = Path(path)
+    if path.exists():
+        raise SpecError(f"{path} already exists", "choose another file name or remove it first")
+    path.write_text(EXAMPLE)
+    return path

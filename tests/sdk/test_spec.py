@@ -1,0 +1,130 @@
+"""The org spec: the example validates, and every field's bad values are refused
+with the file, line and field."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from opgov.cli.main import cli
+from opgov.errors import SpecError
+from opgov.spec import EXAMPLE, load_spec, write_example
+
+
+def test_example_is_valid(tmp_path):
+    spec = load_spec(write_example(tmp_path / "org.yaml"))
+    assert spec.name == "Riverside Commons"
+    assert [c.id for c in spec.cells] == ["repair-cafe", "thing-library", "workshops"]
+    assert spec.safe.threshold == 2 and len(spec.safe.signers) == 4
+    assert spec.cells[2].parent == "repair-cafe"
+
+
+def test_init_refuses_to_overwrite(tmp_path):
+    write_example(tmp_path / "org.yaml")
+    with pytest.raises(SpecError, match="already exists"):
+        write_example(tmp_path / "org.yaml")
+
+
+def _line_of(text: str, needle: str) -> int:
+    """The line of `needle`; of its last occurrence if it is there twice (a duplicate)."""
+    return text[: text.rindex(needle)].count("\n") + 1
+
+
+# (replace this, with this, the field named in the error, what the error says)
+BAD = [
+    ("name: Riverside Commons", "name: ''", "name", "at least 1 character"),
+    ("  symbol: USDC", "  symbol: ''", "token.symbol", "at least 1 character"),
+    ("  decimals: 6", "  decimals: 24", "token.decimals", "less than or equal to 18"),
+    ("  # address: 0x...", "  address: 0x1234", "token.address", "40 hex digits"),
+    ("  alice: TEST::0", "  Alice!: TEST::0", "people", "lower case"),
+    ("  bob: TEST::1", "  bob: 'not an alias!'", "people", "not an address"),
+    ("  signers: [alice, bob, carol, dave]", "  signers: []", "safe.signers", "at least 1 item"),
+    ("  signers: [alice, bob, carol, dave]", "  signers: [alice, bob, carol, zed]", "safe.signers[3]", "not under people"),
+    ("  threshold: 2", "  threshold: 0", "safe.threshold", "greater than or equal to 1"),
+    ("  threshold: 2", "  threshold: 5", "safe.threshold", "more than the 4 signers"),
+    ("  threshold: 2", "  signer_hat: {min: 3, target: 2}", "safe.signer_hat", "min must not be larger"),
+    ("  - id: signer", "  - id: Signer", "roles[0].id", "lower case"),
+    ("    wearers: [alice, bob, carol, dave]", "    wearers: [alice, zed]", "roles[0].wearers[1]", "not under people"),
+    ("    max_supply: 5", "    max_supply: 2", "roles[0].max_supply", "fewer than the wearers"),
+    ("    max_supply: 5", "    max_supply: 0", "roles[0].max_supply", "greater than or equal to 1"),
+    ("  - id: repair-cafe", "  - id: repair cafe", "cells[0].id", "lower case"),
+    ("  - id: thing-library", "  - id: repair-cafe", "cells[1].id", "used twice"),
+    ("    lead: erin", "    lead: zed", "cells[0].lead", "not under people"),
+    ("    members: [frank, grace]", "    members: [frank, zed]", "cells[0].members[1]", "not under people"),
+    ("    budget: 1500 USDC/month", "    budget: 1500 USDC", "cells[0].budget", "cannot read"),
+    ("    budget: 1500 USDC/month", "    budget: 1500 USDC/fortnight", "cells[0].budget", "not a unit of time"),
+    ("    budget: 1500 USDC/month", "    budget: 1500 DAI/month", "cells[0].budget", "treasury token"),
+    ("    consent_window: 3 days\n    execution_window", "    consent_window: soon\n    execution_window",
+     "cells[0].consent_window", "cannot read"),
+    ("    execution_window: 7 days", "    execution_window: 0 days", "cells[0].execution_window", "longer than zero"),
+    ("      - {amount: 1000 USDC, period: 30 days}", "      - {amount: 1000, period: 30 days}",
+     "cells[0].spending_limits[0].amount", "with its token"),
+    ("      - {amount: 1000 USDC, period: 30 days}", "      - {amount: 1000 DAI, period: 30 days}",
+     "cells[0].spending_limits[0].amount", "neither the treasury token"),
+    ("      - {amount: 1000 USDC, period: 30 days}", "      - {amount: 1000 USDC, period: often}",
+     "cells[0].spending_limits[0].period", "cannot read"),
+    ("    allowed_calls: [USDC.transfer]\n    objectors: [members]\n\n  - id: thing",
+     "    allowed_calls: [transfer]\n    objectors: [members]\n\n  - id: thing",
+     "cells[0].allowed_calls", "Contract.function"),
+    ("    parent: repair-cafe", "    parent: nowhere", "cells[2].parent", "not a cell id"),
+    ("    parent: repair-cafe", "    parent: workshops", "cells[2].parent", "own parent"),
+    ("    objectors: [members, lead]", "    objectors: [everyone]", "cells[2].objectors[0]", "expected 'members'"),
+    ("    purpose: Monthly", "    colour: red\n    purpose: Monthly", "cells[0].colour", "not a field opgov knows"),
+]
+
+
+@pytest.mark.parametrize("old, new, field, message", BAD, ids=[b[2] + ":" + b[3][:14] for b in BAD])
+def test_bad_values_name_file_line_and_field(tmp_path, old, new, field, message):
+    assert old in EXAMPLE
+    text = EXAMPLE.replace(old, new, 1)
+    path = tmp_path / "org.yaml"
+    path.write_text(text)
+    with pytest.raises(SpecError) as err:
+        load_spec(path)
+    text_err = str(err.value)
+    hit = [line for line in text_err.splitlines() if f": {field}:" in line and message in line]
+    assert hit, text_err
+    line_no = int(re.match(rf"{re.escape(str(path))}:(\d+):", hit[0]).group(1))
+    first_new_line = new.splitlines()[0].strip()
+    assert line_no == _line_of(text, first_new_line) or field.endswith(("people", "signers")), text_err
+
+
+def test_parent_loop_is_refused(tmp_path):
+    text = EXAMPLE.replace("    objectors: [members]\n\n  - id: thing-library",
+                           "    parent: workshops\n    objectors: [members]\n\n  - id: thing-library")
+    (tmp_path / "org.yaml").write_text(text)
+    with pytest.raises(SpecError, match="loop"):
+        load_spec(tmp_path / "org.yaml")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("name: [unclosed", "not valid YAML"),
+    ("- just\n- a list\n", "expected a mapping"),
+])
+def test_not_a_spec_at_all(tmp_path, text, message):
+    (tmp_path / "org.yaml").write_text(text)
+    with pytest.raises(SpecError, match=message):
+        load_spec(tmp_path / "org.yaml")
+
+
+def test_missing_file_says_how_to_start(tmp_path):
+    with pytest.raises(SpecError, match="opgov init"):
+        load_spec(tmp_path / "nope.yaml")
+
+
+def test_cli_init_and_check(tmp_path):
+    runner = CliRunner()
+    path = tmp_path / "org.yaml"
+    result = runner.invoke(cli, ["init", str(path)])
+    assert result.exit_code == 0 and path.exists(), result.output
+    result = runner.invoke(cli, ["check", str(path)])
+    assert result.exit_code == 0 and "3 cells" in result.output, result.output
+    path.write_text(EXAMPLE.replace("lead: erin", "lead: zed"))
+    result = runner.invoke(cli, ["check", str(path)])
+    assert result.exit_code == 1
+    assert "cells[0].lead: 'zed' is not under people" in result.output
+    assert "Traceback" not in result.output
+    result = runner.invoke(cli, ["init", str(path)])
+    assert result.exit_code == 1 and "already exists" in result.output
