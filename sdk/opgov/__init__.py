@@ -23,6 +23,7 @@ from opgov.errors import (
 from opgov.hats import HatsClient, HatView, hat_path, parse_hat
 from opgov.safe import Safe, create_safe, explain, safe_contracts, sign
 from opgov.safe_tx import Call, Confirmation, PendingTx, SafeTx, TxFolder
+from opgov.streams import StreamsClient, StreamView, Token
 from opgov.units import Rate, format_amount, format_duration, parse_duration
 
 __all__ = [
@@ -44,6 +45,9 @@ __all__ = [
     "SafeTx",
     "SpecError",
     "StreamError",
+    "StreamView",
+    "StreamsClient",
+    "Token",
     "TransactionReverted",
     "TxFolder",
     "UnitsError",

@@ -42,9 +42,19 @@ def code_hash(address: str) -> str:
 class Deployments:
     """The deployments record of the connected network."""
 
-    def __init__(self, path: Path | None, records: dict[str, Record] | None = None):
+    def __init__(
+        self,
+        path: Path | None,
+        records: dict[str, Record] | None = None,
+        pending: dict[str, dict] | None = None,
+        org: dict | None = None,
+    ):
         self.path = path
         self.records: dict[str, Record] = records or {}
+        # deployments written ahead: sent (or about to be), not yet confirmed
+        self.pending: dict[str, dict] = pending or {}
+        # where the org's parts live: hat ids, stream ids (see opgov.deploy)
+        self.org: dict = org or {}
 
     @classmethod
     def for_connected_network(cls, folder: Path | None = None) -> "Deployments":
@@ -56,11 +66,11 @@ class Deployments:
             return _MEMORY.setdefault(id(provider), cls(None))
         folder = folder or ROOT / "deployments"
         path = folder / provider.network.ecosystem.name / f"{provider.network.name}.json"
-        records = {}
-        if path.exists():
-            data = json.loads(path.read_text())
-            records = {k: Record(**v) for k, v in data.get("contracts", {}).items()}
-        return cls(path, records)
+        if not path.exists():
+            return cls(path)
+        data = json.loads(path.read_text())
+        records = {k: Record(**v) for k, v in data.get("contracts", {}).items()}
+        return cls(path, records, data.get("pending", {}), data.get("org", {}))
 
     def get(self, name: str) -> str | None:
         """The address of `name` if it is recorded and its code is still there."""
@@ -77,6 +87,12 @@ class Deployments:
         self.records[name] = Record(
             address=str(address), tx_hash=str(tx_hash or ""), block=block, code_hash=code_hash(address)
         )
+        self.pending.pop(name, None)
+        self.save()
+
+    def write_ahead(self, name: str, address: str, sender: str, nonce: int) -> None:
+        """Note a deployment before it is sent, so a run cut off after sending finds it."""
+        self.pending[name] = {"address": str(address), "sender": str(sender), "nonce": int(nonce)}
         self.save()
 
     def record_instance(self, name: str, instance) -> None:
@@ -92,7 +108,10 @@ class Deployments:
         body = {
             "chain_id": chain.chain_id,
             "contracts": {k: asdict(v) for k, v in sorted(self.records.items())},
+            "org": self.org,
         }
+        if self.pending:
+            body["pending"] = self.pending
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".", suffix=".json")
         with os.fdopen(fd, "w") as f:
             json.dump(body, f, indent=2)

@@ -614,7 +614,7 @@ class Safe:
             SafeError: if the file does not fit this Safe, or the sender is not
                 an owner or already approved.
         """
-        self._check_fits(pending)
+        self.check_fits(pending)
         if sender.address not in self.owners():
             raise SafeError(
                 f"{sender.address} is not an owner of the Safe {self.address}",
@@ -638,7 +638,12 @@ class Safe:
 
     # ------------------------------------------------------------ checking and executing
 
-    def _check_fits(self, pending: PendingTx) -> None:
+    def check_fits(self, pending: PendingTx) -> None:
+        """Check a transaction file is for this Safe, this chain and a nonce not yet used.
+
+        Raises:
+            SafeError: naming which of the three does not fit.
+        """
         tx = pending.tx
         if tx.safe != self.address:
             raise SafeError(
@@ -671,7 +676,7 @@ class Safe:
                 signature from a non-owner; an approval missing on-chain;
                 signatures out of order; too few signatures.
         """
-        self._check_fits(pending)
+        self.check_fits(pending)
         tx = pending.tx
         current = self.nonce()
         if tx.nonce > current:

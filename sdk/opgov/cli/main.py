@@ -9,6 +9,7 @@ from opgov.cli.demo import demo
 from opgov.cli.hats import hats
 from opgov.cli.org import check, init
 from opgov.cli.safe import safe
+from opgov.cli.stream import stream
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,6 +23,7 @@ def cli() -> None:
 
 cli.add_command(hats)
 cli.add_command(safe)
+cli.add_command(stream)
 cli.add_command(demo)
 cli.add_command(init)
 cli.add_command(check)

@@ -221,7 +221,7 @@ def sign(ref, out, offline, network, account, folder) -> None:
             path, entry = _read(ref, folder, chain_id=_chain_id())
             signer = load_account(account)
             s = _safe(entry.tx.safe)
-            s._check_fits(entry)
+            s.check_fits(entry)
             if signer.address not in s.owners():
                 raise SafeError(
                     f"{signer.address} is not an owner of the Safe {s.address}",
@@ -269,7 +269,7 @@ def export(ref, out, safe_address, folder) -> None:
 
     _path, entry = _read(ref, folder, safe_address, _chain_id())
     s = _safe(safe_address or entry.tx.safe)
-    s._check_fits(entry)
+    s.check_fits(entry)
     for owner in s.approvals_on_chain(entry.hash):
         entry.confirmations.setdefault(owner, Confirmation(owner, approved_hash_signature(owner)))
     entry.confirmations_required = s.threshold()
@@ -290,7 +290,7 @@ def import_(files, safe_address, folder) -> None:
     for name in files:
         entry = PendingTx.read(Path(name), chain_id)
         s = _safe(safe_address or entry.tx.safe)
-        s._check_fits(entry)
+        s.check_fits(entry)
         status = s.status(entry)
         if status.not_owners:
             raise SafeError(

@@ -1,0 +1,610 @@
+"""Make the chain match the org spec: plan, deploy (idempotent, resumable), and later changes.
+
+A first deployment runs in two phases:
+
+1. The deploying account bootstraps everything: the treasury token (a test
+   token on local chains), the Hats tree (top hat, roles, cells, wearers), the
+   Safe v1.4.1 (with the deployer as its only owner for now), the budget
+   streams, the consent module with each cell's domain, and the signer gate.
+   Every Safe transaction of this phase is signed by the deployer alone.
+2. The deployer hands over: the top hat goes to the Safe, the signers take
+   their seats (with a signer gate they claim them; otherwise the Safe adds
+   them), and the deployer leaves the Safe's owners.
+
+Every step first reads the chain to see whether it is already done, so a run
+cut off anywhere can simply be run again: it finishes the job and does
+nothing twice. Contract deployments are written ahead into the deployments
+record (the address they will get and the deployer's nonce) before they are
+sent, so a deployment that was mined but not yet recorded is found, not
+repeated. The Safe's address is fixed in advance (CREATE2 with a salt taken
+from the org's name and the deployer).
+
+After the hand-over the Safe owns everything: `changes()` turns a changed spec
+into the Safe calls that make the change, for the signers to sign.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+import rlp
+from eth_abi import encode as abi_encode
+from eth_utils import keccak, to_checksum_address
+
+from opgov.chain import send
+from opgov.contracts import container
+from opgov.deployments import Deployments
+from opgov.errors import DeploymentError
+from opgov.hats import HatsClient, hat_level, hat_path
+from opgov.spec import CellSpec, OrgSpec
+from opgov.units import MONTH, Amount, Rate, parse_duration, to_base_units
+
+if TYPE_CHECKING:
+    from ape.api import AccountAPI
+
+ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
+SENTINEL = "0x0000000000000000000000000000000000000001"
+# on local chains the Safe gets this many months of every budget in test tokens,
+# and each stream is funded with FUNDED_MONTHS of its budget
+MINTED_MONTHS = 6
+FUNDED_MONTHS = 2
+NO_LIMIT = 2**128 - 1
+
+
+def create_address(sender: str, nonce: int) -> str:
+    """The address a CREATE from `sender` at `nonce` gives."""
+    return to_checksum_address(keccak(rlp.encode([bytes.fromhex(sender[2:]), nonce]))[12:])
+
+
+def resolve_person(who: str) -> str:
+    """A person's address from the spec's people: an address, TEST::N or an ape alias."""
+    from ape import accounts
+
+    if who.startswith("0x"):
+        return to_checksum_address(who)
+    if who.upper().startswith("TEST::"):
+        return accounts.test_accounts[int(who.split("::")[1])].address
+    try:
+        return accounts.load(who).address
+    except Exception as err:
+        raise DeploymentError(
+            f"there is no ape account called {who!r}",
+            "add it with `ape accounts import`, or give the person's address in the spec",
+        ) from err
+
+
+def signer_account(who: str) -> "AccountAPI | None":
+    """The account that can sign for a person on this machine, if it is a local test account."""
+    from ape import accounts
+
+    if who.upper().startswith("TEST::"):
+        return accounts.test_accounts[int(who.split("::")[1])]
+    return None
+
+
+@dataclass
+class Step:
+    """One thing deploy does, in plain words."""
+
+    text: str
+    done: bool
+
+
+@dataclass
+class OrgState:
+    """Where the org lives on chain: what `status`, the demo and the dashboard read."""
+
+    token: str = ""
+    hats: str = ""
+    safe: str = ""
+    streams: str = ""
+    consent: str = ""
+    gate: str = ""
+    top_hat: int = 0
+    roles: dict[str, int] = field(default_factory=dict)
+    cells: dict[str, int] = field(default_factory=dict)
+    leads: dict[str, int] = field(default_factory=dict)
+    streams_of: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "top_hat": hex(self.top_hat),
+            "roles": {k: hex(v) for k, v in self.roles.items()},
+            "cells": {k: hex(v) for k, v in self.cells.items()},
+            "leads": {k: hex(v) for k, v in self.leads.items()},
+            "streams": {k: str(v) for k, v in self.streams_of.items()},
+        }
+
+
+class OrgDeployer:
+    """Plan or carry out the deployment of an org spec on the connected network.
+
+    Args:
+        spec: the validated org spec.
+        deployer: the account that pays for and bootstraps the deployment.
+        record: the network's deployments record (default: the connected network's).
+        say: called with a line of plain words for every step taken (or planned).
+        local: whether this is a local chain (test token, test accounts claim seats).
+    """
+
+    def __init__(
+        self,
+        spec: OrgSpec,
+        deployer: "AccountAPI",
+        record: Deployments | None = None,
+        say: Callable[[str], None] = lambda _: None,
+        local: bool | None = None,
+    ):
+        from opgov.safe import on_local_chain
+
+        self.spec = spec
+        self.deployer = deployer
+        self.record = record or Deployments.for_connected_network()
+        self.say = say
+        self.local = on_local_chain() if local is None else local
+        self.dry = False
+        self.steps: list[Step] = []
+        self.state = OrgState()
+        self.people = {name: resolve_person(who) for name, who in spec.people.items()}
+
+    # ------------------------------------------------------------ entry points
+
+    def plan(self) -> list[Step]:
+        """What deploy would do now, without sending anything."""
+        self.dry, self.steps = True, []
+        try:
+            self._run()
+        except _StopPlanning:
+            pass
+        return self.steps
+
+    def deploy(self) -> OrgState:
+        """Make the chain match the spec; safe to run again at any point."""
+        self.dry, self.steps = False, []
+        self._run()
+        return self.state
+
+    # ------------------------------------------------------------ the sequence
+
+    def _run(self) -> None:
+        s = self.state
+        s.token = self._token()
+        s.hats = self._contract("Hats", f"{self.spec.name} Hats", "")
+        hats = HatsClient.at(s.hats) if s.hats else None
+        s.safe = self._safe()
+        s.streams = self._contract("BudgetStreams", s.hats)
+        s.consent = self._contract("ConsentModule", s.safe, s.hats)
+        if self.spec.safe.signer_hat is not None:
+            from opgov.safe import safe_contracts
+
+            multisend = safe_contracts(self.deployer).multisend.address
+            rule = self.spec.safe.signer_hat
+            s.gate = self._contract("SignerGate", s.safe, s.hats, 0, rule.min, rule.target, multisend,
+                                    late_args=True)
+        if self.dry and not (s.hats and s.safe):
+            raise _StopPlanning
+        self._tree(hats)
+        if s.gate and not self.record.get("SignerGate"):
+            # the gate's constructor needs the signer hat, known only now
+            rule = self.spec.safe.signer_hat
+            from opgov.safe import safe_contracts
+
+            multisend = safe_contracts(self.deployer).multisend.address
+            s.gate = self._contract("SignerGate", s.safe, s.hats, s.roles["signer"], rule.min, rule.target,
+                                    multisend)
+        if self.dry and not (s.streams and s.consent):
+            raise _StopPlanning
+        self._bootstrap_safe()
+        self._handover(hats)
+        self._save_org()
+
+    # ------------------------------------------------------------ contracts
+
+    def _step(self, text: str, done: bool) -> bool:
+        """Note a step; returns whether it still has to be carried out."""
+        self.steps.append(Step(text, done))
+        if not done:
+            self.say(("would " if self.dry else "") + text)
+        return not done and not self.dry
+
+    def _contract(self, name: str, *args: Any, late_args: bool = False) -> str:
+        address = self.record.get(name)
+        if address or late_args:
+            if late_args and not address:
+                return "pending"
+            self._step(f"use the {name} contract at {address}", True)
+            return address
+        if not self._step(f"deploy the {name} contract", False):
+            return ""
+        pending = self.record.pending.get(name)
+        if pending is not None:
+            found = pending["address"]
+            from ape import chain
+
+            if chain.provider.get_code(found):
+                self.record.record(name, found)
+                return found
+            if self.deployer.nonce <= pending["nonce"] and self.deployer.address == pending["sender"]:
+                pass  # the deployment was never sent; send it now
+        expected = create_address(self.deployer.address, self.deployer.nonce)
+        self.record.write_ahead(name, expected, self.deployer.address, self.deployer.nonce)
+        instance = self.deployer.deploy(container(name), *args)
+        self.record.record_instance(name, instance)
+        return str(instance.address)
+
+    def _token(self) -> str:
+        token = self.spec.token
+        if token.address:
+            self._step(f"use the treasury token {token.symbol} at {token.address}", True)
+            return token.address
+        if not self.local:
+            raise DeploymentError(
+                "the spec gives no address for the treasury token on a live network",
+                "add token.address to the spec (opgov deploys a test token on local chains only)",
+            )
+        return self._contract("TestToken", f"Test {token.symbol}", token.symbol, token.decimals)
+
+    def _safe_salt(self) -> int:
+        return int.from_bytes(keccak(text=f"opgov:{self.spec.name}:{self.deployer.address}"), "big")
+
+    def _safe(self) -> str:
+        from opgov.safe import Safe, create_safe, safe_contracts
+
+        if self.spec.safe.address:
+            self._step(f"use the existing Safe at {self.spec.safe.address}", True)
+            return self.spec.safe.address
+        address = self.record.get("Safe")
+        if address:
+            self._step(f"use the Safe at {address}", True)
+            return address
+        if self.dry:
+            self._step("create the treasury Safe v1.4.1 (the deployer its only owner until hand-over)", False)
+            return ""
+        contracts = safe_contracts(self.deployer)
+        predicted = self._predict_safe(contracts)
+        from ape import chain
+
+        if chain.provider.get_code(predicted):
+            self._step(f"find the treasury Safe already created at {predicted}", True)
+            self.record.record("Safe", predicted)
+            return predicted
+        self._step("create the treasury Safe v1.4.1 (the deployer its only owner until hand-over)", False)
+        safe: Safe = create_safe([self.deployer.address], 1, self.deployer, salt=self._safe_salt())
+        self.record.record("Safe", safe.address)
+        return safe.address
+
+    def _predict_safe(self, contracts) -> str:
+        setup = contracts.singleton.setup.encode_input(
+            [self.deployer.address], 1, ZERO_ADDRESS, b"", ZERO_ADDRESS, ZERO_ADDRESS, 0, ZERO_ADDRESS
+        )
+        salt = keccak(keccak(setup) + self._safe_salt().to_bytes(32, "big"))
+        init_code = bytes(contracts.factory.proxyCreationCode()) + abi_encode(
+            ["address"], [contracts.singleton.address]
+        )
+        digest = keccak(b"\xff" + bytes.fromhex(contracts.factory.address[2:]) + salt + keccak(init_code))
+        return to_checksum_address(digest[12:])
+
+    # ------------------------------------------------------------ the hats tree
+
+    def _find_child(self, hats: HatsClient, admin: int, details: str) -> int | None:
+        """A hat directly under `admin` with these details (read from the chain, not the record)."""
+        last = hats.contract.viewHat(admin)[6]
+        shift = 224 - 16 * (hat_level(admin) + 1)
+        for i in range(1, last + 1):
+            child = admin | (i << shift)
+            if hats.contract.viewHat(child)[0] == details:
+                return child
+        return None
+
+    def _find_top_hat(self, hats: HatsClient) -> int | None:
+        recorded = self.record.org.get("top_hat")
+        if recorded:
+            return int(recorded, 16)
+        for log in hats.contract.HatCreated.range(0, None):
+            hid = int(log.id)
+            if hat_level(hid) == 0 and log.details == self.spec.name:
+                wearer_is_us = hats.is_wearer(self.deployer.address, hid) or hats.is_wearer(self.state.safe, hid)
+                if wearer_is_us:
+                    return hid
+        return None
+
+    def _tree(self, hats: HatsClient | None) -> None:
+        s, spec = self.state, self.spec
+        top = self._find_top_hat(hats) if hats else None
+        if top is None:
+            if self._step(f"create the role tree: top hat {spec.name!r}", False):
+                top = hats.create_tree(self.deployer.address, spec.name, sender=self.deployer)
+                self.record.org["top_hat"] = hex(top)
+                self.record.save()
+            else:
+                raise _StopPlanning
+        s.top_hat = top
+        module = s.safe  # the Safe is every hat's eligibility and toggle module
+
+        def ensure(admin: int, details: str, max_supply: int) -> int:
+            found = self._find_child(hats, admin, details)
+            if found is not None:
+                return found
+            self._step(f"create hat {details!r} under {hat_path(admin)}", False)
+            if self.dry:
+                raise _StopPlanning
+            return hats.create_hat(admin, details, sender=self._top_admin(hats), max_supply=max_supply,
+                                   eligibility=module, toggle=module)
+
+        def wear(hat: int, people: list[str]) -> None:
+            for name in people:
+                who = self.people[name]
+                if not hats.is_wearer(who, hat) and self._step(f"give hat {hat_path(hat)} to {name}", False):
+                    hats.mint(hat, who, sender=self._top_admin(hats))
+
+        for role in spec.roles:
+            s.roles[role.id] = ensure(top, role.name, role.max_supply)
+            wear(s.roles[role.id], role.wearers)
+        for cell in spec.cells:
+            s.cells[cell.id] = ensure(top, cell.name, 1000)
+            s.leads[cell.id] = ensure(s.cells[cell.id], f"{cell.name} lead", 1)
+            wear(s.cells[cell.id], [cell.lead, *cell.members])
+            wear(s.leads[cell.id], [cell.lead])
+
+    def _top_admin(self, hats: HatsClient) -> "AccountAPI":
+        if not hats.is_wearer(self.deployer.address, self.state.top_hat):
+            raise DeploymentError(
+                "the top hat has already been handed to the Safe, so the deployer cannot change the tree",
+                "change it through the Safe: `opgov plan` writes the Safe transaction for the signers",
+            )
+        return self.deployer
+
+    # ------------------------------------------------------------ Safe set-up (deployer signs alone)
+
+    def _safe_client(self):
+        from opgov.safe import Safe
+
+        return Safe.at(self.state.safe)
+
+    def _bootstrap_safe(self) -> None:
+        s = self.state
+        safe = self._safe_client()
+        deployer_owns = self.deployer.address in safe.owners()
+        calls = []
+        if not safe.contract.isModuleEnabled(s.consent):
+            self._step("enable the consent module on the Safe", False)
+            calls.append(self._safe_call(safe.contract.enableModule, s.consent))
+        calls += self._cell_calls()
+        calls += self._stream_calls()
+        if s.gate and not safe.contract.isModuleEnabled(s.gate):
+            self._step("enable the signer gate on the Safe", False)
+            calls.append(self._safe_call(safe.contract.enableModule, s.gate))
+        if self.dry or not calls:
+            if calls and not deployer_owns:
+                self.say("these changes need the signers: run `opgov plan` to write the Safe transaction")
+            return
+        if not deployer_owns:
+            raise DeploymentError(
+                "the Safe has been handed over, so the deployer can no longer change it",
+                "run `opgov plan` to write the Safe transaction that makes the change, for the signers",
+            )
+        self._mint_treasury(safe)
+        for chunk in _chunks(calls, 8):
+            safe.execute_calls(chunk, [self.deployer], self.deployer)
+        self._adopt_streams()
+
+    def _safe_call(self, method, *args):
+        from opgov.safe_tx import Call
+
+        return Call(str(method.contract.address), 0, method.encode_input(*args))
+
+    def _consent(self):
+        return container("ConsentModule").at(self.state.consent)
+
+    def _streams(self):
+        return container("BudgetStreams").at(self.state.streams)
+
+    def _token_contract(self):
+        return container("TestToken").at(self.state.token)
+
+    def _decimals(self) -> int:
+        return int(self._token_contract().decimals())
+
+    def _call_target(self, call: str) -> tuple[str, bytes]:
+        contract, function = call.split(".")
+        names = {self.spec.token.symbol: ("TestToken", self.state.token),
+                 "BudgetStreams": ("BudgetStreams", self.state.streams),
+                 "Hats": ("Hats", self.state.hats)}
+        if contract not in names:
+            raise DeploymentError(
+                f"allowed call {call!r} names {contract!r}, which opgov does not know",
+                f"use {', '.join(names)} (more contracts can be allowed through the Safe later)",
+            )
+        kind, address = names[contract]
+        abis = [a for a in container(kind).contract_type.abi if getattr(a, "name", None) == function]
+        if not abis:
+            raise DeploymentError(f"{contract} has no function {function!r}", "check the spelling in allowed_calls")
+        return address, keccak(text=abis[0].selector)[:4]
+
+    def _cell_calls(self) -> list:
+        s, consent = self.state, self._consent()
+        calls = []
+        for cell in self.spec.cells:
+            hat = s.cells[cell.id]
+            parent = s.cells[cell.parent] if cell.parent else 0
+            want = (s.leads[cell.id], parse_duration(cell.consent_window), parse_duration(cell.execution_window),
+                    parent, cell.max_active)
+            have = consent.cell(hat)
+            if not have.configured or (have.proposer_hat, have.consent_window, have.execution_window,
+                                       have.parent, have.max_active) != want:
+                self._step(f"set the domain of cell {cell.name}: proposer {hat_path(want[0])}, "
+                           f"consent window {cell.consent_window}", False)
+                calls.append(self._safe_call(consent.set_cell, hat, *want))
+            for objector in self._objector_hats(cell):
+                if not consent.is_objector_hat(hat, objector):
+                    self._step(f"let wearers of {hat_path(objector)} object in {cell.name}", False)
+                    calls.append(self._safe_call(consent.set_objector_hat, hat, objector, True))
+            for limit in cell.spending_limits:
+                amount = Amount.parse(limit.amount)
+                token, decimals = (ZERO_ADDRESS, 18) if amount.symbol == "ETH" else (s.token, self._decimals())
+                want_limit = (to_base_units(amount.value, decimals), parse_duration(limit.period))
+                have_limit = tuple(consent.spend_limit(hat, token))[:2]
+                if have_limit != want_limit:
+                    self._step(f"limit {cell.name}'s spending to {limit.amount} per {limit.period}", False)
+                    calls.append(self._safe_call(consent.set_spend_limit, hat, token, *want_limit))
+            for call in cell.allowed_calls:
+                target, selector = self._call_target(call)
+                if not consent.allowed(hat, target, selector):
+                    self._step(f"allow {cell.name} to call {call}", False)
+                    calls.append(self._safe_call(consent.allow_call, hat, target, selector, True))
+        return calls
+
+    def _objector_hats(self, cell: CellSpec) -> list[int]:
+        s = self.state
+        words = {"members": s.cells[cell.id], "lead": s.leads[cell.id]}
+        return [words.get(o) or s.roles[o] for o in cell.objectors]
+
+    def _find_stream(self, cell_hat: int) -> int | None:
+        streams = self._streams()
+        for log in streams.StreamCreated.range(0, None, search_topics={"payer": self.state.safe}):
+            if int(log.spender_hat) == cell_hat and not streams.get_stream(int(log.stream_id)).voided:
+                return int(log.stream_id)
+        return None
+
+    def _stream_calls(self) -> list:
+        s = self.state
+        calls = []
+        decimals = self._decimals()
+        for cell in self.spec.cells:
+            if cell.budget is None:
+                continue
+            found = self._find_stream(s.cells[cell.id])
+            if found is not None:
+                s.streams_of[cell.id] = found
+                continue
+            rate = Rate.parse(cell.budget)
+            deposit = to_base_units(rate.amount.value * FUNDED_MONTHS * MONTH / rate.period_seconds, decimals)
+            self._step(f"stream {cell.budget} to {cell.name} (paid to {cell.lead}, drawn by its members), "
+                       f"funded with {FUNDED_MONTHS} months", False)
+            token, streams = self._token_contract(), self._streams()
+            calls.append(self._safe_call(token.approve, s.streams, deposit))
+            calls.append(self._safe_call(streams.create_and_deposit, self.people[cell.lead], s.token,
+                                         rate.per_second(), s.cells[cell.id], deposit))
+        return calls
+
+    def _adopt_streams(self) -> None:
+        for cell in self.spec.cells:
+            if cell.budget is not None and cell.id not in self.state.streams_of:
+                found = self._find_stream(self.state.cells[cell.id])
+                if found is not None:
+                    self.state.streams_of[cell.id] = found
+
+    def _mint_treasury(self, safe) -> None:
+        """On local chains, give the Safe test tokens for the streams it is about to fund."""
+        if not self.local or self.spec.token.address:
+            return
+        token = self._token_contract()
+        decimals = self._decimals()
+        monthly = sum(
+            Rate.parse(c.budget).amount.value * MONTH / Rate.parse(c.budget).period_seconds
+            for c in self.spec.cells if c.budget
+        )
+        want = to_base_units(round(monthly * MINTED_MONTHS, decimals), decimals)
+        if token.balanceOf(safe.address) < want // 2:
+            self.say(f"mint {MINTED_MONTHS} months of budgets in test {self.spec.token.symbol} to the Safe")
+            send(token.mint, safe.address, want, sender=self.deployer)
+
+    # ------------------------------------------------------------ hand-over
+
+    def _handover(self, hats: HatsClient) -> None:
+        s, spec = self.state, self.spec
+        safe = self._safe_client()
+        if hats.is_wearer(self.deployer.address, s.top_hat) and self.deployer.address != s.safe:
+            if self._step("hand the top hat to the Safe", False):
+                send(hats.contract.transferHat, s.top_hat, self.deployer.address, s.safe, sender=self.deployer)
+        signers = [self.people[n] for n in spec.safe.signers]
+        if s.gate:
+            self._handover_gate(safe, signers)
+        else:
+            self._handover_owners(safe, signers)
+
+    def _handover_gate(self, safe, signers: list[str]) -> None:
+        s = self.state
+        gate = container("SignerGate").at(s.gate)
+        if safe.guard() != s.gate and self._step("make the signer gate the Safe's guard", False):
+            safe.execute_calls([self._safe_call(safe.contract.setGuard, s.gate)], [self.deployer], self.deployer)
+        for name in self.spec.safe.signers:
+            who = self.people[name]
+            if who in (safe.owners() if not self.dry else []):
+                continue
+            if not self._step(f"{name} claims a signer seat", False):
+                continue
+            account = signer_account(self.spec.people[name])
+            if account is None:
+                self.say(f"   {name} must claim it: `opgov safe claim --account <{name}'s alias>`")
+                continue
+            send(gate.claim_signer, sender=account)
+        owners = safe.owners() if not self.dry else []
+        if self.deployer.address in owners and self.deployer.address not in signers:
+            if len(owners) > 1 and self._step("remove the deployer from the Safe's owners", False):
+                send(gate.remove_signer, self.deployer.address, sender=self.deployer)
+
+    def _handover_owners(self, safe, signers: list[str]) -> None:
+        if self.dry:
+            self._step(f"make the Safe's owners the {len(signers)} signers, "
+                       f"{self.spec.safe.threshold} needed, and remove the deployer", False)
+            return
+        owners = safe.owners()
+        calls = []
+        for who in signers:
+            if who not in owners:
+                calls.append(self._safe_call(safe.contract.addOwnerWithThreshold, who, 1))
+                owners = [who, *owners]  # the Safe puts a new owner first
+        if self.deployer.address in owners and self.deployer.address not in signers:
+            i = owners.index(self.deployer.address)
+            previous = owners[i - 1] if i > 0 else SENTINEL
+            calls.append(self._safe_call(safe.contract.removeOwner, previous, self.deployer.address,
+                                         self.spec.safe.threshold))
+        elif safe.threshold() != self.spec.safe.threshold:
+            calls.append(self._safe_call(safe.contract.changeThreshold, self.spec.safe.threshold))
+        if calls and self._step(f"hand the Safe to its {len(signers)} signers, "
+                                f"{self.spec.safe.threshold} needed", False):
+            if self.deployer.address not in safe.owners():
+                raise DeploymentError(
+                    "the Safe's owners differ from the spec and the deployer is no longer an owner",
+                    "run `opgov plan` to write the Safe transaction for the signers",
+                )
+            safe.execute_calls(calls, [self.deployer], self.deployer)
+
+    def _save_org(self) -> None:
+        self.record.org.update(self.state.as_dict())
+        self.record.save()
+
+
+class _StopPlanning(Exception):
+    """Raised in a dry run when later steps depend on things not yet deployed."""
+
+
+def _chunks(items: list, size: int) -> list[list]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def load_state(record: Deployments | None = None) -> OrgState:
+    """The deployed org as the deployments record knows it.
+
+    Raises:
+        DeploymentError: if no org has been deployed on this network.
+    """
+    record = record or Deployments.for_connected_network()
+    org = record.org
+    if not org.get("top_hat") or not record.get("Safe"):
+        raise DeploymentError("no organisation is deployed on this network", "deploy one with `opgov deploy org.yaml`")
+    return OrgState(
+        token=record.get("TestToken") or org.get("token", ""),
+        hats=record.get("Hats") or "",
+        safe=record.get("Safe") or "",
+        streams=record.get("BudgetStreams") or "",
+        consent=record.get("ConsentModule") or "",
+        gate=record.get("SignerGate") or "",
+        top_hat=int(org["top_hat"], 16),
+        roles={k: int(v, 16) for k, v in org.get("roles", {}).items()},
+        cells={k: int(v, 16) for k, v in org.get("cells", {}).items()},
+        leads={k: int(v, 16) for k, v in org.get("leads", {}).items()},
+        streams_of={k: int(v) for k, v in org.get("streams", {}).items()},
+    )
