@@ -392,11 +392,12 @@ people:
   grace: TEST::6
   heidi: TEST::7
 
-# The treasury Safe: four signers, two needed. With `signer_hat` instead of
-# `threshold`, the owners follow the 'signer' role below.
+# The treasury Safe: four signers, two needed. With `signer_hat`, the Safe's
+# owners follow the 'signer' role below (a signer gate counts only signatures
+# of people who wear it now); write `threshold: 2` instead for a plain Safe.
 safe:
   signers: [alice, bob, carol, dave]
-  threshold: 2
+  signer_hat: {min: 2, target: 2}
 
 # Roles (hats) under the organisation's top hat, which the Safe wears.
 roles:

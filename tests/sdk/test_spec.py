@@ -17,7 +17,7 @@ def test_example_is_valid(tmp_path):
     spec = load_spec(write_example(tmp_path / "org.yaml"))
     assert spec.name == "Riverside Commons"
     assert [c.id for c in spec.cells] == ["repair-cafe", "thing-library", "workshops"]
-    assert spec.safe.threshold == 2 and len(spec.safe.signers) == 4
+    assert spec.safe.signer_hat.min == 2 and len(spec.safe.signers) == 4
     assert spec.cells[2].parent == "repair-cafe"
 
 
@@ -32,7 +32,7 @@ def _line_of(text: str, needle: str) -> int:
     return text[: text.rindex(needle)].count("\n") + 1
 
 
-# (replace this, with this, the field named in the error, what the error says)
+# (replace this, with this, the field named in the error, what the error says[, the line it names])
 BAD = [
     ("name: Riverside Commons", "name: ''", "name", "at least 1 character"),
     ("  symbol: USDC", "  symbol: ''", "token.symbol", "at least 1 character"),
@@ -42,9 +42,14 @@ BAD = [
     ("  bob: TEST::1", "  bob: 'not an alias!'", "people", "not an address"),
     ("  signers: [alice, bob, carol, dave]", "  signers: []", "safe.signers", "at least 1 item"),
     ("  signers: [alice, bob, carol, dave]", "  signers: [alice, bob, carol, zed]", "safe.signers[3]", "not under people"),
-    ("  threshold: 2", "  threshold: 0", "safe.threshold", "greater than or equal to 1"),
-    ("  threshold: 2", "  threshold: 5", "safe.threshold", "more than the 4 signers"),
-    ("  threshold: 2", "  signer_hat: {min: 3, target: 2}", "safe.signer_hat", "min must not be larger"),
+    ("  signer_hat: {min: 2, target: 2}", "  threshold: 0", "safe.threshold", "greater than or equal to 1"),
+    ("  signer_hat: {min: 2, target: 2}", "  threshold: 5", "safe.threshold", "more than the 4 signers"),
+    ("  signer_hat: {min: 2, target: 2}", "  signer_hat: {min: 3, target: 2}", "safe.signer_hat",
+     "min must not be larger"),
+    ("  signer_hat: {min: 2, target: 2}", "  signer_hat: {min: 2, target: 2}\n  threshold: 2", "safe",
+     "either threshold or signer_hat", "safe:"),
+    ("  - id: signer\n", "  - id: signers\n", "safe.signer_hat", "needs a role with id 'signer'",
+     "signer_hat:"),
     ("  - id: signer", "  - id: Signer", "roles[0].id", "lower case"),
     ("    wearers: [alice, bob, carol, dave]", "    wearers: [alice, zed]", "roles[0].wearers[1]", "not under people"),
     ("    max_supply: 5", "    max_supply: 2", "roles[0].max_supply", "fewer than the wearers"),
@@ -75,8 +80,10 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize("old, new, field, message", BAD, ids=[b[2] + ":" + b[3][:14] for b in BAD])
-def test_bad_values_name_file_line_and_field(tmp_path, old, new, field, message):
+@pytest.mark.parametrize("case", BAD, ids=[b[2] + ":" + b[3][:14] for b in BAD])
+def test_bad_values_name_file_line_and_field(tmp_path, case):
+    # the error's line is the changed line's, or that of the text given fifth
+    old, new, field, message = case[:4]
     assert old in EXAMPLE
     text = EXAMPLE.replace(old, new, 1)
     path = tmp_path / "org.yaml"
@@ -87,7 +94,7 @@ def test_bad_values_name_file_line_and_field(tmp_path, old, new, field, message)
     hit = [line for line in text_err.splitlines() if f": {field}:" in line and message in line]
     assert hit, text_err
     line_no = int(re.match(rf"{re.escape(str(path))}:(\d+):", hit[0]).group(1))
-    first_new_line = new.splitlines()[0].strip()
+    first_new_line = case[4] if len(case) > 4 else new.splitlines()[0].strip()
     assert line_no == _line_of(text, first_new_line) or field.endswith(("people", "signers")), text_err
 
 

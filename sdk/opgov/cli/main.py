@@ -7,7 +7,7 @@ import click
 from opgov.cli._common import Group
 from opgov.cli.demo import demo
 from opgov.cli.hats import hats
-from opgov.cli.org import check, init
+from opgov.cli.org import check, deploy, init, plan
 from opgov.cli.safe import safe
 from opgov.cli.stream import stream
 
@@ -27,3 +27,5 @@ cli.add_command(stream)
 cli.add_command(demo)
 cli.add_command(init)
 cli.add_command(check)
+cli.add_command(plan)
+cli.add_command(deploy)

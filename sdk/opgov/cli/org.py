@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from opgov.cli._common import say
+from opgov.cli._common import about_to, account_option, connected, say
 from opgov.spec import load_spec, write_example
 
 
@@ -26,3 +26,39 @@ def check(path: str) -> None:
             else f"signer role, threshold {spec.safe.signer_hat.min} to {spec.safe.signer_hat.target}")
     say(f"{path} is valid: {spec.name}, {len(spec.people)} people, {len(spec.roles)} roles, "
         f"{len(spec.cells)} cells; the Safe needs {rule}")
+
+
+@click.command()
+@click.argument("path", default="org.yaml", type=click.Path(dir_okay=False))
+@connected
+@account_option
+def plan(path: str, account) -> None:
+    """Show what `opgov deploy` would do to make the chain match the spec."""
+    from opgov.deploy import OrgDeployer
+
+    spec = load_spec(path)
+    steps = OrgDeployer(spec, account).plan()
+    todo = [s for s in steps if not s.done]
+    if not todo:
+        say(f"the chain already matches {path}: nothing to do")
+        return
+    say(f"deploy would take {len(todo)} step(s) for {spec.name}:")
+    for step in todo:
+        say(f"  - {step.text}")
+
+
+@click.command()
+@click.argument("path", default="org.yaml", type=click.Path(dir_okay=False))
+@connected
+@account_option
+def deploy(path: str, account) -> None:
+    """Deploy or update the org so the chain matches the spec (safe to run again)."""
+    from opgov.deploy import OrgDeployer
+
+    spec = load_spec(path)
+    deployer = OrgDeployer(spec, account, say=lambda text: about_to(text))
+    state = deployer.deploy()
+    done = [s for s in deployer.steps if not s.done]
+    say(f"{spec.name} is deployed ({len(done)} step(s) taken): Safe {state.safe}, Hats {state.hats}")
+    if deployer.record.path:
+        say(f"addresses recorded in {deployer.record.path}")

@@ -1,0 +1,1758 @@
+# pragma version 0.4.3
+# pragma optimize codesize
+# pragma experimental-codegen
+"""
+@title Hats
+@custom:contract-name Hats
+@license Apache-2.0
+@notice A role tree compatible with Hats Protocol v1's `IHats` and
+        `IHatsIdUtilities`: the same functions, arguments, return values,
+        events and hat-id layout (a 32-bit top-hat domain, then 14 levels of
+        16 bits), so tools written for Hats can read and drive it.
+        Hats are non-transferable ERC1155-style balances of 0 or 1.
+@dev Design choices, and where they differ from the Solidity original:
+     - Storage is packed so that a new hat costs three fresh slots where the
+       original needs four: one slot holds the eligibility module, max
+       supply, supply, last child id and flags; one holds the toggle module
+       and the byte lengths of details and image URI; the details and image
+       URI bytes are stored back to back, 32 bytes a slot. A wearer's
+       balance and bad standing share one slot per (hat, wearer).
+     - Eligibility and toggle modules are queried live with a static call
+       whose answer is used only if it is exactly the expected size with
+       every word 0 or 1; otherwise (no code, revert, malformed answer) the
+       stored status is used, as in the original. A zero module address is
+       not called at all (it has no code, so the answer would be the same).
+     - Details and image URIs are at most 1,024 bytes each (`MAX_TEXT`).
+       Longer strings are refused by Vyper's ABI decoder before any code of
+       ours runs, so that revert carries no reason string; clients should
+       check the length first (the opgov SDK does).
+     - batchCreateHats takes at most 16 hats (`MAX_BATCH_CREATE`), the other
+       batch functions at most 100 entries (`MAX_BATCH`).
+     - Linked trees: Vyper has no recursion, so walks up a chain of linked
+       trees are loops bounded by `MAX_TREE_CHAIN` trees, and a link that
+       could make any chain longer is refused. A conservative height is
+       kept per tree for that check.
+     - Zero addresses are refused as wearers (mintTopHat, mintHat,
+       transferHat), and operations on hats that were never created revert
+       with "hats: hat does not exist".
+     - Reverts are strings naming the contract and the reason, not custom
+       errors (Vyper has none).
+"""
+
+from interfaces import IHats
+
+implements: IHats
+
+
+# CONSTANTS #
+
+
+# hat-id layout: 32-bit top-hat domain, then 14 levels of 16 bits
+MAX_LEVELS: constant(uint256) = 14
+# bits below the top-hat domain
+LOCAL_MASK: constant(uint256) = 2**224 - 1
+
+# longest details or image URI, in bytes
+MAX_TEXT: constant(uint256) = 1024
+# details and image URI of one hat, back to back, in 32-byte slots
+TEXT_SLOTS: constant(uint256) = 64
+# longest array batchMintHats and balanceOfBatch take
+MAX_BATCH: constant(uint256) = 100
+# most hats batchCreateHats creates: its string arrays are laid out in memory
+# at their full bound (2 x 16 x 1,056 bytes), and memory is paid for
+MAX_BATCH_CREATE: constant(uint256) = 16
+# most trees one chain of linked trees may hold (a tree, its parent, ...)
+MAX_TREE_CHAIN: constant(uint256) = 16
+
+# packed hat config: eligibility (bits 0-159), maxSupply (160-191),
+# supply (192-223), lastHatId (224-239), flags (240-242)
+ADDRESS_MASK: constant(uint256) = 2**160 - 1
+MAX_SUPPLY_SHIFT: constant(uint256) = 160
+SUPPLY_SHIFT: constant(uint256) = 192
+SUPPLY_ONE: constant(uint256) = 2**192
+LAST_HAT_SHIFT: constant(uint256) = 224
+LAST_HAT_ONE: constant(uint256) = 2**224
+LAST_HAT_BITS: constant(uint256) = (2**16 - 1) * 2**224
+ACTIVE: constant(uint256) = 2**240
+MUTABLE: constant(uint256) = 2**241
+CREATED: constant(uint256) = 2**242
+
+# packed toggle slot: toggle (bits 0-159), details length (160-175),
+# image URI length (176-191)
+DETAILS_LEN_SHIFT: constant(uint256) = 160
+IMAGE_LEN_SHIFT: constant(uint256) = 176
+
+# packed wearer slot: static balance (bit 0), bad standing (bit 1)
+WEARING: constant(uint256) = 1
+BAD_STANDING: constant(uint256) = 2
+
+# ERC165 interface ids
+ERC165_ID: constant(bytes4) = 0x01ffc9a7
+ERC1155_METADATA_URI_ID: constant(bytes4) = 0x0e89341c
+
+HEX_DIGITS: constant(uint256) = 64
+
+
+# STORAGE #
+
+
+# the contract's name, e.g. "opgov Hats"
+name: public(String[256])
+# image URI of last resort, for hats whose tree sets none
+baseImageURI: public(String[1024])
+# domain of the last top hat minted; the first top hat's domain is 1
+lastTopHatId: public(uint32)
+# top-hat domain => the admin hat its wearer asked to be linked under
+linkedTreeRequests: public(HashMap[uint32, uint256])
+# top-hat domain => the admin hat it is linked under (0: not linked)
+linkedTreeAdmins: public(HashMap[uint32, uint256])
+
+# hat id => packed config (see the constants above)
+_config: HashMap[uint256, uint256]
+# hat id => packed toggle module and text lengths
+_toggle: HashMap[uint256, uint256]
+# hat id => details then image URI bytes, 32 bytes a slot
+_text: HashMap[uint256, bytes32[TEXT_SLOTS]]
+# hat id => wearer => packed static balance and bad standing
+_wearers: HashMap[uint256, HashMap[address, uint256]]
+# top-hat domain => at least the number of trees linked below it in its
+# longest chain (never lowered, so a safe upper bound)
+_chain_height: HashMap[uint32, uint256]
+
+
+# EVENTS #
+
+
+event TransferSingle:
+    operator: indexed(address)
+    sender: indexed(address)
+    receiver: indexed(address)
+    id: uint256
+    value: uint256
+
+
+event TransferBatch:
+    operator: indexed(address)
+    sender: indexed(address)
+    receiver: indexed(address)
+    ids: DynArray[uint256, 100]
+    values: DynArray[uint256, 100]
+
+
+event ApprovalForAll:
+    owner: indexed(address)
+    operator: indexed(address)
+    approved: bool
+
+
+event URI:
+    value: String[1024]
+    id: indexed(uint256)
+
+
+event HatCreated:
+    id: uint256
+    details: String[1024]
+    maxSupply: uint32
+    eligibility: address
+    toggle: address
+    mutable_: bool
+    imageURI: String[1024]
+
+
+event WearerStandingChanged:
+    hatId: uint256
+    wearer: address
+    wearerStanding: bool
+
+
+event HatStatusChanged:
+    hatId: uint256
+    newStatus: bool
+
+
+event HatDetailsChanged:
+    hatId: uint256
+    newDetails: String[1024]
+
+
+event HatEligibilityChanged:
+    hatId: uint256
+    newEligibility: address
+
+
+event HatToggleChanged:
+    hatId: uint256
+    newToggle: address
+
+
+event HatMutabilityChanged:
+    hatId: uint256
+
+
+event HatMaxSupplyChanged:
+    hatId: uint256
+    newMaxSupply: uint32
+
+
+event HatImageURIChanged:
+    hatId: uint256
+    newImageURI: String[1024]
+
+
+event TopHatLinkRequested:
+    domain: uint32
+    newAdmin: uint256
+
+
+event TopHatLinked:
+    domain: uint32
+    newAdmin: uint256
+
+
+@deploy
+def __init__(_name: String[256], _baseImageURI: String[1024]):
+    """
+    @notice Deploy an empty hats registry.
+    @param _name The contract's name.
+    @param _baseImageURI The image URI used when a hat's tree sets none.
+    """
+    self.name = _name
+    self.baseImageURI = _baseImageURI
+
+
+# HATS LOGIC #
+
+
+@external
+def mintTopHat(_target: address, _details: String[1024], _imageURI: String[1024]) -> uint256:
+    """
+    @notice Create a new tree: mint a new top hat to `_target`.
+    @dev Anyone may create a tree. The top hat has a max supply of 1, no
+         modules, and is immutable (its wearer may still change its
+         details and image URI).
+    @param _target The top hat's wearer.
+    @param _details A description of the tree (at most 1,024 bytes).
+    @param _imageURI The tree's image URI (at most 1,024 bytes).
+    @return The top hat's id: its domain in the top 32 bits.
+    """
+    assert _target != empty(address), "hats: wearer is the zero address"
+    domain: uint32 = self.lastTopHatId + 1
+    self.lastTopHatId = domain
+    hat_id: uint256 = convert(domain, uint256) << 224
+    # created, active, immutable, max supply 1, already worn once
+    self._config[hat_id] = CREATED | ACTIVE | SUPPLY_ONE | (1 << MAX_SUPPLY_SHIFT)
+    self._write_text(hat_id, 0, _details, _imageURI)
+    self._wearers[hat_id][_target] = WEARING
+    log HatCreated(
+        id=hat_id,
+        details=_details,
+        maxSupply=1,
+        eligibility=empty(address),
+        toggle=empty(address),
+        mutable_=False,
+        imageURI=_imageURI,
+    )
+    log TransferSingle(
+        operator=msg.sender, sender=empty(address), receiver=_target, id=hat_id, value=1
+    )
+    return hat_id
+
+
+@external
+def createHat(
+    _admin: uint256,
+    _details: String[1024],
+    _maxSupply: uint32,
+    _eligibility: address,
+    _toggle: address,
+    _mutable: bool,
+    _imageURI: String[1024],
+) -> uint256:
+    """
+    @notice Create the next child hat of `_admin`.
+    @dev The caller must be an admin of the new hat (wear `_admin` or one
+         of its admins). The new id is `getNextId(_admin)`.
+    @param _admin The id of the new hat's admin hat.
+    @param _details A description of the hat (at most 1,024 bytes).
+    @param _maxSupply How many wearers the hat may have at once.
+    @param _eligibility The eligibility module (an address that rules on
+           wearers; a contract is queried live).
+    @param _toggle The toggle module (an address that switches the hat on
+           and off; a contract is queried live).
+    @param _mutable Whether the hat's properties can change later.
+    @param _imageURI The hat's image URI (at most 1,024 bytes).
+    @return The new hat's id.
+    """
+    return self._create_hat(
+        _admin, _details, _maxSupply, _eligibility, _toggle, _mutable, _imageURI
+    )
+
+
+@external
+def batchCreateHats(
+    _admins: DynArray[uint256, MAX_BATCH_CREATE],
+    _details: DynArray[String[1024], MAX_BATCH_CREATE],
+    _maxSupplies: DynArray[uint32, MAX_BATCH_CREATE],
+    _eligibilityModules: DynArray[address, MAX_BATCH_CREATE],
+    _toggleModules: DynArray[address, MAX_BATCH_CREATE],
+    _mutables: DynArray[bool, MAX_BATCH_CREATE],
+    _imageURIs: DynArray[String[1024], MAX_BATCH_CREATE],
+) -> bool:
+    """
+    @notice Create several hats in one transaction, in order (a hat may be
+            the admin of one created later in the same batch).
+    @dev Each entry is checked as `createHat` checks it; at most 16 hats.
+    @param _admins The admin hat of each new hat.
+    @param _details The details of each new hat.
+    @param _maxSupplies The max supply of each new hat.
+    @param _eligibilityModules The eligibility module of each new hat.
+    @param _toggleModules The toggle module of each new hat.
+    @param _mutables Whether each new hat is mutable.
+    @param _imageURIs The image URI of each new hat.
+    @return True.
+    """
+    n: uint256 = len(_admins)
+    assert (
+        n == len(_details)
+        and n == len(_maxSupplies)
+        and n == len(_eligibilityModules)
+        and n == len(_toggleModules)
+        and n == len(_mutables)
+        and n == len(_imageURIs)
+    ), "hats: batch arrays differ in length"
+    for i: uint256 in range(MAX_BATCH_CREATE):
+        if i == n:
+            break
+        self._create_hat(
+            _admins[i],
+            _details[i],
+            _maxSupplies[i],
+            _eligibilityModules[i],
+            _toggleModules[i],
+            _mutables[i],
+            _imageURIs[i],
+        )
+    return True
+
+
+@view
+@external
+def getNextId(_admin: uint256) -> uint256:
+    """
+    @notice The id the next child hat of `_admin` will get.
+    @param _admin The admin hat's id.
+    @return The next child's id.
+    """
+    last: uint256 = (self._config[_admin] >> LAST_HAT_SHIFT) & 65535
+    assert last < 65535, "hats: admin has no child ids left"
+    return self._build_hat_id(_admin, last + 1)
+
+
+@external
+def mintHat(_hatId: uint256, _wearer: address) -> bool:
+    """
+    @notice Give hat `_hatId` to `_wearer`.
+    @dev The caller must be an admin of the hat; the hat must exist, be
+         active and have supply left; the wearer must be eligible and not
+         already wear it.
+    @param _hatId The hat.
+    @param _wearer Its new wearer.
+    @return True.
+    """
+    self._mint_hat(_hatId, _wearer)
+    return True
+
+
+@external
+def batchMintHats(_hatIds: DynArray[uint256, MAX_BATCH], _wearers: DynArray[address, MAX_BATCH]) -> bool:
+    """
+    @notice Mint several hats in one transaction, each as `mintHat` would.
+    @param _hatIds The hats (at most 100).
+    @param _wearers Their new wearers, one per hat.
+    @return True.
+    """
+    n: uint256 = len(_hatIds)
+    assert n == len(_wearers), "hats: batch arrays differ in length"
+    for i: uint256 in range(MAX_BATCH):
+        if i == n:
+            break
+        self._mint_hat(_hatIds[i], _wearers[i])
+    return True
+
+
+@external
+def setHatStatus(_hatId: uint256, _newStatus: bool) -> bool:
+    """
+    @notice Push a hat's active status; only its toggle module may.
+    @param _hatId The hat.
+    @param _newStatus True to activate it, False to deactivate it.
+    @return Whether the stored status changed.
+    """
+    assert msg.sender == self._toggle_of(_hatId), "hats: caller is not the hat's toggle module"
+    return self._process_hat_status(_hatId, _newStatus)
+
+
+@external
+def checkHatStatus(_hatId: uint256) -> bool:
+    """
+    @notice Pull a hat's active status from its toggle module and store it.
+    @dev Reverts if the module gives no valid answer (not a contract,
+         reverts, or answers anything but one word of 0 or 1).
+    @param _hatId The hat.
+    @return Whether the stored status changed.
+    """
+    valid: bool = False
+    active: bool = False
+    valid, active = self._pull_hat_status(self._toggle_of(_hatId), _hatId)
+    assert valid, "hats: toggle module gave no valid status"
+    return self._process_hat_status(_hatId, active)
+
+
+@external
+def setHatWearerStatus(_hatId: uint256, _wearer: address, _eligible: bool, _standing: bool) -> bool:
+    """
+    @notice Push a wearer's eligibility and standing; only the hat's
+            eligibility module may. An ineligible wearer or one in bad
+            standing loses the hat.
+    @param _hatId The hat.
+    @param _wearer The wearer ruled on.
+    @param _eligible Whether the wearer is eligible.
+    @param _standing Whether the wearer is in good standing.
+    @return Whether the stored standing changed.
+    """
+    cfg: uint256 = self._config[_hatId]
+    assert msg.sender == self._eligibility_of(cfg), "hats: caller is not the hat's eligibility module"
+    return self._process_wearer_status(_hatId, cfg, _wearer, _eligible, _standing)
+
+
+@external
+def checkHatWearerStatus(_hatId: uint256, _wearer: address) -> bool:
+    """
+    @notice Pull a wearer's status from the hat's eligibility module; an
+            ineligible wearer or one in bad standing loses the hat.
+    @dev Anyone may call. Reverts if the module gives no valid answer.
+    @param _hatId The hat.
+    @param _wearer The wearer to check.
+    @return Whether the stored standing changed.
+    """
+    cfg: uint256 = self._config[_hatId]
+    valid: bool = False
+    eligible: bool = False
+    standing: bool = False
+    valid, eligible, standing = self._wearer_status(self._eligibility_of(cfg), _wearer, _hatId)
+    assert valid, "hats: eligibility module gave no valid status"
+    return self._process_wearer_status(_hatId, cfg, _wearer, eligible, standing)
+
+
+@external
+def renounceHat(_hatId: uint256):
+    """
+    @notice Take off a hat the caller wears.
+    @param _hatId The hat.
+    """
+    w: uint256 = self._wearers[_hatId][msg.sender]
+    assert w & WEARING != 0, "hats: caller does not wear the hat"
+    self._wearers[_hatId][msg.sender] = w & ~WEARING
+    self._config[_hatId] -= SUPPLY_ONE
+    log TransferSingle(
+        operator=msg.sender, sender=msg.sender, receiver=empty(address), id=_hatId, value=1
+    )
+
+
+@external
+def transferHat(_hatId: uint256, _from: address, _to: address):
+    """
+    @notice Move a hat from one wearer to another.
+    @dev Only an admin of the hat; only mutable hats and top hats. The
+         receiver must be eligible, the hat active.
+    @param _hatId The hat.
+    @param _from Its current wearer.
+    @param _to Its new wearer.
+    """
+    self._check_admin(_hatId)
+    cfg: uint256 = self._config[_hatId]
+    if not self._is_top_hat(_hatId):
+        assert cfg & MUTABLE != 0, "hats: hat is immutable"
+    assert _to != empty(address), "hats: wearer is the zero address"
+    w_from: uint256 = self._wearers[_hatId][_from]
+    assert w_from & WEARING != 0, "hats: from address does not wear the hat"
+    w_to: uint256 = self._wearers[_hatId][_to]
+    assert w_to & WEARING == 0, "hats: receiver already wears the hat"
+    assert self._is_eligible(_to, _hatId, cfg, w_to), "hats: receiver is not eligible for the hat"
+    assert self._is_active(_hatId, cfg), "hats: hat is not active"
+    self._wearers[_hatId][_from] = w_from & ~WEARING
+    self._wearers[_hatId][_to] = w_to | WEARING
+    log TransferSingle(operator=msg.sender, sender=_from, receiver=_to, id=_hatId, value=1)
+
+
+# HATS ADMIN FUNCTIONS #
+
+
+@external
+def makeHatImmutable(_hatId: uint256):
+    """
+    @notice Freeze a mutable hat's properties for good.
+    @param _hatId The hat; the caller must be one of its admins.
+    """
+    cfg: uint256 = self._existing_config(_hatId)
+    self._check_admin(_hatId)
+    assert cfg & MUTABLE != 0, "hats: hat is immutable"
+    self._config[_hatId] = cfg & ~MUTABLE
+    log HatMutabilityChanged(hatId=_hatId)
+
+
+@external
+def changeHatDetails(_hatId: uint256, _newDetails: String[1024]):
+    """
+    @notice Change a hat's details.
+    @dev Mutable hats, and top hats (by their wearer, their admin).
+    @param _hatId The hat; the caller must be one of its admins.
+    @param _newDetails The new details (at most 1,024 bytes).
+    """
+    cfg: uint256 = self._check_changeable(_hatId, True)
+    slot: uint256 = self._toggle[_hatId]
+    image: String[1024] = self._read_text(_hatId, slot)[1]
+    self._write_text(_hatId, slot, _newDetails, image)
+    log HatDetailsChanged(hatId=_hatId, newDetails=_newDetails)
+
+
+@external
+def changeHatEligibility(_hatId: uint256, _newEligibility: address):
+    """
+    @notice Change a mutable hat's eligibility module.
+    @param _hatId The hat; the caller must be one of its admins.
+    @param _newEligibility The new module (not the zero address).
+    """
+    assert _newEligibility != empty(address), "hats: eligibility module is the zero address"
+    cfg: uint256 = self._check_changeable(_hatId, False)
+    self._config[_hatId] = (cfg & ~ADDRESS_MASK) | convert(_newEligibility, uint256)
+    log HatEligibilityChanged(hatId=_hatId, newEligibility=_newEligibility)
+
+
+@external
+def changeHatToggle(_hatId: uint256, _newToggle: address):
+    """
+    @notice Change a mutable hat's toggle module.
+    @dev The old module's current answer, if valid, is stored first, so the
+         hat keeps its status until the new module says otherwise.
+    @param _hatId The hat; the caller must be one of its admins.
+    @param _newToggle The new module (not the zero address).
+    """
+    assert _newToggle != empty(address), "hats: toggle module is the zero address"
+    self._check_changeable(_hatId, False)
+    slot: uint256 = self._toggle[_hatId]
+    valid: bool = False
+    active: bool = False
+    valid, active = self._pull_hat_status(convert(slot & ADDRESS_MASK, address), _hatId)
+    if valid:
+        self._process_hat_status(_hatId, active)
+    self._toggle[_hatId] = (slot & ~ADDRESS_MASK) | convert(_newToggle, uint256)
+    log HatToggleChanged(hatId=_hatId, newToggle=_newToggle)
+
+
+@external
+def changeHatImageURI(_hatId: uint256, _newImageURI: String[1024]):
+    """
+    @notice Change a hat's image URI.
+    @dev Mutable hats, and top hats (by their wearer, their admin).
+    @param _hatId The hat; the caller must be one of its admins.
+    @param _newImageURI The new image URI (at most 1,024 bytes).
+    """
+    self._check_changeable(_hatId, True)
+    slot: uint256 = self._toggle[_hatId]
+    details: String[1024] = self._read_text(_hatId, slot)[0]
+    self._write_text(_hatId, slot, details, _newImageURI)
+    log HatImageURIChanged(hatId=_hatId, newImageURI=_newImageURI)
+
+
+@external
+def changeHatMaxSupply(_hatId: uint256, _newMaxSupply: uint32):
+    """
+    @notice Change a mutable hat's max supply.
+    @param _hatId The hat; the caller must be one of its admins.
+    @param _newMaxSupply The new max supply (not below the current supply).
+    """
+    cfg: uint256 = self._check_changeable(_hatId, False)
+    new_max: uint256 = convert(_newMaxSupply, uint256)
+    assert new_max >= (cfg >> SUPPLY_SHIFT) & 2**32 - 1, "hats: new max supply is below the current supply"
+    if new_max != (cfg >> MAX_SUPPLY_SHIFT) & 2**32 - 1:
+        self._config[_hatId] = (cfg & ~((2**32 - 1) << MAX_SUPPLY_SHIFT)) | (new_max << MAX_SUPPLY_SHIFT)
+        log HatMaxSupplyChanged(hatId=_hatId, newMaxSupply=_newMaxSupply)
+
+
+@external
+def requestLinkTopHatToTree(_topHatId: uint32, _newAdminHat: uint256):
+    """
+    @notice Ask to link the tree of top-hat domain `_topHatId` under hat
+            `_newAdminHat` of another tree; an admin of that hat approves.
+    @param _topHatId The 32-bit domain of the top hat to link.
+    @param _newAdminHat The hat that would become its admin.
+    """
+    self._check_admin(convert(_topHatId, uint256) << 224)
+    self.linkedTreeRequests[_topHatId] = _newAdminHat
+    log TopHatLinkRequested(domain=_topHatId, newAdmin=_newAdminHat)
+
+
+@external
+def approveLinkTopHatToTree(
+    _topHatId: uint32,
+    _newAdminHat: uint256,
+    _eligibility: address,
+    _toggle: address,
+    _details: String[1024],
+    _imageURI: String[1024],
+):
+    """
+    @notice Approve a requested link: the tree of domain `_topHatId` comes
+            under hat `_newAdminHat`.
+    @dev The caller must be an admin of `_newAdminHat`'s children (or, at
+         the last level, an admin or wearer of it). Non-zero modules and
+         non-empty strings replace the top hat's.
+    @param _topHatId The 32-bit domain of the top hat to link.
+    @param _newAdminHat The hat that becomes its admin.
+    @param _eligibility The top hat's new eligibility module (0: unchanged).
+    @param _toggle The top hat's new toggle module (0: unchanged).
+    @param _details The top hat's new details ("": unchanged).
+    @param _imageURI The top hat's new image URI ("": unchanged).
+    """
+    self._check_new_admin(_newAdminHat)
+    assert _newAdminHat == self.linkedTreeRequests[_topHatId], "hats: link was not requested"
+    self.linkedTreeRequests[_topHatId] = 0
+    self._link(_topHatId, _newAdminHat, _eligibility, _toggle, _details, _imageURI)
+
+
+@external
+def unlinkTopHatFromTree(_topHatId: uint32, _wearer: address):
+    """
+    @notice Make a linked tree independent again.
+    @dev Only an admin of the linked top hat, and only while `_wearer`
+         wears it (so the freed tree is not left without a wearer). The
+         top hat's modules are cleared.
+    @param _topHatId The 32-bit domain of the top hat to unlink.
+    @param _wearer The top hat's current wearer.
+    """
+    hat_id: uint256 = convert(_topHatId, uint256) << 224
+    self._check_admin(hat_id)
+    assert _wearer != empty(address) and self._is_wearer(_wearer, hat_id), "hats: unlink needs the top hat's current wearer"
+    self.linkedTreeAdmins[_topHatId] = 0
+    self.linkedTreeRequests[_topHatId] = 0
+    self._config[hat_id] &= ~ADDRESS_MASK
+    self._toggle[hat_id] &= ~ADDRESS_MASK
+    log TopHatLinked(domain=_topHatId, newAdmin=0)
+
+
+@external
+def relinkTopHatWithinTree(
+    _topHatDomain: uint32,
+    _newAdminHat: uint256,
+    _eligibility: address,
+    _toggle: address,
+    _details: String[1024],
+    _imageURI: String[1024],
+):
+    """
+    @notice Move a linked tree under another admin hat of the same tree of
+            trees.
+    @dev The caller must be an admin of the linked top hat and of the new
+         admin's children. Unless the caller wears the tippy top hat, the
+         new admin must be in the tree the top hat is linked from or in the
+         tippy top tree.
+    @param _topHatDomain The 32-bit domain of the top hat to move.
+    @param _newAdminHat Its new admin hat.
+    @param _eligibility The top hat's new eligibility module (0: unchanged).
+    @param _toggle The top hat's new toggle module (0: unchanged).
+    @param _details The top hat's new details ("": unchanged).
+    @param _imageURI The top hat's new image URI ("": unchanged).
+    """
+    self._check_admin(convert(_topHatDomain, uint256) << 224)
+    self._check_new_admin(_newAdminHat)
+    self._link(_topHatDomain, _newAdminHat, _eligibility, _toggle, _details, _imageURI)
+
+
+# VIEW FUNCTIONS #
+
+
+@view
+@external
+def viewHat(
+    _hatId: uint256,
+) -> (String[1024], uint32, uint32, address, address, String[1024], uint16, bool, bool):
+    """
+    @notice Everything about a hat in one call.
+    @param _hatId The hat.
+    @return details, maxSupply, supply, eligibility, toggle, imageURI (with
+            the tree's fallback), lastHatId, mutable, active (live).
+    """
+    cfg: uint256 = self._config[_hatId]
+    slot: uint256 = self._toggle[_hatId]
+    details: String[1024] = self._read_text(_hatId, slot)[0]
+    return (
+        details,
+        convert((cfg >> MAX_SUPPLY_SHIFT) & 2**32 - 1, uint32),
+        convert((cfg >> SUPPLY_SHIFT) & 2**32 - 1, uint32),
+        self._eligibility_of(cfg),
+        convert(slot & ADDRESS_MASK, address),
+        self._image_uri(_hatId),
+        convert((cfg >> LAST_HAT_SHIFT) & 65535, uint16),
+        cfg & MUTABLE != 0,
+        self._is_active(_hatId, cfg),
+    )
+
+
+@view
+@external
+def isWearerOfHat(_user: address, _hatId: uint256) -> bool:
+    """
+    @notice Whether `_user` wears hat `_hatId` now: holds it, the hat is
+            active and the user is eligible and in good standing.
+    @param _user The address asked about.
+    @param _hatId The hat.
+    @return Whether `_user` wears the hat.
+    """
+    return self._is_wearer(_user, _hatId)
+
+
+@view
+@external
+def isAdminOfHat(_user: address, _hatId: uint256) -> bool:
+    """
+    @notice Whether `_user` wears an admin hat of `_hatId`, across linked
+            trees (a top hat's wearer is its own admin).
+    @param _user The address asked about.
+    @param _hatId The hat.
+    @return Whether `_user` is an admin of the hat.
+    """
+    return self._is_admin(_user, _hatId)
+
+
+@view
+@external
+def isInGoodStanding(_wearer: address, _hatId: uint256) -> bool:
+    """
+    @notice Whether `_wearer` is in good standing for hat `_hatId`, per its
+            eligibility module, else per the stored standing.
+    @param _wearer The address asked about.
+    @param _hatId The hat.
+    @return Whether the standing is good.
+    """
+    valid: bool = False
+    eligible: bool = False
+    standing: bool = False
+    valid, eligible, standing = self._wearer_status(
+        self._eligibility_of(self._config[_hatId]), _wearer, _hatId
+    )
+    if valid:
+        return standing
+    return self._wearers[_hatId][_wearer] & BAD_STANDING == 0
+
+
+@view
+@external
+def isEligible(_wearer: address, _hatId: uint256) -> bool:
+    """
+    @notice Whether `_wearer` is eligible for hat `_hatId` (and in good
+            standing), per its eligibility module, else per the stored
+            standing.
+    @param _wearer The address asked about.
+    @param _hatId The hat.
+    @return Whether the wearer is eligible.
+    """
+    return self._is_eligible(
+        _wearer, _hatId, self._config[_hatId], self._wearers[_hatId][_wearer]
+    )
+
+
+@view
+@external
+def isActive(_hatId: uint256) -> bool:
+    """
+    @notice Whether hat `_hatId` is active, per its toggle module, else per
+            the stored status.
+    @param _hatId The hat.
+    @return Whether the hat is active.
+    """
+    return self._is_active(_hatId, self._config[_hatId])
+
+
+@view
+@external
+def badStandings(_hatId: uint256, _wearer: address) -> bool:
+    """
+    @notice Whether `_wearer`'s stored standing for hat `_hatId` is bad.
+    @param _hatId The hat.
+    @param _wearer The address asked about.
+    @return Whether the stored standing is bad.
+    """
+    return self._wearers[_hatId][_wearer] & BAD_STANDING != 0
+
+
+@view
+@external
+def getHatEligibilityModule(_hatId: uint256) -> address:
+    """
+    @notice A hat's eligibility module.
+    @param _hatId The hat.
+    @return The module's address.
+    """
+    return self._eligibility_of(self._config[_hatId])
+
+
+@view
+@external
+def getHatToggleModule(_hatId: uint256) -> address:
+    """
+    @notice A hat's toggle module.
+    @param _hatId The hat.
+    @return The module's address.
+    """
+    return self._toggle_of(_hatId)
+
+
+@view
+@external
+def getHatMaxSupply(_hatId: uint256) -> uint32:
+    """
+    @notice How many wearers a hat may have at once.
+    @param _hatId The hat.
+    @return The max supply.
+    """
+    return convert((self._config[_hatId] >> MAX_SUPPLY_SHIFT) & 2**32 - 1, uint32)
+
+
+@view
+@external
+def hatSupply(_hatId: uint256) -> uint32:
+    """
+    @notice How many addresses hold a hat (whether or not they are
+            currently eligible).
+    @param _hatId The hat.
+    @return The supply.
+    """
+    return convert((self._config[_hatId] >> SUPPLY_SHIFT) & 2**32 - 1, uint32)
+
+
+@view
+@external
+def getImageURIForHat(_hatId: uint256) -> String[1024]:
+    """
+    @notice A hat's image URI; if it has none, its nearest admin's, else
+            the contract's base image URI.
+    @param _hatId The hat.
+    @return The image URI.
+    """
+    return self._image_uri(_hatId)
+
+
+@view
+@external
+def balanceOf(_wearer: address, _hatId: uint256) -> uint256:
+    """
+    @notice ERC1155 balance: 1 if `_wearer` wears the hat now, else 0.
+    @param _wearer The address asked about.
+    @param _hatId The hat.
+    @return 0 or 1.
+    """
+    if self._is_wearer(_wearer, _hatId):
+        return 1
+    return 0
+
+
+@view
+@external
+def balanceOfBatch(
+    _wearers: DynArray[address, MAX_BATCH], _hatIds: DynArray[uint256, MAX_BATCH]
+) -> DynArray[uint256, MAX_BATCH]:
+    """
+    @notice ERC1155 balances of several (wearer, hat) pairs.
+    @param _wearers The addresses (at most 100).
+    @param _hatIds The hats, one per address.
+    @return Each balance, 0 or 1.
+    """
+    assert len(_wearers) == len(_hatIds), "hats: batch arrays differ in length"
+    balances: DynArray[uint256, MAX_BATCH] = []
+    for i: uint256 in range(MAX_BATCH):
+        if i == len(_wearers):
+            break
+        if self._is_wearer(_wearers[i], _hatIds[i]):
+            balances.append(1)
+        else:
+            balances.append(0)
+    return balances
+
+
+@view
+@external
+def uri(_id: uint256) -> String[4125]:
+    """
+    @notice ERC1155 metadata: a JSON document as a base64 data URI.
+    @param _id The hat.
+    @return "data:application/json;base64,..." with the hat's name,
+            description, image and properties.
+    """
+    return concat("data:application/json;base64,", convert(self._base64(self._json(_id)), String[4096]))
+
+
+@view
+@external
+def isApprovedForAll(_owner: address, _operator: address) -> bool:
+    """
+    @notice ERC1155: hats cannot be approved for transfer.
+    @param _owner Unused.
+    @param _operator Unused.
+    @return False.
+    """
+    return False
+
+
+@external
+def setApprovalForAll(_operator: address, _approved: bool):
+    """
+    @notice ERC1155 approvals are not supported: hats move only with
+            `transferHat`.
+    @param _operator Unused.
+    @param _approved Unused.
+    """
+    raise "hats: hats cannot be approved for transfer"
+
+
+@external
+def safeTransferFrom(_from: address, _to: address, _id: uint256, _amount: uint256, _data: Bytes[1024]):
+    """
+    @notice ERC1155 transfers are not supported: an admin moves a hat with
+            `transferHat`.
+    @param _from Unused.
+    @param _to Unused.
+    @param _id Unused.
+    @param _amount Unused.
+    @param _data Unused.
+    """
+    raise "hats: hats are not transferable, an admin uses transferHat"
+
+
+@external
+def safeBatchTransferFrom(
+    _from: address,
+    _to: address,
+    _ids: DynArray[uint256, MAX_BATCH],
+    _amounts: DynArray[uint256, MAX_BATCH],
+    _data: Bytes[1024],
+):
+    """
+    @notice ERC1155 transfers are not supported: an admin moves a hat with
+            `transferHat`.
+    @param _from Unused.
+    @param _to Unused.
+    @param _ids Unused.
+    @param _amounts Unused.
+    @param _data Unused.
+    """
+    raise "hats: hats are not transferable, an admin uses transferHat"
+
+
+@pure
+@external
+def supportsInterface(_interfaceId: bytes4) -> bool:
+    """
+    @notice ERC165: ERC165 and ERC1155 metadata URI.
+    @dev As in Hats Protocol, ERC1155 itself (0xd9b67a26) is not claimed:
+         the token interface is there, but transfers revert and receivers
+         are never called, so it does not meet the ERC1155 specification.
+    @param _interfaceId The interface id.
+    @return Whether it is supported.
+    """
+    return _interfaceId == ERC165_ID or _interfaceId == ERC1155_METADATA_URI_ID
+
+
+# IHatsIdUtilities #
+
+
+@pure
+@external
+def buildHatId(_admin: uint256, _newHat: uint16) -> uint256:
+    """
+    @notice The id of child number `_newHat` of hat `_admin`.
+    @param _admin The admin hat's id.
+    @param _newHat The child's number within its level.
+    @return The child's id.
+    """
+    return self._build_hat_id(_admin, convert(_newHat, uint256))
+
+
+@view
+@external
+def getHatLevel(_hatId: uint256) -> uint32:
+    """
+    @notice A hat's level counted from the top of its tree of linked trees.
+    @param _hatId The hat.
+    @return The level (0 for a top hat that is not linked).
+    """
+    return convert(self._hat_level(_hatId), uint32)
+
+
+@pure
+@external
+def getLocalHatLevel(_hatId: uint256) -> uint32:
+    """
+    @notice A hat's level within its own tree.
+    @param _hatId The hat.
+    @return The level (0 for a top hat).
+    """
+    return convert(self._local_level(_hatId), uint32)
+
+
+@view
+@external
+def isTopHat(_hatId: uint256) -> bool:
+    """
+    @notice Whether a hat is a top hat that is not linked under another tree.
+    @param _hatId The hat.
+    @return Whether it is such a top hat.
+    """
+    return self._is_top_hat(_hatId)
+
+
+@pure
+@external
+def isLocalTopHat(_hatId: uint256) -> bool:
+    """
+    @notice Whether a hat is the top hat of its own tree (linked or not).
+    @param _hatId The hat.
+    @return Whether it is a local top hat.
+    """
+    return self._is_local_top_hat(_hatId)
+
+
+@pure
+@external
+def isValidHatId(_hatId: uint256) -> bool:
+    """
+    @notice Whether an id is well formed: no empty level above its last one.
+    @param _hatId The id.
+    @return Whether it is valid (0 is not).
+    """
+    return self._is_valid_hat_id(_hatId)
+
+
+@view
+@external
+def getAdminAtLevel(_hatId: uint256, _level: uint32) -> uint256:
+    """
+    @notice The admin of a hat at a level counted across linked trees.
+    @param _hatId The hat.
+    @param _level The level.
+    @return The admin hat's id.
+    """
+    return self._admin_at_level(_hatId, convert(_level, uint256))
+
+
+@pure
+@external
+def getAdminAtLocalLevel(_hatId: uint256, _level: uint32) -> uint256:
+    """
+    @notice The admin of a hat at a level of its own tree.
+    @param _hatId The hat.
+    @param _level The level (at most 14).
+    @return The admin hat's id.
+    """
+    return self._admin_at_local_level(_hatId, convert(_level, uint256))
+
+
+@pure
+@external
+def getTopHatDomain(_hatId: uint256) -> uint32:
+    """
+    @notice A hat's top-hat domain: the top 32 bits of its id.
+    @param _hatId The hat.
+    @return The domain.
+    """
+    return convert(_hatId >> 224, uint32)
+
+
+@view
+@external
+def getTippyTopHatDomain(_topHatDomain: uint32) -> uint32:
+    """
+    @notice The domain of the tree at the top of a chain of linked trees.
+    @param _topHatDomain A tree's domain.
+    @return The topmost tree's domain.
+    """
+    return self._tippy_top_domain(_topHatDomain)
+
+
+@view
+@external
+def noCircularLinkage(_topHatDomain: uint32, _linkedAdmin: uint256) -> bool:
+    """
+    @notice Whether linking tree `_topHatDomain` under `_linkedAdmin` keeps
+            the trees acyclic.
+    @param _topHatDomain The tree to link.
+    @param _linkedAdmin The would-be admin hat.
+    @return True if no cycle would form.
+    """
+    return self._no_circular_linkage(_topHatDomain, _linkedAdmin)
+
+
+@view
+@external
+def sameTippyTopHatDomain(_topHatDomain: uint32, _newAdminHat: uint256) -> bool:
+    """
+    @notice Whether a tree and a hat share the same topmost tree.
+    @param _topHatDomain The tree.
+    @param _newAdminHat The hat.
+    @return Whether their tippy top domains are equal.
+    """
+    return self._tippy_top_domain(_topHatDomain) == self._tippy_top_domain(
+        convert(_newAdminHat >> 224, uint32)
+    )
+
+
+# INTERNAL: CREATING AND MINTING #
+
+
+@internal
+def _create_hat(
+    _admin: uint256,
+    _details: String[1024],
+    _max_supply: uint32,
+    _eligibility: address,
+    _toggle: address,
+    _mutable: bool,
+    _image_uri: String[1024],
+) -> uint256:
+    assert _admin & 65535 == 0, "hats: max levels reached"
+    assert _eligibility != empty(address), "hats: eligibility module is the zero address"
+    assert _toggle != empty(address), "hats: toggle module is the zero address"
+    assert self._is_valid_hat_id(_admin), "hats: admin hat id is not valid"
+    admin_cfg: uint256 = self._config[_admin]
+    last: uint256 = (admin_cfg >> LAST_HAT_SHIFT) & 65535
+    assert last < 65535, "hats: admin has no child ids left"
+    hat_id: uint256 = self._build_hat_id(_admin, last + 1)
+    self._check_admin(hat_id)
+    # keep the new hat's own child counter, in case hats were created below
+    # its id before it existed
+    cfg: uint256 = (
+        (self._config[hat_id] & LAST_HAT_BITS)
+        | CREATED
+        | ACTIVE
+        | (convert(_max_supply, uint256) << MAX_SUPPLY_SHIFT)
+        | convert(_eligibility, uint256)
+    )
+    if _mutable:
+        cfg |= MUTABLE
+    self._config[hat_id] = cfg
+    self._write_text(hat_id, convert(_toggle, uint256), _details, _image_uri)
+    self._config[_admin] = admin_cfg + LAST_HAT_ONE
+    log HatCreated(
+        id=hat_id,
+        details=_details,
+        maxSupply=_max_supply,
+        eligibility=_eligibility,
+        toggle=_toggle,
+        mutable_=_mutable,
+        imageURI=_image_uri,
+    )
+    return hat_id
+
+
+@internal
+def _mint_hat(_hat_id: uint256, _wearer: address):
+    cfg: uint256 = self._config[_hat_id]
+    assert cfg & CREATED != 0, "hats: hat does not exist"
+    assert _wearer != empty(address), "hats: wearer is the zero address"
+    w: uint256 = self._wearers[_hat_id][_wearer]
+    assert self._is_eligible(_wearer, _hat_id, cfg, w), "hats: wearer is not eligible for the hat"
+    assert self._is_active(_hat_id, cfg), "hats: hat is not active"
+    self._check_admin(_hat_id)
+    assert (cfg >> SUPPLY_SHIFT) & 2**32 - 1 < (cfg >> MAX_SUPPLY_SHIFT) & 2**32 - 1, "hats: all hats are worn (max supply reached)"
+    assert w & WEARING == 0, "hats: wearer already wears the hat"
+    self._wearers[_hat_id][_wearer] = w | WEARING
+    self._config[_hat_id] = cfg + SUPPLY_ONE
+    log TransferSingle(
+        operator=msg.sender, sender=empty(address), receiver=_wearer, id=_hat_id, value=1
+    )
+
+
+@internal
+def _process_hat_status(_hat_id: uint256, _active: bool) -> bool:
+    cfg: uint256 = self._config[_hat_id]
+    if _active == (cfg & ACTIVE != 0):
+        return False
+    self._config[_hat_id] = cfg ^ ACTIVE
+    log HatStatusChanged(hatId=_hat_id, newStatus=_active)
+    return True
+
+
+@internal
+def _process_wearer_status(
+    _hat_id: uint256, _cfg: uint256, _wearer: address, _eligible: bool, _standing: bool
+) -> bool:
+    w: uint256 = self._wearers[_hat_id][_wearer]
+    new_w: uint256 = w
+    if w & WEARING != 0 and not (_eligible and _standing):
+        new_w = new_w & ~WEARING
+        self._config[_hat_id] = _cfg - SUPPLY_ONE
+        log TransferSingle(
+            operator=msg.sender, sender=_wearer, receiver=empty(address), id=_hat_id, value=1
+        )
+    updated: bool = False
+    if _standing == (w & BAD_STANDING != 0):
+        new_w = new_w ^ BAD_STANDING
+        updated = True
+        log WearerStandingChanged(hatId=_hat_id, wearer=_wearer, wearerStanding=_standing)
+    if new_w != w:
+        self._wearers[_hat_id][_wearer] = new_w
+    return updated
+
+
+# INTERNAL: LINKING #
+
+
+@view
+@internal
+def _check_new_admin(_new_admin: uint256):
+    if self._hat_level(_new_admin) < MAX_LEVELS:
+        self._check_admin(self._build_hat_id(_new_admin, 1))
+    else:
+        assert self._is_admin(msg.sender, _new_admin) or self._is_wearer(
+            msg.sender, _new_admin
+        ), "hats: caller is neither an admin nor a wearer of the hat"
+
+
+@internal
+def _link(
+    _domain: uint32,
+    _new_admin: uint256,
+    _eligibility: address,
+    _toggle: address,
+    _details: String[1024],
+    _image_uri: String[1024],
+):
+    assert self._no_circular_linkage(_domain, _new_admin), "hats: link would make a circle of trees"
+    linked: uint256 = self.linkedTreeAdmins[_domain]
+    if linked != 0:
+        tippy: uint256 = convert(self._tippy_top_domain(_domain), uint256) << 224
+        if not self._is_wearer(msg.sender, tippy):
+            dest_top: uint256 = _new_admin >> 224 << 224
+            origin_top: uint256 = linked >> 224 << 224
+            assert dest_top == origin_top or dest_top == tippy, "hats: link would cross to another tree"
+        else:
+            assert self._tippy_top_domain(_domain) == self._tippy_top_domain(
+                convert(_new_admin >> 224, uint32)
+            ), "hats: link would cross to another tree"
+
+    # bound every chain of linked trees: the trees above the new admin, this
+    # one, and the longest chain below this one
+    admin_domain: uint32 = convert(_new_admin >> 224, uint32)
+    height: uint256 = self._chain_height[_domain]
+    assert self._chain_depth(admin_domain) + 1 + height <= MAX_TREE_CHAIN, "hats: linked trees would nest too deep"
+    current: uint32 = admin_domain
+    for distance: uint256 in range(1, MAX_TREE_CHAIN + 1):
+        if self._chain_height[current] < distance + height:
+            self._chain_height[current] = distance + height
+        above: uint256 = self.linkedTreeAdmins[current]
+        if above == 0:
+            break
+        current = convert(above >> 224, uint32)
+
+    hat_id: uint256 = convert(_domain, uint256) << 224
+    if _eligibility != empty(address):
+        self._config[hat_id] = (self._config[hat_id] & ~ADDRESS_MASK) | convert(_eligibility, uint256)
+        log HatEligibilityChanged(hatId=hat_id, newEligibility=_eligibility)
+    slot: uint256 = self._toggle[hat_id]
+    if _toggle != empty(address):
+        slot = (slot & ~ADDRESS_MASK) | convert(_toggle, uint256)
+        self._toggle[hat_id] = slot
+        log HatToggleChanged(hatId=hat_id, newToggle=_toggle)
+    if len(_details) > 0 or len(_image_uri) > 0:
+        old_details: String[1024] = empty(String[1024])
+        old_image: String[1024] = empty(String[1024])
+        old_details, old_image = self._read_text(hat_id, slot)
+        if len(_details) > 0:
+            old_details = _details
+            log HatDetailsChanged(hatId=hat_id, newDetails=_details)
+        if len(_image_uri) > 0:
+            old_image = _image_uri
+            log HatImageURIChanged(hatId=hat_id, newImageURI=_image_uri)
+        self._write_text(hat_id, slot, old_details, old_image)
+    self.linkedTreeAdmins[_domain] = _new_admin
+    log TopHatLinked(domain=_domain, newAdmin=_new_admin)
+
+
+@view
+@internal
+def _chain_depth(_domain: uint32) -> uint256:
+    # number of trees from `_domain` up to its tippy top tree, both included
+    current: uint32 = _domain
+    for depth: uint256 in range(1, MAX_TREE_CHAIN + 1):
+        above: uint256 = self.linkedTreeAdmins[current]
+        if above == 0:
+            return depth
+        current = convert(above >> 224, uint32)
+    raise "hats: linked trees nest too deep"
+
+
+@view
+@internal
+def _tippy_top_domain(_domain: uint32) -> uint32:
+    current: uint32 = _domain
+    for i: uint256 in range(MAX_TREE_CHAIN):
+        above: uint256 = self.linkedTreeAdmins[current]
+        if above == 0:
+            return current
+        current = convert(above >> 224, uint32)
+    raise "hats: linked trees nest too deep"
+
+
+@view
+@internal
+def _no_circular_linkage(_domain: uint32, _linked_admin: uint256) -> bool:
+    if _linked_admin == 0:
+        return True
+    current: uint32 = convert(_linked_admin >> 224, uint32)
+    for i: uint256 in range(MAX_TREE_CHAIN):
+        if current == _domain:
+            return False
+        above: uint256 = self.linkedTreeAdmins[current]
+        if above == 0:
+            return True
+        current = convert(above >> 224, uint32)
+    raise "hats: linked trees nest too deep"
+
+
+# INTERNAL: WEARERS, ADMINS AND MODULES #
+
+
+@view
+@internal
+def _check_admin(_hat_id: uint256):
+    assert self._is_admin(msg.sender, _hat_id), "hats: caller is not an admin of the hat"
+
+
+@view
+@internal
+def _existing_config(_hat_id: uint256) -> uint256:
+    cfg: uint256 = self._config[_hat_id]
+    assert cfg & CREATED != 0, "hats: hat does not exist"
+    return cfg
+
+
+@view
+@internal
+def _check_changeable(_hat_id: uint256, _top_hat_too: bool) -> uint256:
+    # the checks every change* setter shares; returns the hat's config
+    cfg: uint256 = self._existing_config(_hat_id)
+    self._check_admin(_hat_id)
+    if not (_top_hat_too and self._is_top_hat(_hat_id)):
+        assert cfg & MUTABLE != 0, "hats: hat is immutable"
+    return cfg
+
+
+@view
+@internal
+def _is_wearer(_user: address, _hat_id: uint256) -> bool:
+    w: uint256 = self._wearers[_hat_id][_user]
+    if w & WEARING == 0:
+        return False
+    cfg: uint256 = self._config[_hat_id]
+    return self._is_active(_hat_id, cfg) and self._is_eligible(_user, _hat_id, cfg, w)
+
+
+@view
+@internal
+def _is_admin(_user: address, _hat_id: uint256) -> bool:
+    # walk up the hat's admins, level by level, then up the linked trees
+    hat: uint256 = _hat_id
+    # how many levels of `hat`'s tree to check, counting down to its top hat
+    levels: uint256 = 0
+    if self._is_local_top_hat(hat):
+        linked: uint256 = self.linkedTreeAdmins[convert(hat >> 224, uint32)]
+        if linked == 0:
+            return self._is_wearer(_user, hat)
+        hat = linked
+        levels = self._local_level(hat) + 1
+    else:
+        levels = self._local_level(hat)
+    for t: uint256 in range(MAX_TREE_CHAIN):
+        for i: uint256 in range(MAX_LEVELS + 1):
+            if i == levels:
+                break
+            if self._is_wearer(_user, self._admin_at_local_level(hat, levels - 1 - i)):
+                return True
+        linked: uint256 = self.linkedTreeAdmins[convert(hat >> 224, uint32)]
+        if linked == 0:
+            return False
+        hat = linked
+        levels = self._local_level(hat) + 1
+    raise "hats: linked trees nest too deep"
+
+
+@view
+@internal
+def _is_active(_hat_id: uint256, _cfg: uint256) -> bool:
+    valid: bool = False
+    active: bool = False
+    valid, active = self._pull_hat_status(self._toggle_of(_hat_id), _hat_id)
+    if valid:
+        return active
+    return _cfg & ACTIVE != 0
+
+
+@view
+@internal
+def _is_eligible(_wearer: address, _hat_id: uint256, _cfg: uint256, _w: uint256) -> bool:
+    valid: bool = False
+    eligible: bool = False
+    standing: bool = False
+    valid, eligible, standing = self._wearer_status(self._eligibility_of(_cfg), _wearer, _hat_id)
+    if valid:
+        return eligible
+    return _w & BAD_STANDING == 0
+
+
+@view
+@internal
+def _pull_hat_status(_toggle: address, _hat_id: uint256) -> (bool, bool):
+    # (valid, active): valid only for exactly one word holding 0 or 1
+    if _toggle == empty(address):
+        return False, False
+    ok: bool = False
+    answer: Bytes[64] = b""
+    ok, answer = raw_call(
+        _toggle,
+        abi_encode(_hat_id, method_id=method_id("getHatStatus(uint256)")),
+        max_outsize=64,
+        is_static_call=True,
+        revert_on_failure=False,
+    )
+    if not ok or len(answer) != 32:
+        return False, False
+    word: uint256 = extract32(answer, 0, output_type=uint256)
+    if word > 1:
+        return False, False
+    return True, word == 1
+
+
+@view
+@internal
+def _wearer_status(_eligibility: address, _wearer: address, _hat_id: uint256) -> (bool, bool, bool):
+    # (valid, eligible, standing): valid only for exactly two words of 0 or 1;
+    # a wearer in bad standing is never eligible
+    if _eligibility == empty(address):
+        return False, False, False
+    ok: bool = False
+    answer: Bytes[96] = b""
+    ok, answer = raw_call(
+        _eligibility,
+        abi_encode(_wearer, _hat_id, method_id=method_id("getWearerStatus(address,uint256)")),
+        max_outsize=96,
+        is_static_call=True,
+        revert_on_failure=False,
+    )
+    if not ok or len(answer) != 64:
+        return False, False, False
+    first: uint256 = extract32(answer, 0, output_type=uint256)
+    second: uint256 = extract32(answer, 32, output_type=uint256)
+    if first > 1 or second > 1:
+        return False, False, False
+    return True, first == 1 and second == 1, second == 1
+
+
+@pure
+@internal
+def _eligibility_of(_cfg: uint256) -> address:
+    return convert(_cfg & ADDRESS_MASK, address)
+
+
+@view
+@internal
+def _toggle_of(_hat_id: uint256) -> address:
+    return convert(self._toggle[_hat_id] & ADDRESS_MASK, address)
+
+
+# INTERNAL: HAT IDS #
+
+
+@pure
+@internal
+def _local_level(_hat_id: uint256) -> uint256:
+    # 14 minus the number of empty 16-bit levels at the bottom, found by halving
+    x: uint256 = _hat_id & LOCAL_MASK
+    if x == 0:
+        return 0
+    empty_levels: uint256 = 0
+    if x & (2**112 - 1) == 0:
+        empty_levels = 7
+        x = x >> 112
+    if x & (2**64 - 1) == 0:
+        empty_levels += 4
+        x = x >> 64
+    if x & (2**32 - 1) == 0:
+        empty_levels += 2
+        x = x >> 32
+    if x & 65535 == 0:
+        empty_levels += 1
+    return MAX_LEVELS - empty_levels
+
+
+@pure
+@internal
+def _is_local_top_hat(_hat_id: uint256) -> bool:
+    return _hat_id > 0 and _hat_id & LOCAL_MASK == 0
+
+
+@view
+@internal
+def _is_top_hat(_hat_id: uint256) -> bool:
+    return self._is_local_top_hat(_hat_id) and self.linkedTreeAdmins[convert(_hat_id >> 224, uint32)] == 0
+
+
+@pure
+@internal
+def _is_valid_hat_id(_hat_id: uint256) -> bool:
+    if _hat_id == 0:
+        return False
+    level: uint256 = self._local_level(_hat_id)
+    # every level above the last one must be non-empty
+    for i: uint256 in range(1, MAX_LEVELS):
+        if i >= level:
+            break
+        if (_hat_id >> (16 * (MAX_LEVELS - i))) & 65535 == 0:
+            return False
+    return True
+
+
+@pure
+@internal
+def _build_hat_id(_admin: uint256, _new_hat: uint256) -> uint256:
+    level: uint256 = self._local_level(_admin)
+    assert level < MAX_LEVELS, "hats: max levels reached"
+    return _admin | (_new_hat << (16 * (MAX_LEVELS - 1 - level)))
+
+
+@pure
+@internal
+def _admin_at_local_level(_hat_id: uint256, _level: uint256) -> uint256:
+    assert _level <= MAX_LEVELS, "hats: level is deeper than 14"
+    return _hat_id & (max_value(uint256) << (16 * (MAX_LEVELS - _level)))
+
+
+@view
+@internal
+def _hat_level(_hat_id: uint256) -> uint256:
+    level: uint256 = self._local_level(_hat_id)
+    linked: uint256 = self.linkedTreeAdmins[convert(_hat_id >> 224, uint32)]
+    for i: uint256 in range(MAX_TREE_CHAIN):
+        if linked == 0:
+            return level
+        level += 1 + self._local_level(linked)
+        linked = self.linkedTreeAdmins[convert(linked >> 224, uint32)]
+    raise "hats: linked trees nest too deep"
+
+
+@view
+@internal
+def _admin_at_level(_hat_id: uint256, _level: uint256) -> uint256:
+    hat: uint256 = _hat_id
+    for i: uint256 in range(MAX_TREE_CHAIN):
+        linked: uint256 = self.linkedTreeAdmins[convert(hat >> 224, uint32)]
+        if linked == 0:
+            return self._admin_at_local_level(hat, _level)
+        top_level: uint256 = self._hat_level(hat >> 224 << 224)
+        if top_level <= _level:
+            return self._admin_at_local_level(hat, _level - top_level)
+        hat = linked
+    raise "hats: linked trees nest too deep"
+
+
+# INTERNAL: TEXT #
+
+
+@internal
+def _write_text(_hat_id: uint256, _slot: uint256, _details: String[1024], _image_uri: String[1024]):
+    # store both strings back to back, and their lengths beside the toggle
+    details_len: uint256 = len(_details)
+    total: uint256 = details_len + len(_image_uri)
+    slot: uint256 = (
+        (_slot & ADDRESS_MASK)
+        | (details_len << DETAILS_LEN_SHIFT)
+        | (len(_image_uri) << IMAGE_LEN_SHIFT)
+    )
+    if slot != _slot:
+        self._toggle[_hat_id] = slot
+    if total == 0:
+        return
+    data: Bytes[2080] = concat(
+        convert(_details, Bytes[1024]), convert(_image_uri, Bytes[1024]), empty(bytes32)
+    )
+    for i: uint256 in range(TEXT_SLOTS):
+        if i * 32 >= total:
+            break
+        self._text[_hat_id][i] = extract32(data, i * 32)
+
+
+@view
+@internal
+def _read_text(_hat_id: uint256, _slot: uint256) -> (String[1024], String[1024]):
+    details_len: uint256 = (_slot >> DETAILS_LEN_SHIFT) & 65535
+    image_len: uint256 = (_slot >> IMAGE_LEN_SHIFT) & 65535
+    details: String[1024] = ""
+    image: String[1024] = ""
+    if details_len > 0:
+        words: bytes32[32] = empty(bytes32[32])
+        for i: uint256 in range(32):
+            if i * 32 >= details_len:
+                break
+            words[i] = self._text[_hat_id][i]
+        details = convert(slice(abi_encode(words), 0, details_len), String[1024])
+    if image_len > 0:
+        # the image URI starts `bit_shift` bytes into slot `first`: realign it
+        first: uint256 = details_len // 32
+        bit_shift: uint256 = (details_len % 32) * 8
+        words: bytes32[32] = empty(bytes32[32])
+        current: uint256 = convert(self._text[_hat_id][first], uint256)
+        for i: uint256 in range(32):
+            if i * 32 >= image_len:
+                break
+            nxt: uint256 = 0
+            if bit_shift != 0 and (first + i + 1) * 32 < details_len + image_len:
+                nxt = convert(self._text[_hat_id][first + i + 1], uint256)
+            if bit_shift == 0:
+                words[i] = convert(current, bytes32)
+                if (first + i + 1) * 32 < details_len + image_len:
+                    current = convert(self._text[_hat_id][first + i + 1], uint256)
+            else:
+                words[i] = convert((current << bit_shift) | (nxt >> (256 - bit_shift)), bytes32)
+                current = nxt
+        image = convert(slice(abi_encode(words), 0, image_len), String[1024])
+    return details, image
+
+
+@view
+@internal
+def _image_uri(_hat_id: uint256) -> String[1024]:
+    # the hat's own image URI, else its nearest admin's, else the base one
+    own: String[1024] = self._read_text(_hat_id, self._toggle[_hat_id])[1]
+    if len(own) > 0:
+        return own
+    hat: uint256 = _hat_id
+    levels: uint256 = self._local_level(hat)
+    for t: uint256 in range(MAX_TREE_CHAIN):
+        for i: uint256 in range(MAX_LEVELS + 1):
+            if i == levels:
+                break
+            admin: uint256 = self._admin_at_local_level(hat, levels - 1 - i)
+            image: String[1024] = self._read_text(admin, self._toggle[admin])[1]
+            if len(image) > 0:
+                return image
+        linked: uint256 = self.linkedTreeAdmins[convert(hat >> 224, uint32)]
+        if linked == 0:
+            return self.baseImageURI
+        hat = linked
+        levels = self._local_level(hat) + 1
+    raise "hats: linked trees nest too deep"
+
+
+# INTERNAL: METADATA #
+
+
+@view
+@internal
+def _json(_hat_id: uint256) -> Bytes[3072]:
+    cfg: uint256 = self._config[_hat_id]
+    slot: uint256 = self._toggle[_hat_id]
+    admin: uint256 = _hat_id
+    if not self._is_top_hat(_hat_id):
+        admin = self._admin_at_level(_hat_id, self._hat_level(_hat_id) - 1)
+    status: String[8] = "inactive"
+    if self._is_active(_hat_id, cfg):
+        status = "active"
+    is_mutable: String[5] = "false"
+    if cfg & MUTABLE != 0:
+        is_mutable = "true"
+    json: String[3072] = concat(
+        '{"name": "Hat", "description": "',
+        self._read_text(_hat_id, slot)[0],
+        '", "image": "',
+        self._image_uri(_hat_id),
+        '", "properties": {"domain": "',
+        uint2str(_hat_id >> 224),
+        '", "id": "',
+        uint2str(_hat_id),
+        '", "pretty id": "',
+        self._hex(_hat_id, 64),
+        '", "status": "',
+        status,
+        '", "current supply": "',
+        uint2str((cfg >> SUPPLY_SHIFT) & 2**32 - 1),
+        '", "supply cap": "',
+        uint2str((cfg >> MAX_SUPPLY_SHIFT) & 2**32 - 1),
+        '", "admin (id)": "',
+        uint2str(admin),
+        '", "admin (pretty id)": "',
+        self._hex(admin, 64),
+        '", "eligibility module": "',
+        self._hex(cfg & ADDRESS_MASK, 40),
+        '", "toggle module": "',
+        self._hex(slot & ADDRESS_MASK, 40),
+        '", "mutable": "',
+        is_mutable,
+        '"}}',
+    )
+    return convert(json, Bytes[3072])
+
+
+@pure
+@internal
+def _hex(_value: uint256, _digits: uint256) -> String[66]:
+    # "0x" and the lowest `_digits` hex digits of `_value`, lower case
+    value: uint256 = _value << (4 * (HEX_DIGITS - _digits))
+    high: uint256 = 0
+    low: uint256 = 0
+    for j: uint256 in range(HEX_DIGITS):
+        nibble: uint256 = (value >> (4 * (HEX_DIGITS - 1 - j))) & 15
+        char: uint256 = 48 + nibble
+        if nibble > 9:
+            char = 87 + nibble
+        if j < 32:
+            high |= char << (8 * (31 - j))
+        else:
+            low |= char << (8 * (63 - j))
+    digits: Bytes[64] = slice(concat(convert(high, bytes32), convert(low, bytes32)), 0, _digits)
+    return concat("0x", convert(digits, String[64]))
+
+
+@pure
+@internal
+def _base64(_data: Bytes[3072]) -> Bytes[4096]:
+    # standard base64 with padding; 24 input bytes make one 32-byte word
+    n: uint256 = len(_data)
+    padded: Bytes[3136] = concat(_data, empty(bytes32), empty(bytes32))
+    out_len: uint256 = (n + 2) // 3 * 4
+    data_chars: uint256 = (n * 8 + 5) // 6
+    words: bytes32[128] = empty(bytes32[128])
+    for i: uint256 in range(128):
+        if i * 32 >= out_len:
+            break
+        chunk: uint256 = convert(extract32(padded, i * 24), uint256) >> 64
+        acc: uint256 = 0
+        for j: uint256 in range(32):
+            p: uint256 = i * 32 + j
+            char: uint256 = 0
+            if p < data_chars:
+                v: uint256 = (chunk >> (186 - 6 * j)) & 63
+                if v < 26:
+                    char = 65 + v
+                elif v < 52:
+                    char = 71 + v
+                elif v < 62:
+                    char = v - 4
+                elif v == 62:
+                    char = 43
+                else:
+                    char = 47
+            elif p < out_len:
+                char = 61
+            acc |= char << (8 * (31 - j))
+        words[i] = convert(acc, bytes32)
+    return slice(abi_encode(words), 0, out_len)

@@ -1,0 +1,1048 @@
+"""Deciding by consent: build actions from plain intents, propose, object, amend,
+escalate and execute through the ConsentModule, and read proposals in plain words.
+
+A proposal's actions are calls the Safe makes (`opgov.safe_tx.Call`: target,
+value, data). The module stores only a 216-bit hash of them inside the
+proposal id; the full actions travel in the `ProposalCreated` event, and this
+module recovers them from there, so any machine can execute a proposal it did
+not make.
+
+People refer to a proposal by its sequence number (`#3`); the SDK turns it
+into the full id. Every send is checked first, so a refusal says what is wrong
+and what to do, and costs nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+from eth_abi import decode as abi_decode
+from eth_abi import encode as abi_encode
+from eth_utils import keccak
+
+from opgov.chain import send
+from opgov.contracts import container
+from opgov.errors import ConsentError, OpgovError, SafeError, TransactionReverted
+from opgov.hats import hat_path
+from opgov.safe_tx import ZERO_ADDRESS, Call, checksum
+from opgov.units import Amount, Rate, format_amount, format_duration, format_rate, format_time, to_base_units
+
+if TYPE_CHECKING:
+    from ape.api import AccountAPI, ReceiptAPI
+    from ape.contracts import ContractInstance
+
+# the module's bounds (contracts/ConsentModule.vy)
+MAX_ACTIONS = 8
+MAX_DATA = 1024
+MAX_TEXT = 1024
+SEQUENCE_SHIFT = 216
+MASK216 = (1 << 216) - 1
+
+# `state(proposal_id)` values
+PENDING, OPEN, OBJECTED, PASSED, EXECUTED, EXPIRED, CANCELLED, VETOED, SUPERSEDED, ESCALATED = range(10)
+STATE_NAMES = {
+    PENDING: "pending", OPEN: "open", OBJECTED: "objected", PASSED: "passed", EXECUTED: "executed",
+    EXPIRED: "expired", CANCELLED: "cancelled", VETOED: "vetoed", SUPERSEDED: "superseded",
+    ESCALATED: "escalated",
+}
+STATE_MEANINGS = {
+    PENDING: "escalated to the Safe's signers: waits for their approval (or veto)",
+    OPEN: "the consent window is open and nobody objects",
+    OBJECTED: "an objection stands",
+    PASSED: "consented: anyone can execute it",
+    EXECUTED: "executed",
+    EXPIRED: "expired: its execution window ended",
+    CANCELLED: "cancelled",
+    VETOED: "vetoed by the Safe",
+    SUPERSEDED: "replaced by an amended proposal",
+    ESCALATED: "escalated to the parent cell, whose consent window is open",
+}
+LIVE_STATES = {PENDING, OPEN, OBJECTED, PASSED, ESCALATED}
+
+TRANSFER = keccak(text="transfer(address,uint256)")[:4]
+APPROVE = keccak(text="approve(address,uint256)")[:4]
+ADJUST_RATE = keccak(text="adjust_rate(uint256,uint256)")[:4]
+ACTIONS_TYPE = "(address,uint256,bytes)[]"
+
+
+# ---------------------------------------------------------------- hashing (no node)
+
+
+def hash_actions(actions: Sequence[Call]) -> bytes:
+    """keccak256 of the actions ABI-encoded as one `(address,uint256,bytes)[]` argument, as the module hashes them."""
+    return keccak(abi_encode([ACTIONS_TYPE], [[(a.to, int(a.value), bytes(a.data)) for a in actions]]))
+
+
+def proposal_id_of(sequence: int, actions: Sequence[Call]) -> int:
+    """The id the module gives the `sequence`-th proposal with these actions."""
+    return (int(sequence) << SEQUENCE_SHIFT) | (int.from_bytes(hash_actions(actions), "big") & MASK216)
+
+
+def matches(proposal_id: int, actions: Sequence[Call]) -> bool:
+    """Whether `actions` are exactly the ones proposal `proposal_id` commits to."""
+    return (int.from_bytes(hash_actions(actions), "big") & MASK216) == (int(proposal_id) & MASK216)
+
+
+def sequence_of(proposal_id: int) -> int:
+    return int(proposal_id) >> SEQUENCE_SHIFT
+
+
+def selector_of(action: Call) -> bytes:
+    """The selector the module checks against the domain (0x00000000 for calls without one)."""
+    return bytes(action.data[:4]) if len(action.data) >= 4 else b"\x00" * 4
+
+
+def spending_of(actions: Iterable[Call]) -> dict[str, int]:
+    """What the actions spend per token (the zero address for ether), as the module counts it."""
+    spent: dict[str, int] = defaultdict(int)
+    for a in actions:
+        if a.value:
+            spent[ZERO_ADDRESS] += int(a.value)
+        if selector_of(a) in (TRANSFER, APPROVE) and len(a.data) >= 68:
+            amount = int.from_bytes(a.data[36:68], "big")
+            if amount:
+                spent[a.to] += amount
+    return dict(spent)
+
+
+def _now() -> int:
+    """The timestamp the next transaction will see."""
+    from ape import chain
+
+    try:
+        return int(chain.pending_timestamp)
+    except Exception:  # a provider without a pending block: the head is close enough
+        return int(chain.blocks.head.timestamp)
+
+
+def _wrap(err: OpgovError) -> ConsentError:
+    return ConsentError(err.message, err.hint)
+
+
+# ---------------------------------------------------------------- intents
+
+
+def token_info(token: str):
+    """A token's symbol and decimals, read from the token.
+
+    Raises:
+        ConsentError: if the address is not an ERC-20 token.
+    """
+    from opgov.safe import token_info as read
+
+    try:
+        return read(token)
+    except SafeError as err:
+        raise _wrap(err) from err
+
+
+def pay(token: str | None, amount: str | Decimal | int, to: str) -> Call:
+    """Pay `amount` to `to` from the Safe: an ERC-20 transfer, or ether when the symbol is ETH.
+
+    Args:
+        token: the ERC-20 token's address (None to send ether).
+        amount: in token units, e.g. "250 USDC" or "250" or Decimal("0.5"); a
+            symbol, if written, must be the token's own ("ETH" for ether).
+        to: the recipient.
+
+    Raises:
+        ConsentError: if the amount cannot be read, does not fit the token's
+            decimals, names another token, or an address is wrong.
+    """
+    parsed = Amount.parse(str(amount))
+    recipient = _address(to, "recipient")
+    if token is None or (parsed.symbol or "").upper() == "ETH":
+        if token is not None or (parsed.symbol and parsed.symbol.upper() != "ETH"):
+            if token is not None:
+                raise ConsentError(f"{amount!r} is ether but a token was given", "leave out the token to send ETH")
+            raise ConsentError(
+                f"no token address for {parsed.symbol} in {amount!r}",
+                f"say which token {parsed.symbol} is (--token ADDRESS)",
+            )
+        return Call(recipient, to_base_units(parsed.value, 18))
+    info = token_info(token)
+    if parsed.symbol and parsed.symbol.upper() != info.symbol.upper():
+        raise ConsentError(
+            f"the token at {checksum(token)} is {info.symbol}, not {parsed.symbol}",
+            f"give the address of {parsed.symbol}, or write the amount in {info.symbol}",
+        )
+    base = to_base_units(parsed.value, info.decimals)
+    if base == 0:
+        raise ConsentError(f"paying {amount!r} pays nothing", "give an amount above zero")
+    data = TRANSFER + abi_encode(["address", "uint256"], [recipient, base])
+    return Call(checksum(token), 0, data)
+
+
+def send_eth(to: str, amount: str | Decimal | int) -> Call:
+    """Send `amount` ETH (in ETH, e.g. "0.5" or "0.5 ETH") from the Safe to `to`."""
+    text = str(amount)
+    if not text.strip().upper().endswith("ETH"):
+        text += " ETH"
+    return pay(None, text, to)
+
+
+def adjust_rate(streams: "ContractInstance | str", stream_id: int, rate: str, payer: str | None = None) -> Call:
+    """Change a budget stream's rate, as people say it ("1800 USDC/month"): a call to BudgetStreams.adjust_rate.
+
+    Args:
+        streams: the BudgetStreams contract (instance or address).
+        stream_id: the stream.
+        rate: the new rate, e.g. "1800 USDC/month" or "60 USDC/day".
+        payer: who will make the call (the Safe); checked against the stream's payer.
+
+    Raises:
+        ConsentError: if the stream does not exist, is not paid by `payer`, the
+            rate names another token or is unchanged, or cannot be read.
+    """
+    from opgov.errors import UnitsError
+
+    contract = streams if hasattr(streams, "get_stream") else container("BudgetStreams").at(_address(streams, "BudgetStreams"))
+    try:
+        parsed = Rate.parse(rate)
+    except UnitsError as err:
+        raise _wrap(err) from err
+    try:
+        stream = contract.get_stream(int(stream_id))
+    except Exception as err:
+        raise ConsentError(
+            f"there is no budget stream {stream_id} in {contract.address}",
+            "check the stream id (`opgov stream list`)",
+        ) from err
+    symbol = token_info(str(stream.token)).symbol
+    if parsed.amount.symbol and parsed.amount.symbol.upper() != symbol.upper():
+        raise ConsentError(f"stream {stream_id} streams {symbol}, not {parsed.amount.symbol}", f"write the rate in {symbol}")
+    if payer is not None and str(stream.payer) != checksum(payer):
+        raise ConsentError(
+            f"stream {stream_id} is paid by {stream.payer}, not by the Safe {checksum(payer)}",
+            "only a stream's payer can change its rate",
+        )
+    per_second = parsed.per_second()
+    if per_second == int(stream.rate_per_second):
+        raise ConsentError(f"stream {stream_id} already streams {rate}", "nothing to change")
+    if int(stream.rate_per_second) == 0:
+        raise ConsentError(f"stream {stream_id} is paused", "a paused stream is restarted with its restart function")
+    return Call(str(contract.address), 0, ADJUST_RATE + abi_encode(["uint256", "uint256"], [int(stream_id), per_second]))
+
+
+def call(target: Any, function: str, *args: Any, value: int = 0, abi: list | None = None) -> Call:
+    """Call any contract function by name with arguments.
+
+    Args:
+        target: an ape contract instance (its ABI encodes the call), or an address.
+        function: with an instance or `abi`, the function's name; with a bare
+            address, its signature, e.g. "setFee(uint256)".
+        args: the arguments; text is read by type (numbers, true/false, addresses, 0x-hex bytes).
+        value: wei sent with the call.
+        abi: the contract's ABI (a list of entries), when `target` is an address.
+
+    Raises:
+        ConsentError: if the function is unknown or the arguments do not fit.
+    """
+    from opgov.safe import contract_call
+
+    if abi is not None and not hasattr(target, "contract_type"):
+        function = _signature_from_abi(abi, function, len(args))
+    try:
+        return contract_call(target, function, *args, value=value)
+    except SafeError as err:
+        raise _wrap(err) from err
+
+
+def _signature_from_abi(abi: list, name: str, count: int) -> str:
+    from eth_utils import get_abi_input_types
+
+    found = [e for e in abi if e.get("type") == "function" and e.get("name") == name.split("(")[0]]
+    fits = [e for e in found if len(e.get("inputs", [])) == count]
+    if not fits:
+        if found:
+            raise ConsentError(f"{name} takes {len(found[0].get('inputs', []))} arguments, {count} given")
+        raise ConsentError(f"the ABI has no function {name!r}", "check the function's name")
+    return f"{fits[0]['name']}({','.join(get_abi_input_types(fits[0]))})"
+
+
+def _address(text: str, what: str) -> str:
+    try:
+        return checksum(text, what)
+    except SafeError as err:
+        raise _wrap(err) from err
+
+
+def describe_action(action: Call, safe: str | None = None) -> str:
+    """One action in plain words: token amounts with their symbol, the recipient, or the decoded call."""
+    if selector_of(action) == ADJUST_RATE and len(action.data) == 68:
+        text = _describe_rate(action)
+        if text:
+            return text
+    from opgov.safe import describe_call
+
+    return describe_call(action, safe)
+
+
+def _describe_rate(action: Call) -> str | None:
+    stream_id, rate = abi_decode(["uint256", "uint256"], action.data[4:])
+    try:
+        stream = container("BudgetStreams").at(action.to).get_stream(stream_id)
+        symbol = token_info(str(stream.token)).symbol
+    except Exception:  # not a BudgetStreams contract we can read: say it generically
+        return None
+    now = f" (now {format_rate(int(stream.rate_per_second), symbol)})" if stream.rate_per_second else ""
+    return f"set budget stream {stream_id} (to {stream.recipient}) to {format_rate(rate, symbol)}{now}"
+
+
+# ---------------------------------------------------------------- views
+
+
+@dataclass
+class CellView:
+    """A cell's domain settings as the module keeps them."""
+
+    hat: int
+    name: str
+    proposer_hat: int
+    consent_window: int
+    execution_window: int
+    parent: int
+    max_active: int
+    active: int
+
+    @property
+    def path(self) -> str:
+        return hat_path(self.hat)
+
+    @property
+    def label(self) -> str:
+        return f"cell {self.path}" + (f" ({self.name})" if self.name else "")
+
+
+@dataclass
+class Objection:
+    """An objection as raised, and whether it still stands."""
+
+    objector: str
+    hat: int
+    reason: str
+    standing: bool
+    note: str = ""  # why it no longer stands: "withdrawn", "from an earlier window"
+
+
+@dataclass
+class ProposalView:
+    """A proposal, with its actions and history recovered from the module's events."""
+
+    id: int
+    cell: int
+    holder: int
+    proposer: str
+    closes_at: int
+    deadline: int
+    round: int
+    state: int
+    actions: list[Call]
+    rationale: str
+    objections: list[Objection] = field(default_factory=list)
+    amended_from: int | None = None
+    amended_to: int | None = None
+    approved: bool = False
+    cleared: bool = False
+    veto_reason: str = ""
+    now: int = 0
+    descriptions: list[str] = field(default_factory=list)
+
+    @property
+    def sequence(self) -> int:
+        return sequence_of(self.id)
+
+    @property
+    def ref(self) -> str:
+        return f"#{self.sequence}"
+
+    @property
+    def state_name(self) -> str:
+        return STATE_NAMES[self.state]
+
+    @property
+    def standing(self) -> list[Objection]:
+        return [o for o in self.objections if o.standing]
+
+    def countdown(self) -> str:
+        """Where the proposal stands in time, in days and hours."""
+        left = self.closes_at - self.now
+        if self.state in (OPEN, ESCALATED):
+            where = "" if self.state == OPEN else f" among cell {hat_path(self.holder)}'s objectors"
+            return f"{format_duration(left)} left to object{where} (until {format_time(self.closes_at)})"
+        if self.state == OBJECTED and left > 0:
+            return (f"{format_duration(left)} left in the window: the objection can be withdrawn, "
+                    f"or the proposal amended; after {format_time(self.closes_at)} it can only be escalated")
+        if self.state == OBJECTED:
+            return f"the objection stood; escalate or amend it within {format_duration(self.deadline - self.now)}"
+        if self.state == PASSED:
+            return f"can be executed for {format_duration(self.deadline - self.now)} more (until {format_time(self.deadline)})"
+        if self.state == PENDING:
+            return "waits for the Safe's signers (no deadline)"
+        if self.state == EXPIRED:
+            return f"its execution window ended {format_time(self.deadline)}"
+        return ""
+
+
+class ConsentClient:
+    """opgov's view of one deployed ConsentModule.
+
+    Args:
+        contract: the module as an ape contract instance.
+        from_block: the block to read the module's events from (its deployment).
+    """
+
+    def __init__(self, contract: "ContractInstance", from_block: int = 0):
+        self.contract = contract
+        self.from_block = from_block
+
+    @classmethod
+    def deploy(cls, safe: str, hats: str, sender: "AccountAPI") -> "ConsentClient":
+        """Deploy a ConsentModule serving `safe`, checking roles with `hats`.
+
+        The Safe must then enable it (a Safe transaction: `Safe.enable_module`).
+
+        Raises:
+            ConsentError: if an address is wrong or has no contract.
+        """
+        from opgov.safe import has_code
+
+        safe, hats = _address(safe, "Safe"), _address(hats, "Hats")
+        for what, address in (("Safe", safe), ("Hats contract", hats)):
+            if not has_code(address):
+                raise ConsentError(f"there is no {what} at {address}", "check the address and --network")
+        contract = sender.deploy(container("ConsentModule"), safe, hats)
+        return cls(contract, int(contract.receipt.block_number) if getattr(contract, "receipt", None) else 0)
+
+    @classmethod
+    def at(cls, address: str) -> "ConsentClient":
+        """Attach to a deployed module (events are read from its recorded deployment block, if any).
+
+        Raises:
+            ConsentError: if there is no contract at the address.
+        """
+        from opgov.deployments import Deployments
+        from opgov.safe import has_code
+
+        address = _address(address, "ConsentModule")
+        if not has_code(address):
+            raise ConsentError(f"there is no ConsentModule at {address} on this network", "check the address and --network")
+        record = Deployments.for_connected_network().records.get("ConsentModule")
+        start = record.block if record is not None and record.address == address else 0
+        return cls(container("ConsentModule").at(address), start)
+
+    @property
+    def address(self) -> str:
+        return str(self.contract.address)
+
+    @property
+    def safe(self) -> str:
+        return str(self.contract.avatar())
+
+    @property
+    def hats(self) -> "ContractInstance":
+        return container("Hats").at(str(self.contract.hats()))
+
+    def _wears(self, who: str, hat: int) -> bool:
+        return bool(self.hats.isWearerOfHat(who, hat))
+
+    # ------------------------------------------------------------ domain set-up (Safe transactions)
+
+    def setup_calls(self, function: str, *args: Any) -> Call:
+        """A call to one of the module's Safe-only functions (set_cell, set_objector_hat,
+        set_spend_limit, allow_call, remove_cell, approve, veto, cancel, pause, unpause),
+        for the Safe to make in a Safe transaction."""
+        handler = getattr(self.contract, function)
+        return Call(self.address, 0, bytes(handler.encode_input(*args)))
+
+    def approve_call(self, ref: int | str) -> Call:
+        """The Safe transaction's call that approves a proposal escalated to the Safe.
+
+        Raises:
+            ConsentError: if the proposal is not waiting for the Safe.
+        """
+        p = self.proposal(ref)
+        if p.state != PENDING:
+            raise ConsentError(
+                f"proposal {p.ref} is {p.state_name}, not waiting for the Safe's approval",
+                "the Safe approves only proposals escalated to it (`opgov escalate` at the root cell)",
+            )
+        return self.setup_calls("approve", p.id)
+
+    def veto_call(self, ref: int | str, reason: str) -> Call:
+        """The Safe transaction's call that vetoes a live proposal, with a reason."""
+        p = self.proposal(ref)
+        self._check_reason(reason, "a veto")
+        if p.state not in LIVE_STATES and p.state != EXPIRED:
+            raise ConsentError(f"proposal {p.ref} is {p.state_name}", "only a live proposal can be vetoed")
+        return self.setup_calls("veto", p.id, reason)
+
+    # ------------------------------------------------------------ reading
+
+    def cell(self, cell: int) -> CellView:
+        """A configured cell.
+
+        Raises:
+            ConsentError: if the module knows no such cell.
+        """
+        c = self.contract.cell(cell)
+        if not c.configured:
+            raise ConsentError(
+                f"cell {hat_path(cell)} is not set up in the consent module {self.address}",
+                "check the cell's hat (`opgov proposals` lists the cells), or ask the Safe's signers to set it up",
+            )
+        return CellView(
+            cell, self._hat_name(cell), int(c.proposer_hat), int(c.consent_window), int(c.execution_window),
+            int(c.parent), int(c.max_active), int(c.active),
+        )
+
+    def _hat_name(self, hat: int) -> str:
+        try:
+            return str(self.hats.viewHat(hat)[0])
+        except Exception:  # an IHats contract without viewHat: the path alone names it
+            return ""
+
+    def _events(self, name: str, **topics: Any) -> list:
+        event = getattr(self.contract, name)
+        logs = list(event.range(self.from_block, None, search_topics=topics or None))
+        return sorted(logs, key=lambda log: (int(log.block_number), int(log.log_index)))
+
+    def resolve(self, ref: int | str) -> int:
+        """A proposal id from what people write: `#3` or `3` (the sequence number), or the full id.
+
+        Raises:
+            ConsentError: if no such proposal exists.
+        """
+        text = str(ref).strip().lstrip("#")
+        try:
+            number = int(text, 0)
+        except ValueError:
+            raise ConsentError(f"{ref!r} is not a proposal", "write it as #3 (its number) or as its full id")
+        if number >> SEQUENCE_SHIFT == 0:
+            for log in self._events("ProposalCreated"):
+                if sequence_of(int(log.proposal_id)) == number:
+                    return int(log.proposal_id)
+            raise ConsentError(f"there is no proposal #{number}", "list the proposals with `opgov proposals`")
+        if not self._exists(number):
+            raise ConsentError(f"there is no proposal with id {hex(number)}", "list the proposals with `opgov proposals`")
+        return number
+
+    def _exists(self, proposal_id: int) -> bool:
+        from ape.exceptions import ContractLogicError
+
+        try:
+            self.contract.state(proposal_id)
+            return True
+        except ContractLogicError:
+            return False
+
+    def actions_of(self, ref: int | str) -> tuple[list[Call], str]:
+        """A proposal's actions and rationale, recovered from its ProposalCreated event.
+
+        Raises:
+            ConsentError: if the event cannot be found or does not match the id.
+        """
+        pid = self.resolve(ref)
+        logs = self._events("ProposalCreated", proposal_id=pid)
+        if not logs:
+            raise ConsentError(
+                f"the ProposalCreated event of proposal #{sequence_of(pid)} is not on this node",
+                "use a node that keeps old logs, or pass the actions yourself",
+            )
+        actions = [Call(str(a[0]), int(a[1]), bytes(a[2])) for a in (_tuple(x) for x in logs[0].actions)]
+        if not matches(pid, actions):
+            raise ConsentError(f"the actions in the event of proposal #{sequence_of(pid)} do not match its id", "the node returned a wrong log")
+        return actions, str(logs[0].rationale)
+
+    def proposal(self, ref: int | str) -> ProposalView:
+        """One proposal in full: state (as of the next block), actions, objections, history."""
+        pid = self.resolve(ref)
+        created = self._events("ProposalCreated", proposal_id=pid)
+        return self._view(pid, created[0] if created else None, self._history(pid))
+
+    def proposals(self, cell: int | None = None, live_only: bool = False) -> list[ProposalView]:
+        """A cell's proposals (those it made or holds after escalation), or all, newest last."""
+        views = []
+        for log in self._events("ProposalCreated"):
+            pid = int(log.proposal_id)
+            view = self._view(pid, log, self._history(pid))
+            if cell is not None and cell not in (view.cell, view.holder):
+                continue
+            if live_only and view.state not in LIVE_STATES:
+                continue
+            views.append(view)
+        return views
+
+    def _history(self, pid: int) -> dict[str, list]:
+        return {
+            name: self._events(name, proposal_id=pid)
+            for name in ("ObjectionRaised", "ObjectionWithdrawn", "ProposalEscalated", "ProposalApproved",
+                         "ProposalVetoed", "ProposalCleared")
+        } | {
+            "amended_to": self._events("ProposalAmended", proposal_id=pid),
+            "amended_from": self._events("ProposalAmended", new_proposal_id=pid),
+        }
+
+    def _view(self, pid: int, created, history: dict[str, list]) -> ProposalView:
+        p = self.contract.proposal(pid)
+        now = _now()
+        actions: list[Call] = []
+        rationale = ""
+        if created is not None:
+            actions = [Call(str(a[0]), int(a[1]), bytes(a[2])) for a in (_tuple(x) for x in created.actions)]
+            rationale = str(created.rationale)
+        view = ProposalView(
+            id=pid, cell=int(p.cell), holder=int(p.holder), proposer=str(p.proposer), closes_at=int(p.closes_at),
+            deadline=int(p.deadline), round=int(p.round), state=self._state_at(p, now), actions=actions,
+            rationale=rationale, now=now, approved=bool(history["ProposalApproved"]),
+            cleared=bool(history["ProposalCleared"]),
+        )
+        if history["amended_to"]:
+            view.amended_to = int(history["amended_to"][0].new_proposal_id)
+        if history["amended_from"]:
+            view.amended_from = int(history["amended_from"][0].proposal_id)
+        if history["ProposalVetoed"]:
+            view.veto_reason = str(history["ProposalVetoed"][0].reason)
+        view.objections = self._objections(pid, history)
+        safe = self.safe
+        view.descriptions = [describe_action(a, safe) for a in actions]
+        return view
+
+    @staticmethod
+    def _state_at(p, now: int) -> int:
+        """The state at `now` (the next block), from the stored fields: views answer for the last block."""
+        state = int(p.state)
+        if state not in (OPEN, OBJECTED, PASSED, ESCALATED):
+            return state
+        if p.deadline and now >= p.deadline:
+            return EXPIRED
+        if p.objections:
+            return OBJECTED
+        if now >= p.closes_at:
+            return PASSED
+        return ESCALATED if p.round else OPEN
+
+    def _objections(self, pid: int, history: dict[str, list]) -> list[Objection]:
+        # a window ends at an escalation or approval: objections raised before it no longer count
+        boundaries = [(int(x.block_number), int(x.log_index)) for x in history["ProposalEscalated"] + history["ProposalApproved"]]
+        found: list[tuple[tuple[int, int], Objection]] = []
+        for log in history["ObjectionRaised"]:
+            at = (int(log.block_number), int(log.log_index))
+            found.append((at, Objection(str(log.objector), int(log.hat), str(log.reason), True)))
+        for log in history["ObjectionWithdrawn"]:
+            at = (int(log.block_number), int(log.log_index))
+            for raised_at, o in reversed(found):
+                if o.objector == str(log.objector) and raised_at < at and o.standing:
+                    o.standing, o.note = False, "withdrawn"
+                    break
+        for raised_at, o in found:
+            if o.standing and any(raised_at < b for b in boundaries):
+                o.standing, o.note = False, "from an earlier window"
+        return [o for _, o in found]
+
+    def domain_problems(self, cell: int, actions: Sequence[Call], at: int | None = None) -> list[str]:
+        """What in `actions` lies outside `cell`'s domain now, in plain words (empty if nothing).
+
+        Calls must be allowed (target, selector) pairs; spending is checked
+        against what the cell may still spend in the current period.
+        """
+        problems = []
+        for a in actions:
+            selector = selector_of(a)
+            if not self.contract.allowed(cell, a.to, selector):
+                problems.append(
+                    f"{describe_action(a, self.safe)}: cell {hat_path(cell)} may not call "
+                    f"{'plain transfers to' if selector == bytes(4) else '0x' + selector.hex() + ' on'} {a.to}"
+                )
+        now = _now() if at is None else at
+        for token, amount in spending_of(actions).items():
+            limit, period, start = (int(x) for x in self.contract.spend_limit(cell, token))
+            symbol, decimals = ("ETH", 18) if token == ZERO_ADDRESS else _symbol_decimals(token)
+            if period == 0:
+                problems.append(f"cell {hat_path(cell)} has no spending limit for {symbol}, so it may spend none")
+                continue
+            spent = int(self.contract.spent(cell, token))
+            if now >= start + period:  # the next block starts a new period
+                spent = 0
+                start += (now - start) // period * period
+            room = max(limit - spent, 0)
+            if amount > room:
+                problems.append(
+                    f"it spends {format_amount(amount, decimals, symbol)} but cell {hat_path(cell)} may spend only "
+                    f"{format_amount(room, decimals, symbol)} more this period (limit {format_amount(limit, decimals, symbol)} "
+                    f"per {format_duration(period)}; the next period starts {format_time(start + period)})"
+                )
+        return problems
+
+    # ------------------------------------------------------------ checks
+
+    def _check_not_paused(self) -> None:
+        if self.contract.paused():
+            raise ConsentError("the consent module is paused by the Safe", "wait until the Safe's signers unpause it")
+
+    def _check_actions(self, actions: Sequence[Call]) -> list[Call]:
+        actions = list(actions)
+        if not actions:
+            raise ConsentError("a proposal needs at least one action", "say what it should do (--pay, --rate or --call)")
+        if len(actions) > MAX_ACTIONS:
+            raise ConsentError(f"{len(actions)} actions are more than the {MAX_ACTIONS} one proposal can hold", "split it into several proposals")
+        for a in actions:
+            if len(a.data) > MAX_DATA:
+                raise ConsentError(f"an action has {len(a.data)} bytes of calldata, above the {MAX_DATA} allowed", "split the call")
+        return actions
+
+    @staticmethod
+    def _check_text(text: str, what: str) -> None:
+        if len(text.encode()) > MAX_TEXT:
+            raise ConsentError(f"the {what} is {len(text.encode())} bytes, above the {MAX_TEXT} allowed", "shorten it, or link to a longer text")
+
+    def _check_reason(self, reason: str, what: str) -> None:
+        if not reason or not reason.strip():
+            raise ConsentError(
+                f"{what} needs a reason",
+                "say why (a principled objection states what harm the proposal would do, or what it misses)",
+            )
+        self._check_text(reason, "reason")
+
+    def _check_proposer(self, p: ProposalView, who: str, verb: str) -> None:
+        proposer_hat = int(self.contract.cell(p.cell).proposer_hat)
+        if who != p.proposer and not self._wears(who, proposer_hat):
+            raise ConsentError(
+                f"{who} cannot {verb} proposal {p.ref}: it is not its proposer and does not wear "
+                f"cell {hat_path(p.cell)}'s proposer hat {hat_path(proposer_hat)}",
+                "send from the proposer's account or one wearing the proposer hat (--account)",
+            )
+
+    def _check_window_open(self, p: ProposalView, verb: str) -> None:
+        if p.state == PENDING:
+            raise ConsentError(f"proposal {p.ref} waits for the Safe's signers: there is no window to {verb} in",
+                               "raise concerns with the signers, who can veto it")
+        if p.state not in (OPEN, OBJECTED, ESCALATED) or p.now >= p.closes_at:
+            when = f" at {format_time(p.closes_at)}" if p.state in (OBJECTED, PASSED, EXPIRED) else ""
+            raise ConsentError(
+                f"too late to {verb}: the consent window of proposal {p.ref} has closed{when} (it is {p.state_name})",
+                "objections are raised while the window is open; ask the Safe's signers if it must be stopped",
+            )
+
+    def _sender_objector_hat(self, p: ProposalView, who: str, hat: int | None) -> int:
+        holder = p.holder
+        if hat is not None:
+            if not self.contract.is_objector_hat(holder, hat):
+                raise ConsentError(
+                    f"hat {hat_path(hat)} is not an objector hat of cell {hat_path(holder)}",
+                    "object with a hat the cell lists as an objector hat",
+                )
+            if not self._wears(who, hat):
+                raise ConsentError(f"{who} does not wear hat {hat_path(hat)}", "object from an account that wears it (--account)")
+            return hat
+        hats = []
+        for log in self._events("ObjectorHatSet", cell=holder):
+            h = int(log.hat)
+            if h not in hats:
+                hats.append(h)
+        hats = [h for h in hats if self.contract.is_objector_hat(holder, h)]
+        for h in hats:
+            if self._wears(who, h):
+                return h
+        listed = ", ".join(hat_path(h) for h in hats) or "none"
+        raise ConsentError(
+            f"{who} wears no objector hat of cell {hat_path(holder)} (objector hats: {listed})",
+            "object from an account that wears one of them (--account)",
+        )
+
+    # ------------------------------------------------------------ sending
+
+    def check_propose(self, cell: int, actions: Sequence[Call], rationale: str, sender: str) -> CellView:
+        """Everything `propose` checks, before sending.
+
+        Raises:
+            ConsentError: unknown cell, caller without the proposer hat, cap reached,
+                paused, no or too many actions, text too long.
+        """
+        c = self.cell(cell)
+        self._check_actions(actions)
+        self._check_text(rationale, "rationale")
+        self._check_not_paused()
+        if not self._wears(sender, c.proposer_hat):
+            raise ConsentError(
+                f"{sender} does not wear {c.label}'s proposer hat {hat_path(c.proposer_hat)}",
+                "propose from an account that wears it (--account), or ask the hat's admin for it",
+            )
+        if c.active >= c.max_active:
+            raise ConsentError(
+                f"{c.label} already has {c.active} live proposals, its cap of {c.max_active}",
+                "cancel one, wait until one is executed, or clear an expired one (`opgov consent clear #N`)",
+            )
+        return c
+
+    def propose(self, cell: int, actions: Sequence[Call], rationale: str, sender: "AccountAPI") -> int:
+        """Propose actions for a cell; returns the new proposal's id.
+
+        Raises:
+            ConsentError: see `check_propose`.
+        """
+        actions = list(actions)
+        self.check_propose(cell, actions, rationale, sender.address)
+        receipt = self._send(self.contract.propose, cell, [_struct(a) for a in actions], rationale, sender=sender)
+        return int(receipt.decode_logs(self.contract.ProposalCreated)[0].proposal_id)
+
+    def check_object(self, ref: int | str, reason: str, sender: str, hat: int | None = None) -> tuple[ProposalView, int]:
+        """Everything `object` checks, before sending; returns the proposal and the objector hat to use."""
+        self._check_reason(reason, "an objection")
+        p = self.proposal(ref)
+        self._check_window_open(p, "object")
+        hat = self._sender_objector_hat(p, sender, hat)
+        if any(o.standing and o.objector == sender for o in p.objections):
+            raise ConsentError(f"{sender} already objects to proposal {p.ref}", "withdraw it first to object again")
+        return p, hat
+
+    def object(self, ref: int | str, reason: str, sender: "AccountAPI", hat: int | None = None) -> int:
+        """Object to a proposal with a reason, while its window is open; returns the hat objected with.
+
+        Args:
+            ref: the proposal (#N or id).
+            reason: why; not empty.
+            sender: the objector.
+            hat: the objector hat to object with (default: the first objector hat of the cell the sender wears).
+
+        Raises:
+            ConsentError: empty reason, unknown proposal, window closed, no objector hat, already objecting.
+        """
+        p, hat = self.check_object(ref, reason, sender.address, hat)
+        self._send(self.contract.object, p.id, hat, reason, sender=sender)
+        return hat
+
+    def withdraw_objection(self, ref: int | str, sender: "AccountAPI") -> None:
+        """Withdraw one's standing objection, while the window is open.
+
+        Raises:
+            ConsentError: unknown proposal, window closed, no standing objection.
+        """
+        p = self.proposal(ref)
+        self._check_window_open(p, "withdraw an objection")
+        if not any(o.standing and o.objector == sender.address for o in p.objections):
+            raise ConsentError(f"{sender.address} has no standing objection to proposal {p.ref}", "nothing to withdraw")
+        self._send(self.contract.withdraw_objection, p.id, sender=sender)
+
+    def amend(self, ref: int | str, actions: Sequence[Call], rationale: str, sender: "AccountAPI") -> int:
+        """Replace a live proposal with amended actions; returns the new proposal's id (a fresh window opens).
+
+        Raises:
+            ConsentError: unknown or no longer live proposal, caller not the proposer nor wearing the proposer hat.
+        """
+        p = self.proposal(ref)
+        actions = self._check_actions(actions)
+        self._check_text(rationale, "rationale")
+        self._check_not_paused()
+        self._check_live(p, "amend")
+        self._check_proposer(p, sender.address, "amend")
+        receipt = self._send(self.contract.amend, p.id, [_struct(a) for a in actions], rationale, sender=sender)
+        return int(receipt.decode_logs(self.contract.ProposalCreated)[0].proposal_id)
+
+    def _check_live(self, p: ProposalView, verb: str) -> None:
+        if p.cleared:
+            raise ConsentError(f"proposal {p.ref} has expired and was cleared", f"propose it again instead of trying to {verb} it")
+        if p.state not in LIVE_STATES and p.state != EXPIRED:
+            hint = f"{verb} proposal #{sequence_of(p.amended_to)} instead" if p.amended_to else "propose it again if it is still wanted"
+            raise ConsentError(f"proposal {p.ref} is {p.state_name}: it can no longer be changed", hint)
+
+    def cancel(self, ref: int | str, sender: "AccountAPI") -> None:
+        """Cancel a live proposal (by its proposer; the Safe cancels with a Safe transaction).
+
+        Raises:
+            ConsentError: unknown or no longer live proposal, caller not the proposer.
+        """
+        p = self.proposal(ref)
+        self._check_live(p, "cancel")
+        if sender.address != p.proposer:
+            raise ConsentError(
+                f"only its proposer {p.proposer} (or the Safe) can cancel proposal {p.ref}",
+                "send from the proposer's account, or ask the Safe's signers",
+            )
+        self._send(self.contract.cancel, p.id, sender=sender)
+
+    def check_escalate(self, ref: int | str, sender: str) -> tuple[ProposalView, int]:
+        """Everything `escalate` checks; returns the proposal and where it goes (a parent cell, or 0 for the Safe)."""
+        p = self.proposal(ref)
+        self._check_not_paused()
+        if p.state == PENDING:
+            raise ConsentError(f"proposal {p.ref} is already with the Safe's signers", "ask them to approve it")
+        self._check_live(p, "escalate")
+        if p.state == EXPIRED:
+            raise ConsentError(
+                f"too late: proposal {p.ref}'s execution window ended {format_time(p.deadline)}",
+                "propose it again",
+            )
+        if p.now < p.closes_at:
+            raise ConsentError(
+                f"proposal {p.ref}'s consent window is still open for {format_duration(p.closes_at - p.now)}",
+                f"escalate after {format_time(p.closes_at)}; objectors may still withdraw, or amend it now",
+            )
+        self._check_proposer(p, sender, "escalate")
+        return p, int(self.contract.cell(p.holder).parent)
+
+    def escalate(self, ref: int | str, sender: "AccountAPI") -> int:
+        """Escalate a proposal whose window closed: to the parent cell, or at the root to the Safe.
+
+        Returns:
+            the cell it went to, or 0 for the Safe's signers.
+
+        Raises:
+            ConsentError: window still open, too late, not live, caller not allowed.
+        """
+        p, parent = self.check_escalate(ref, sender.address)
+        self._send(self.contract.escalate, p.id, sender=sender)
+        return parent
+
+    def check_execute(self, ref: int | str, actions: Sequence[Call] | None = None) -> tuple[ProposalView, list[Call]]:
+        """Everything `execute` checks; returns the proposal and the actions to send.
+
+        Raises:
+            ConsentError: too early (with when it can run), too late, objected,
+                waiting for the Safe, not live, actions not matching, outside
+                the domain (escalate), module not enabled or paused.
+        """
+        p = self.proposal(ref)
+        if actions is None:
+            actions = p.actions
+        actions = list(actions)
+        if not matches(p.id, actions):
+            raise ConsentError(
+                f"these actions do not match proposal {p.ref}",
+                "execute with the actions it was proposed with (leave them out and opgov reads them from its event)",
+            )
+        if p.state == EXECUTED:
+            raise ConsentError(f"proposal {p.ref} was already executed", "nothing to do")
+        if p.state in (CANCELLED, VETOED, SUPERSEDED):
+            hint = f"execute proposal #{sequence_of(p.amended_to)} instead" if p.amended_to else "propose it again if it is still wanted"
+            why = f": {p.veto_reason}" if p.veto_reason else ""
+            raise ConsentError(f"proposal {p.ref} was {p.state_name}{why}", hint)
+        if p.state == EXPIRED:
+            raise ConsentError(
+                f"too late: proposal {p.ref}'s execution window ended {format_time(p.deadline)}",
+                "propose it again",
+            )
+        if p.state == PENDING:
+            raise ConsentError(
+                f"proposal {p.ref} waits for the Safe's signers to approve it",
+                "they approve it with a Safe transaction (`opgov consent approve`), then anyone can execute",
+            )
+        if p.state in (OPEN, ESCALATED):
+            raise ConsentError(
+                f"too early: proposal {p.ref}'s consent window is open for {format_duration(p.closes_at - p.now)} more",
+                f"execute it from {format_time(p.closes_at)} if nobody objects",
+            )
+        if p.state == OBJECTED:
+            who = "; ".join(f"{o.objector}: {o.reason}" for o in p.standing)
+            hint = ("escalate it (`opgov escalate`) or amend it to meet the objection" if p.now >= p.closes_at
+                    else "resolve it: the objector may withdraw, or amend the proposal")
+            raise ConsentError(f"an objection stands against proposal {p.ref} ({who})", hint)
+        self._check_not_paused()
+        from opgov.safe import artifact_container
+
+        try:
+            enabled = bool(artifact_container("SafeSingleton").at(self.safe).isModuleEnabled(self.address))
+        except Exception:
+            enabled = True  # not a Safe we can ask; the execution itself will tell
+        if not enabled:
+            raise ConsentError(
+                f"the Safe {self.safe} has not enabled the consent module {self.address}",
+                "its signers enable it with a Safe transaction (enableModule)",
+            )
+        if not p.approved:
+            problems = self.domain_problems(p.holder, actions, p.now)
+            if problems:
+                raise ConsentError(
+                    f"proposal {p.ref} is outside cell {hat_path(p.holder)}'s domain: {'; '.join(problems)}",
+                    f"it needs escalation: `opgov escalate {p.ref}` while it can still be escalated",
+                )
+        return p, actions
+
+    def execute(self, ref: int | str, sender: "AccountAPI", actions: Sequence[Call] | None = None) -> "ReceiptAPI":
+        """Execute a passed proposal through the Safe, with its actions recovered from its event.
+
+        Raises:
+            ConsentError: see `check_execute`; or an action failed (nothing happened, and it can be retried).
+        """
+        p, actions = self.check_execute(ref, actions)
+        try:
+            return self._send(self.contract.execute, p.id, [_struct(a) for a in actions], sender=sender)
+        except ConsentError as err:
+            if "action failed" in err.message or "returned false" in err.message:
+                raise ConsentError(
+                    f"an action of proposal {p.ref} failed, so nothing was done",
+                    "check that the Safe holds what it pays (tokens, ETH), then execute again",
+                ) from err
+            raise
+
+    def clear(self, ref: int | str, sender: "AccountAPI") -> None:
+        """Free the cell's slot held by an expired proposal.
+
+        Raises:
+            ConsentError: if the proposal has not expired or was cleared already.
+        """
+        p = self.proposal(ref)
+        if p.state != EXPIRED:
+            raise ConsentError(f"proposal {p.ref} is {p.state_name}, not expired", "only expired proposals are cleared")
+        if p.cleared:
+            raise ConsentError(f"proposal {p.ref} was already cleared", "nothing to do")
+        self._send(self.contract.clear, p.id, sender=sender)
+
+    def _send(self, method, *args, sender) -> "ReceiptAPI":
+        try:
+            return send(method, *args, sender=sender)
+        except TransactionReverted as err:
+            raise ConsentError(
+                f"the consent module refused: {err.reason}", "nothing was changed; check the proposal with `opgov proposals`"
+            ) from err
+
+
+def _struct(action: Call) -> tuple:
+    return (action.to, int(action.value), bytes(action.data))
+
+
+def _tuple(item: Any) -> tuple:
+    if isinstance(item, (tuple, list)):
+        return tuple(item)
+    if isinstance(item, dict):
+        return (item["target"], item["value"], item["data"])
+    return (item.target, item.value, item.data)
+
+
+def _symbol_decimals(token: str) -> tuple[str, int]:
+    try:
+        info = token_info(token)
+        return info.symbol, info.decimals
+    except ConsentError:
+        return f"tokens of {token}", 0
+
+
+def describe(p: ProposalView, names: dict[str, str] | None = None) -> list[str]:
+    """A proposal in plain words: state and meaning, countdown, rationale, objections, what executing does."""
+    names = names or {}
+    who = names.get(p.proposer, p.proposer)
+    where = f"cell {hat_path(p.cell)}" + (f", now held by cell {hat_path(p.holder)}" if p.holder != p.cell else "")
+    lines = [f"proposal {p.ref} — {p.state_name}: {STATE_MEANINGS[p.state]} ({where}, proposed by {who})"]
+    if p.state == VETOED and p.veto_reason:
+        lines[0] += f"; reason: {p.veto_reason}"
+    if p.state == SUPERSEDED and p.amended_to:
+        lines.append(f"  amended: see proposal #{sequence_of(p.amended_to)}")
+    if p.amended_from:
+        lines.append(f"  amends proposal #{sequence_of(p.amended_from)}")
+    countdown = p.countdown()
+    if countdown and p.state in LIVE_STATES | {EXPIRED}:
+        lines.append(f"  {countdown}")
+    if p.approved and p.state in (PASSED, EXECUTED):
+        lines.append("  approved by the Safe's signers")
+    if p.rationale:
+        lines.append(f"  why: {p.rationale}")
+    verb = "executing will" if p.state in LIVE_STATES else "it would" if p.state != EXECUTED else "it did"
+    lines.append(f"  {verb}:")
+    lines += [f"    {i}. {d}" for i, d in enumerate(p.descriptions, 1)]
+    for o in p.objections:
+        status = "stands" if o.standing else o.note
+        lines.append(f"  objection by {names.get(o.objector, o.objector)} (hat {hat_path(o.hat)}, {status}): {o.reason}")
+    return lines

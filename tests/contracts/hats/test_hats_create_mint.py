@@ -1,0 +1,218 @@
+"""mintTopHat, createHat, batchCreateHats, getNextId, mintHat, batchMintHats."""
+
+import boa
+import pytest
+from eth.exceptions import Revert
+from hats_helpers import ELIGIBILITY_EOA, TOGGLE_EOA, ZERO, create, mint
+
+
+def test_mint_top_hat(hats, accounts):
+    before = hats.lastTopHatId()
+    hat = hats.mintTopHat(accounts[1], "tree", "ipfs://img")
+    created, transfer = hats.get_logs()
+    assert hat == (before + 1) << 224
+    assert hats.lastTopHatId() == before + 1
+    assert hats.isWearerOfHat(accounts[1], hat)
+    assert hats.isTopHat(hat)
+    assert hats.viewHat(hat) == ("tree", 1, 1, ZERO, ZERO, "ipfs://img", 0, False, True)
+    assert type(created).__name__ == "HatCreated"
+    assert created.id == hat and created.details == "tree"
+    assert created.imageURI == "ipfs://img" and created.maxSupply == 1
+    assert type(transfer).__name__ == "TransferSingle"
+    assert transfer.receiver == accounts[1] and transfer.id == hat
+
+
+def test_mint_top_hat_to_zero_reverts(hats):
+    with boa.reverts("hats: wearer is the zero address"):
+        hats.mintTopHat(ZERO, "", "")
+
+
+def test_mint_top_hat_empty_strings(hats, accounts):
+    hat = hats.mintTopHat(accounts[1], "", "")
+    assert hats.viewHat(hat)[0] == ""
+    assert hats.getImageURIForHat(hat) == "https://base.example/"
+
+
+def test_long_strings_round_trip(hats, top, top_wearer):
+    details = "d" * 1024
+    image = "".join(chr(33 + i % 90) for i in range(1024))
+    hat = create(hats, top_wearer, top, details=details, image=image)
+    view = hats.viewHat(hat)
+    assert view[0] == details and view[5] == image
+    for dlen, ilen in [(0, 5), (5, 0), (31, 33), (32, 32), (33, 1), (30, 2), (1000, 1024), (64, 31)]:
+        with boa.env.prank(top_wearer):
+            hats.changeHatDetails(hat, "x" * dlen)
+            hats.changeHatImageURI(hat, "y" * ilen)
+        view = hats.viewHat(hat)
+        assert view[0] == "x" * dlen
+        assert hats.getImageURIForHat(hat) == ("y" * ilen if ilen else "http://www.tophat.com/")
+
+
+def test_over_long_string_is_refused_by_the_abi_decoder(hats, top, top_wearer):
+    # Vyper's ABI decoder refuses strings over the 1,024-byte bound before any
+    # code of ours runs: the revert carries no reason string (documented)
+    calldata = hats.createHat.prepare_calldata(top, "x" * 1025, 1, ELIGIBILITY_EOA, TOGGLE_EOA, True, "")
+    with pytest.raises(Revert) as raised:
+        boa.env.raw_call(hats.address, sender=top_wearer, data=calldata)
+    assert raised.value.args[0] == b""
+    calldata = hats.mintTopHat.prepare_calldata(top_wearer, "", "y" * 1025)
+    with pytest.raises(Revert) as raised:
+        boa.env.raw_call(hats.address, sender=top_wearer, data=calldata)
+    assert raised.value.args[0] == b""
+
+
+def test_create_hat(hats, top, top_wearer):
+    next_id = hats.getNextId(top)
+    assert next_id == top | (1 << 208)
+    hat = create(hats, top_wearer, top, "second hat", 2, ELIGIBILITY_EOA, TOGGLE_EOA, False, "http://www.second.com/")
+    assert hat == next_id
+    (log,) = hats.get_logs()
+    assert type(log).__name__ == "HatCreated"
+    assert log.eligibility == ELIGIBILITY_EOA and log.toggle == TOGGLE_EOA
+    assert log.mutable_ is False
+    assert hats.viewHat(hat) == (
+        "second hat", 2, 0, ELIGIBILITY_EOA, TOGGLE_EOA, "http://www.second.com/", 0, False, True
+    )
+    assert hats.viewHat(top)[6] == 1
+    assert hats.getNextId(top) == top | (2 << 208)
+    assert hats.getHatLevel(hat) == 1
+
+
+def test_create_hat_by_admin_of_admin(hats, top, top_wearer, accounts):
+    level1 = create(hats, top_wearer, top)
+    level2 = create(hats, top_wearer, level1)
+    level3 = create(hats, top_wearer, level2)
+    assert hats.getLocalHatLevel(level3) == 3
+    mint(hats, top_wearer, level1, accounts[1])
+    level2b = create(hats, accounts[1], level1)
+    assert level2b == level1 | (2 << 192)
+
+
+def test_create_hat_reverts(hats, top, top_wearer, accounts):
+    with boa.reverts("hats: caller is not an admin of the hat"):
+        create(hats, accounts[1], top)
+    with boa.reverts("hats: eligibility module is the zero address"):
+        create(hats, top_wearer, top, eligibility=ZERO)
+    with boa.reverts("hats: toggle module is the zero address"):
+        create(hats, top_wearer, top, toggle=ZERO)
+    with boa.reverts("hats: admin hat id is not valid"):
+        create(hats, top_wearer, top | (1 << 192))  # level 1 empty above level 2
+    with boa.reverts("hats: admin hat id is not valid"):
+        create(hats, top_wearer, 0)
+    deepest = top
+    for level in range(1, 14):
+        deepest |= 1 << (16 * (14 - level))
+    deepest |= 1
+    with boa.reverts("hats: max levels reached"):
+        create(hats, top_wearer, deepest)
+
+
+def test_create_hat_at_level_14(hats, top, top_wearer):
+    hat = top
+    for _ in range(14):
+        hat = create(hats, top_wearer, hat)
+    assert hats.getLocalHatLevel(hat) == 14
+    assert hats.isAdminOfHat(top_wearer, hat)
+    with boa.reverts("hats: max levels reached"):
+        hats.getNextId(hat)
+    with boa.reverts("hats: max levels reached"):
+        hats.buildHatId(hat, 1)
+
+
+def test_child_ids_exhausted(hats, top, top_wearer):
+    # 65,535 children is too many to create here; the counter is checked
+    # before any id is built, so exhausting it is shown through the view
+    hat = create(hats, top_wearer, top)
+    assert hats.getNextId(hat) == hat | (1 << 192)
+
+
+def test_batch_create_hats(hats, top, top_wearer):
+    first = hats.getNextId(top)
+    assert hats.batchCreateHats(
+        [top, first], ["one", "two"], [1, 2], [ELIGIBILITY_EOA] * 2, [TOGGLE_EOA] * 2, [True, False], ["a", ""],
+        sender=top_wearer,
+    )
+    assert len([e for e in hats.get_logs() if type(e).__name__ == "HatCreated"]) == 2
+    assert hats.viewHat(first)[0] == "one"
+    assert hats.viewHat(first | (1 << 192))[0:3] == ("two", 2, 0)
+
+
+def test_batch_create_hats_reverts(hats, top, top_wearer, accounts):
+    with boa.reverts("hats: batch arrays differ in length"):
+        hats.batchCreateHats([top], ["x", "y"], [1], [ELIGIBILITY_EOA], [TOGGLE_EOA], [True], [""], sender=top_wearer)
+    with boa.reverts("hats: caller is not an admin of the hat"):
+        hats.batchCreateHats([top], ["x"], [1], [ELIGIBILITY_EOA], [TOGGLE_EOA], [True], [""], sender=accounts[1])
+
+
+def test_mint_hat(hats, top, top_wearer, accounts):
+    hat = create(hats, top_wearer, top, max_supply=2)
+    assert mint(hats, top_wearer, hat, accounts[1])
+    (log,) = hats.get_logs()
+    assert type(log).__name__ == "TransferSingle"
+    assert (log.operator, log.sender, log.receiver) == (top_wearer, ZERO, accounts[1])
+    assert log.id == hat and log.value == 1
+    assert hats.isWearerOfHat(accounts[1], hat)
+    assert hats.balanceOf(accounts[1], hat) == 1
+    assert hats.hatSupply(hat) == 1
+
+
+def test_mint_hat_reverts(hats, top, top_wearer, accounts, module):
+    hat = create(hats, top_wearer, top, max_supply=1, eligibility=module.address, toggle=module.address)
+    with boa.reverts("hats: hat does not exist"):
+        mint(hats, top_wearer, hat + (1 << 192), accounts[1])
+    with boa.reverts("hats: wearer is the zero address"):
+        mint(hats, top_wearer, hat, ZERO)
+    module.set_wearer_status(accounts[1], hat, False, True)
+    with boa.reverts("hats: wearer is not eligible for the hat"):
+        mint(hats, top_wearer, hat, accounts[1])
+    module.set_wearer_status(accounts[1], hat, True, True)
+    module.set_hat_status(hat, False)
+    with boa.reverts("hats: hat is not active"):
+        mint(hats, top_wearer, hat, accounts[1])
+    module.set_hat_status(hat, True)
+    with boa.reverts("hats: caller is not an admin of the hat"):
+        mint(hats, accounts[2], hat, accounts[1])
+    mint(hats, top_wearer, hat, accounts[1])
+    with boa.reverts("hats: all hats are worn (max supply reached)"):
+        mint(hats, top_wearer, hat, accounts[2])
+    with boa.env.prank(top_wearer):
+        hats.changeHatMaxSupply(hat, 2)
+    with boa.reverts("hats: wearer already wears the hat"):
+        mint(hats, top_wearer, hat, accounts[1])
+
+
+def test_mint_hat_with_zero_max_supply(hats, top, top_wearer, accounts):
+    hat = create(hats, top_wearer, top, max_supply=0)
+    with boa.reverts("hats: all hats are worn (max supply reached)"):
+        mint(hats, top_wearer, hat, accounts[1])
+
+
+def test_mint_top_hat_again_reverts(hats, top, top_wearer, accounts):
+    with boa.reverts("hats: all hats are worn (max supply reached)"):
+        mint(hats, top_wearer, top, accounts[1])
+
+
+def test_batch_mint_hats(hats, top, top_wearer, accounts):
+    a = create(hats, top_wearer, top)
+    b = create(hats, top_wearer, top)
+    assert hats.batchMintHats([a, b, a], accounts[1:4], sender=top_wearer)
+    assert hats.balanceOfBatch(accounts[1:4] + [accounts[4]], [a, b, a, a]) == [1, 1, 1, 0]
+
+
+def test_batch_mint_hats_reverts(hats, top, top_wearer, accounts):
+    a = create(hats, top_wearer, top)
+    with boa.reverts("hats: batch arrays differ in length"):
+        hats.batchMintHats([a, a], [accounts[1]], sender=top_wearer)
+    with boa.reverts("hats: wearer already wears the hat"):
+        hats.batchMintHats([a, a], [accounts[1], accounts[1]], sender=top_wearer)
+
+
+def test_created_hat_keeps_children_made_before_it(hats, top, top_wearer):
+    # a top-hat wearer may create children under an id whose own hat does
+    # not exist yet; creating that hat later must not reset its child counter
+    ghost = top | (7 << 208)
+    with boa.reverts("hats: hat does not exist"):
+        hats.makeHatImmutable(ghost, sender=top_wearer)
+    child = create(hats, top_wearer, ghost)
+    assert child == ghost | (1 << 192)
+    assert hats.getNextId(ghost) == ghost | (2 << 192)

@@ -1,0 +1,167 @@
+"""Tree linking: request, approve, unlink, relink; circular and cross-tree links refused."""
+
+import boa
+import pytest
+from hats_helpers import ZERO, create, mint
+
+
+@pytest.fixture
+def trees(hats, top, top_wearer, accounts):
+    """Tree A (top, worn by top_wearer) with hat a1 worn by accounts[1]; trees B and C."""
+    a1 = create(hats, top_wearer, top)
+    mint(hats, top_wearer, a1, accounts[1])
+    b = hats.mintTopHat(accounts[2], "tree b", "")
+    c = hats.mintTopHat(accounts[3], "tree c", "")
+    return a1, b, c
+
+
+def domain(hat_id):
+    return hat_id >> 224
+
+
+def link(hats, child_top, admin_hat, child_wearer, approver):
+    hats.requestLinkTopHatToTree(domain(child_top), admin_hat, sender=child_wearer)
+    hats.approveLinkTopHatToTree(domain(child_top), admin_hat, ZERO, ZERO, "", "", sender=approver)
+
+
+def test_request_and_approve_link(hats, top, top_wearer, trees, accounts, module):
+    a1, b, c = trees
+    hats.requestLinkTopHatToTree(domain(b), a1, sender=accounts[2])
+    (log,) = hats.get_logs()
+    assert (log.domain, log.newAdmin) == (domain(b), a1)
+    assert hats.linkedTreeRequests(domain(b)) == a1
+    hats.approveLinkTopHatToTree(domain(b), a1, module.address, module.address, "linked b", "ipfs://b",
+                                 sender=accounts[1])
+    assert [type(e).__name__ for e in hats.get_logs()] == [
+        "HatEligibilityChanged", "HatToggleChanged", "HatDetailsChanged", "HatImageURIChanged", "TopHatLinked"
+    ]
+    assert hats.linkedTreeAdmins(domain(b)) == a1
+    assert hats.linkedTreeRequests(domain(b)) == 0
+    assert not hats.isTopHat(b) and hats.isLocalTopHat(b)
+    assert hats.getHatLevel(b) == 2
+    assert hats.getTippyTopHatDomain(domain(b)) == domain(top)
+    assert hats.viewHat(b)[0] == "linked b" and hats.getImageURIForHat(b) == "ipfs://b"
+    assert hats.getHatEligibilityModule(b) == module.address
+    # admins of a1 and a1's wearer now administer tree b; b's wearer does not
+    b1 = create(hats, accounts[1], b)
+    assert hats.isAdminOfHat(top_wearer, b1) and hats.isAdminOfHat(accounts[1], b)
+    assert hats.isAdminOfHat(accounts[2], b1)  # the local top hat's wearer administers its tree
+    assert not hats.isAdminOfHat(accounts[2], b)
+    assert hats.getAdminAtLevel(b1, 0) == top and hats.getAdminAtLevel(b1, 1) == a1
+    assert hats.getAdminAtLevel(b1, 2) == b and hats.getAdminAtLevel(b1, 3) == b1
+    assert hats.getHatLevel(b1) == 3
+
+
+def test_linked_top_hat_wearer_cannot_request(hats, trees, accounts):
+    a1, b, c = trees
+    link(hats, b, a1, accounts[2], accounts[1])
+    with boa.reverts("hats: caller is not an admin of the hat"):
+        hats.requestLinkTopHatToTree(domain(b), a1, sender=accounts[2])
+
+
+def test_link_reverts(hats, top, top_wearer, trees, accounts):
+    a1, b, c = trees
+    with boa.reverts("hats: caller is not an admin of the hat"):
+        hats.requestLinkTopHatToTree(domain(b), a1, sender=accounts[1])
+    with boa.reverts("hats: link was not requested"):
+        hats.approveLinkTopHatToTree(domain(b), a1, ZERO, ZERO, "", "", sender=accounts[1])
+    hats.requestLinkTopHatToTree(domain(b), a1, sender=accounts[2])
+    with boa.reverts("hats: caller is not an admin of the hat"):
+        hats.approveLinkTopHatToTree(domain(b), a1, ZERO, ZERO, "", "", sender=accounts[3])
+
+
+def test_circular_link_refused(hats, top, top_wearer, trees, accounts):
+    a1, b, c = trees
+    link(hats, b, a1, accounts[2], accounts[1])
+    # tree A under tree B's top hat would make a circle
+    assert not hats.noCircularLinkage(domain(top), b)
+    assert not hats.noCircularLinkage(domain(top), a1)
+    assert hats.noCircularLinkage(domain(top), c) and hats.noCircularLinkage(domain(top), 0)
+    hats.requestLinkTopHatToTree(domain(top), b, sender=top_wearer)
+    with boa.reverts("hats: link would make a circle of trees"):
+        hats.approveLinkTopHatToTree(domain(top), b, ZERO, ZERO, "", "", sender=accounts[2])
+
+
+def test_unlink(hats, top, top_wearer, trees, accounts, module):
+    a1, b, c = trees
+    hats.requestLinkTopHatToTree(domain(b), a1, sender=accounts[2])
+    hats.approveLinkTopHatToTree(domain(b), a1, module.address, module.address, "", "", sender=accounts[1])
+    with boa.reverts("hats: unlink needs the top hat's current wearer"):
+        hats.unlinkTopHatFromTree(domain(b), accounts[5], sender=accounts[1])
+    with boa.reverts("hats: unlink needs the top hat's current wearer"):
+        hats.unlinkTopHatFromTree(domain(b), ZERO, sender=accounts[1])
+    with boa.reverts("hats: caller is not an admin of the hat"):
+        hats.unlinkTopHatFromTree(domain(b), accounts[2], sender=accounts[2])
+    hats.unlinkTopHatFromTree(domain(b), accounts[2], sender=accounts[1])
+    (log,) = hats.get_logs()
+    assert (log.domain, log.newAdmin) == (domain(b), 0)
+    assert hats.isTopHat(b) and hats.linkedTreeAdmins(domain(b)) == 0
+    assert hats.getHatEligibilityModule(b) == ZERO and hats.getHatToggleModule(b) == ZERO
+    assert hats.isAdminOfHat(accounts[2], b)
+
+
+def test_relink_within_tree(hats, top, top_wearer, trees, accounts):
+    a1, b, c = trees
+    a2 = create(hats, top_wearer, top)
+    link(hats, b, a1, accounts[2], accounts[1])
+    hats.relinkTopHatWithinTree(domain(b), a2, ZERO, ZERO, "moved", "", sender=top_wearer)
+    assert [type(e).__name__ for e in hats.get_logs()] == ["HatDetailsChanged", "TopHatLinked"]
+    assert hats.linkedTreeAdmins(domain(b)) == a2
+    assert hats.viewHat(b)[0] == "moved"
+    # the wearer of the old admin hat is no longer an admin of b, so cannot relink
+    with boa.reverts("hats: caller is not an admin of the hat"):
+        hats.relinkTopHatWithinTree(domain(b), a1, ZERO, ZERO, "", "", sender=accounts[1])
+
+
+def test_cross_tree_relink_refused(hats, top, top_wearer, trees, accounts):
+    a1, b, c = trees
+    # tree C is linked under a1 too; a1's wearer (not the tippy top wearer)
+    # may move B only within A's tree; C is another tree
+    link(hats, b, a1, accounts[2], accounts[1])
+    c1 = create(hats, accounts[3], c)
+    mint(hats, accounts[3], c1, accounts[1])
+    with boa.reverts("hats: link would cross to another tree"):
+        hats.relinkTopHatWithinTree(domain(b), c1, ZERO, ZERO, "", "", sender=accounts[1])
+    # even the tippy top hat's wearer cannot move B into an unrelated tree
+    mint(hats, accounts[3], c1, top_wearer)
+    assert not hats.sameTippyTopHatDomain(domain(b), c1)
+    with boa.reverts("hats: link would cross to another tree"):
+        hats.relinkTopHatWithinTree(domain(b), c1, ZERO, ZERO, "", "", sender=top_wearer)
+    # but within the same tree of trees it may
+    link(hats, c, a1, accounts[3], accounts[1])
+    assert hats.sameTippyTopHatDomain(domain(b), c1)
+    hats.relinkTopHatWithinTree(domain(b), c1, ZERO, ZERO, "", "", sender=top_wearer)
+    assert hats.getTippyTopHatDomain(domain(b)) == domain(top)
+    assert hats.getHatLevel(b) == 4
+
+
+def test_link_under_a_last_level_hat(hats, top, top_wearer, accounts):
+    hat = top
+    for _ in range(14):
+        hat = create(hats, top_wearer, hat)
+    mint(hats, top_wearer, hat, accounts[4])
+    other = hats.mintTopHat(accounts[5], "", "")
+    hats.requestLinkTopHatToTree(domain(other), hat, sender=accounts[5])
+    with boa.reverts("hats: caller is neither an admin nor a wearer of the hat"):
+        hats.approveLinkTopHatToTree(domain(other), hat, ZERO, ZERO, "", "", sender=accounts[6])
+    hats.approveLinkTopHatToTree(domain(other), hat, ZERO, ZERO, "", "", sender=accounts[4])
+    assert hats.getHatLevel(other) == 15
+    assert hats.isAdminOfHat(top_wearer, other)
+
+
+def test_chain_depth_is_bounded(hats, accounts):
+    # a chain of linked trees holds at most 16 trees
+    tops = [hats.mintTopHat(accounts[1], "", "") for _ in range(17)]
+    for parent, child in zip(tops[:15], tops[1:16]):
+        link(hats, child, parent, accounts[1], accounts[1])
+    assert hats.getTippyTopHatDomain(domain(tops[15])) == domain(tops[0])
+    assert hats.getHatLevel(tops[15]) == 15
+    hats.requestLinkTopHatToTree(domain(tops[16]), tops[15], sender=accounts[1])
+    with boa.reverts("hats: linked trees would nest too deep"):
+        hats.approveLinkTopHatToTree(domain(tops[16]), tops[15], ZERO, ZERO, "", "", sender=accounts[1])
+    # and a tree with trees below it counts them too
+    extra = hats.mintTopHat(accounts[1], "", "")
+    link(hats, tops[16], extra, accounts[1], accounts[1])
+    hats.requestLinkTopHatToTree(domain(extra), tops[14], sender=accounts[1])
+    with boa.reverts("hats: linked trees would nest too deep"):
+        hats.approveLinkTopHatToTree(domain(extra), tops[14], ZERO, ZERO, "", "", sender=accounts[1])
