@@ -5,9 +5,10 @@ from __future__ import annotations
 import click
 
 from opgov.cli._common import Group
+from opgov.cli.consent import COMMANDS as CONSENT_COMMANDS
 from opgov.cli.demo import demo
 from opgov.cli.hats import hats
-from opgov.cli.org import check, deploy, init, plan
+from opgov.cli.org import check, deploy, init, plan, status
 from opgov.cli.safe import safe
 from opgov.cli.stream import stream
 
@@ -29,3 +30,6 @@ cli.add_command(init)
 cli.add_command(check)
 cli.add_command(plan)
 cli.add_command(deploy)
+cli.add_command(status)
+for command in CONSENT_COMMANDS:
+    cli.add_command(command)

@@ -62,3 +62,19 @@ def deploy(path: str, account) -> None:
     say(f"{spec.name} is deployed ({len(done)} step(s) taken): Safe {state.safe}, Hats {state.hats}")
     if deployer.record.path:
         say(f"addresses recorded in {deployer.record.path}")
+
+
+@click.command()
+@click.argument("path", default="org.yaml", type=click.Path(dir_okay=False))
+@connected
+def status(path: str) -> None:
+    """Show the org as it is on chain: the Safe, each cell's budget and runway, the proposals."""
+    from opgov.deploy import load_state, resolve_person
+    from opgov.status import org_status, status_lines
+
+    spec = load_spec(path)
+    names = {resolve_person(who): name for name, who in spec.people.items()}
+    state = load_state()
+    names[state.safe] = "the Safe"
+    for line in status_lines(org_status(spec.name, state, names)):
+        say(line)

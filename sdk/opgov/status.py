@@ -1,0 +1,140 @@
+"""The org as it is on chain: the Safe, the cells' budgets and the proposals, in plain words.
+
+`org_status` reads (it never sends); `status_lines` lays the result out as the
+table `opgov status` and the demo print.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from opgov.deploy import OrgState
+from opgov.hats import hat_path
+from opgov.units import format_duration, format_time
+
+
+@dataclass
+class CellStatus:
+    """One cell's budget, as its stream reports it."""
+
+    name: str
+    hat: int
+    rate: str = "no budget"
+    streamed: str = "-"
+    withdrawn: str = "-"
+    withdrawable: str = "-"
+    remaining: str = "-"
+    runway: str = "-"
+    depletes: str = "-"
+    status: str = "-"
+
+
+@dataclass
+class ProposalStatus:
+    """One proposal in a line."""
+
+    ref: str
+    cell: str
+    state: str
+    summary: str
+    objections: int
+
+
+@dataclass
+class OrgStatus:
+    """Everything `opgov status` shows."""
+
+    name: str
+    safe: str
+    owners: list[str]
+    threshold: int
+    valid_signers: int | None
+    treasury: str
+    cells: list[CellStatus] = field(default_factory=list)
+    proposals: list[ProposalStatus] = field(default_factory=list)
+
+
+def org_status(name: str, state: OrgState, names: dict[str, str] | None = None) -> OrgStatus:
+    """Read the org's state from the chain.
+
+    Args:
+        name: the org's name.
+        state: where its parts live (`opgov.deploy.load_state` or a deploy's result).
+        names: addresses to show as people's names.
+    """
+    from opgov.consent import ConsentClient
+    from opgov.contracts import container
+    from opgov.safe import Safe
+    from opgov.streams import StreamsClient
+
+    names = names or {}
+    safe = Safe.at(state.safe)
+    streams = StreamsClient.at(state.streams)
+    token = streams.token(state.token) if state.token else None
+    valid = None
+    if state.gate:
+        valid = int(container("SignerGate").at(state.gate).valid_signer_count())
+    treasury = token.amount(int(container("TestToken").at(state.token).balanceOf(state.safe))) if token else "-"
+    out = OrgStatus(
+        name=name, safe=state.safe, owners=[names.get(o, o) for o in safe.owners()],
+        threshold=safe.threshold(), valid_signers=valid, treasury=treasury,
+    )
+    cell_names = {}
+    consent = ConsentClient.at(state.consent)
+    for cell_id, hat in state.cells.items():
+        label = str(consent.hats.viewHat(hat)[0]) or cell_id
+        cell_names[hat] = label
+        row = CellStatus(label, hat)
+        stream_id = state.streams_of.get(cell_id)
+        if stream_id is not None:
+            v = streams.stream(stream_id)
+            row.rate = v.rate_text
+            row.streamed = v.amount(v.streamed)
+            row.withdrawn = v.amount(v.withdrawn)
+            row.withdrawable = v.amount(v.withdrawable)
+            row.remaining = v.amount(v.refundable)
+            row.runway = format_duration(v.runway) if v.runway is not None else "no end"
+            row.depletes = format_time(v.depletion_time) if v.depletion_time else "-"
+            row.status = v.status_text
+        out.cells.append(row)
+    for p in consent.proposals():
+        out.proposals.append(ProposalStatus(
+            ref=p.ref, cell=cell_names.get(p.cell, hat_path(p.cell)), state=p.state_name,
+            summary=p.rationale.splitlines()[0][:60] if p.rationale else "", objections=len(p.standing),
+        ))
+    return out
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths))
+    out = [line, "  ".join("-" * w for w in widths)]
+    out += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows]
+    return out
+
+
+def status_lines(status: OrgStatus) -> list[str]:
+    """The status as a few tables of plain text."""
+    gate = f", {status.valid_signers} wear the signer hat" if status.valid_signers is not None else ""
+    lines = [
+        f"{status.name}",
+        f"Safe {status.safe}: {status.threshold} of {len(status.owners)} signers needed{gate}",
+        f"  signers: {', '.join(status.owners)}",
+        f"  treasury: {status.treasury}",
+        "",
+        "Cells",
+    ]
+    lines += ["  " + x for x in _table(
+        ["cell", "budget", "streamed", "withdrawn", "withdrawable", "remaining", "runway", "depletes"],
+        [[c.name, c.rate, c.streamed, c.withdrawn, c.withdrawable, c.remaining, c.runway, c.depletes]
+         for c in status.cells],
+    )]
+    lines += ["", "Proposals"]
+    if status.proposals:
+        lines += ["  " + x for x in _table(
+            ["#", "cell", "state", "objections", "rationale"],
+            [[p.ref, p.cell, p.state, str(p.objections), p.summary] for p in status.proposals],
+        )]
+    else:
+        lines.append("  none yet")
+    return lines
