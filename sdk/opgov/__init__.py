@@ -20,7 +20,9 @@ from opgov.errors import (
     UnitsError,
     UsageError,
 )
+from opgov.consent import ConsentClient, ProposalView
 from opgov.hats import HatsClient, HatView, hat_path, parse_hat
+from opgov.indexer import IndexedEvent, Indexer, IndexState, Source, SyncResult
 from opgov.safe import Safe, create_safe, explain, safe_contracts, sign
 from opgov.safe_tx import Call, Confirmation, PendingTx, SafeTx, TxFolder
 from opgov.streams import StreamsClient, StreamView, Token
@@ -30,23 +32,30 @@ __all__ = [
     "AccountError",
     "Call",
     "Confirmation",
+    "ConsentClient",
     "ConsentError",
     "ContractsNotFound",
     "DeploymentError",
     "HatView",
     "HatsClient",
     "HatsError",
+    "IndexState",
+    "IndexedEvent",
+    "Indexer",
     "NetworkError",
     "OpgovError",
     "PendingTx",
+    "ProposalView",
     "Rate",
     "Safe",
     "SafeError",
     "SafeTx",
+    "Source",
     "SpecError",
     "StreamError",
     "StreamView",
     "StreamsClient",
+    "SyncResult",
     "Token",
     "TransactionReverted",
     "TxFolder",

@@ -31,14 +31,15 @@ import json
 import re
 import sqlite3
 import threading
-import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
 from eth_abi import decode as abi_decode
 from eth_utils import keccak, to_checksum_address
 
+from opgov.chain import first_line
 from opgov.contracts import NAMES, ROOT, container
 from opgov.errors import DeploymentError, NetworkError, OpgovError, UsageError
 
@@ -81,7 +82,7 @@ class Source:
 
 
 @dataclass(frozen=True)
-class Event:
+class IndexedEvent:
     """One stored event, as the chain reported it.
 
     `args` maps argument names to JSON values: integers as decimal strings,
@@ -191,7 +192,7 @@ def _jsonable(value: Any, abi_type: str, components: Sequence[Any] | None = None
     if abi_type == "bool":
         return bool(value)
     if abi_type == "address":
-        return to_checksum_address(value)
+        return _checksum(value)
     if isinstance(value, int):
         return str(value)
     if isinstance(value, (bytes, bytearray)):
@@ -203,9 +204,11 @@ def _decode(spec: _EventSpec, topics: Sequence[bytes], data: bytes) -> dict[str,
     args: dict[str, Any] = {}
     for item, topic in zip(spec.indexed, topics[1:]):
         if _is_dynamic(item.type):
-            args[item.name] = "0x" + bytes(topic).hex()  # the chain keeps only its hash
+            args[item.name] = "0x" + topic.hex()  # the chain keeps only its hash
+        elif item.type.startswith("uint"):
+            args[item.name] = str(int.from_bytes(topic, "big"))  # the common case, without eth-abi's overhead
         else:
-            (value,) = abi_decode([item.canonical_type], bytes(topic))
+            (value,) = abi_decode([item.canonical_type], topic)
             args[item.name] = _jsonable(value, item.type, item.components)
     if len(topics) != len(spec.indexed) + 1:
         raise ValueError("topic count does not match the ABI")
@@ -226,6 +229,21 @@ def _canonical(value: Any) -> Any:
     if isinstance(value, str) and _ADDRESS.match(value):
         return to_checksum_address(value)
     return value
+
+
+def _int(value: Any) -> int:
+    # nodes answer in hex; the embedded chain's provider in ints
+    return int(value, 16) if isinstance(value, str) else int(value)
+
+
+def _bytes(value: Any) -> bytes:
+    return bytes.fromhex(value[2:]) if isinstance(value, str) else bytes(value)
+
+
+@lru_cache(maxsize=4096)
+def _checksum(address: Any) -> str:
+    # the same few addresses recur in thousands of events; checksumming hashes each time
+    return to_checksum_address(address)
 
 
 def _hex(value: Any) -> str:
@@ -321,12 +339,16 @@ class Indexer:
                 "block_range and keep_hashes must be at least 1, start_block at least 0",
                 "pass positive numbers",
             )
+        from web3.providers.eth_tester import EthereumTesterProvider
+
         self._web3 = provider.web3
+        self._json_rpc = not isinstance(self._web3.provider, EthereumTesterProvider)
         self.chain_id = int(provider.chain_id)
         self.block_range = block_range
         self.keep_hashes = keep_hashes
         network = provider.network
-        self.path = Path(path) if path else DEFAULT_FOLDER / f"{network.ecosystem.name}-{network.name}-{self.chain_id}.sqlite"
+        default = f"{network.ecosystem.name}-{network.name}-{self.chain_id}.sqlite"
+        self.path = Path(path) if path else DEFAULT_FOLDER / default
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._watched = self._resolve(contracts, list(sources), start_block)
         self._by_address = {w.address.lower(): w for w in self._watched}
@@ -336,7 +358,11 @@ class Indexer:
         self._write_lock = threading.Lock()
         self._stop = threading.Event()
         self.last_error: str | None = None  # the last error `follow()` met and carried on after
-        self._open()
+        try:
+            self._open()
+        except BaseException:
+            self.close()
+            raise
 
     # ------------------------------------------------------------ setup
 
@@ -457,32 +483,35 @@ class Indexer:
 
     # ------------------------------------------------------------ chain access
 
-    def _head(self) -> int:
+    def _rpc(self, method: str, params: list[Any], doing: str, hint: str = "check that the node is running") -> Any:
+        # web3's result formatting costs more than all our decoding, so a JSON-RPC node is
+        # asked directly; the embedded chain needs web3's request formatters, not its results'
         try:
-            return int(self._web3.eth.block_number)
+            if self._json_rpc:
+                response = self._web3.provider.make_request(method, params)
+                if response.get("error"):
+                    raise NetworkError(f"the node refused {method}: {response['error'].get('message')}", hint)
+                return response.get("result")
+            return self._web3.manager.request_blocking(method, params)
+        except NetworkError:
+            raise
         except Exception as err:
-            raise NetworkError(f"cannot read the chain's height: {err}", "check that the node is running") from err
+            raise NetworkError(f"the node failed while {doing}: {first_line(err)}", hint) from err
+
+    def _head(self) -> int:
+        return _int(self._rpc("eth_blockNumber", [], "reading the chain's height"))
 
     def _header(self, number: int) -> tuple[str, str, int] | None:
         """(hash, parent hash, timestamp) of a block, or None if the chain has no such block."""
-        from web3.exceptions import BlockNotFound
-
-        try:
-            block = self._web3.eth.get_block(number)
-        except BlockNotFound:
-            return None
+        block = self._rpc("eth_getBlockByNumber", [hex(number), False], f"reading block {number}")
         if block is None:
             return None
-        return _hex(block["hash"]), _hex(block["parentHash"]), int(block["timestamp"])
+        return _hex(block["hash"]), _hex(block["parentHash"]), _int(block["timestamp"])
 
     def _logs(self, lo: int, hi: int, addresses: list[str]) -> list[Any]:
-        try:
-            return list(self._web3.eth.get_logs({"fromBlock": lo, "toBlock": hi, "address": addresses}))
-        except Exception as err:
-            raise NetworkError(
-                f"the node did not return the logs of blocks {lo} to {hi}: {err}",
-                "check the node, or use a smaller block_range",
-            ) from err
+        params = {"fromBlock": hex(lo), "toBlock": hex(hi), "address": addresses}
+        return list(self._rpc("eth_getLogs", [params], f"reading the logs of blocks {lo} to {hi}",
+                              "check the node, or use a smaller block_range"))
 
     # ------------------------------------------------------------ syncing
 
@@ -561,7 +590,7 @@ class Indexer:
         if end is None:
             raise _ChainMoved
         logs = self._logs(lo, hi, addresses)
-        event_blocks = {int(log["blockNumber"]) for log in logs}
+        event_blocks = {_int(log["blockNumber"]) for log in logs}
         tail = set(range(max(lo, head - self.keep_hashes + 1), hi + 1))
         headers = {n: self._header(n) for n in sorted(event_blocks | tail) if n != hi}
         headers[hi] = end
@@ -575,13 +604,13 @@ class Indexer:
         for log in logs:
             if log["address"].lower() not in group:
                 continue  # a node that ignores the address filter
-            number = int(log["blockNumber"])
+            number = _int(log["blockNumber"])
             block_hash = _hex(log["blockHash"])
             if headers[number][0] != block_hash:
                 raise _ChainMoved
             watched = self._by_address[log["address"].lower()]
-            topics = [bytes(t) for t in log["topics"]]
-            data = bytes(log["data"])
+            topics = [_bytes(t) for t in log["topics"]]
+            data = _bytes(log["data"])
             spec = watched.specs.get(topics[0]) if topics else None
             try:
                 if spec is None:
@@ -592,7 +621,7 @@ class Indexer:
                 name = UNKNOWN_EVENT
                 args = {"topics": ["0x" + t.hex() for t in topics], "data": "0x" + data.hex()}
             rows.append((
-                number, block_hash, headers[number][2], _hex(log["transactionHash"]), int(log["logIndex"]),
+                number, block_hash, headers[number][2], _hex(log["transactionHash"]), _int(log["logIndex"]),
                 watched.source.name, watched.address, name, json.dumps(args, separators=(",", ":")),
             ))
         if self._header(hi) != end:
@@ -653,10 +682,14 @@ class Indexer:
     def state(self) -> IndexState:
         """The index at a glance: latest block and hash, newest event id, revision, reorgs."""
         conn = self._conn()
-        latest = self.latest_block()
-        row = conn.execute("SELECT hash FROM blocks WHERE number = ?", (latest,)).fetchone() if latest is not None else None
-        meta = dict(conn.execute("SELECT key, value FROM meta"))
-        last_id = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'events'").fetchone()
+        conn.execute("BEGIN")  # one snapshot for all four reads
+        try:
+            latest = self.latest_block()
+            row = conn.execute("SELECT hash FROM blocks WHERE number = ?", (latest,)).fetchone()
+            meta = dict(conn.execute("SELECT key, value FROM meta"))
+            last_id = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'events'").fetchone()
+        finally:
+            conn.execute("COMMIT")
         return IndexState(
             latest_block=latest,
             latest_hash=row[0] if row else None,
@@ -675,7 +708,7 @@ class Indexer:
         *,
         after_id: int | None = None,
         newest_first: bool = False,
-    ) -> list[Event]:
+    ) -> list[IndexedEvent]:
         """Stored events, in chain order (or newest first), filtered.
 
         Args:
@@ -716,18 +749,22 @@ class Indexer:
             # the path is part of the text (not a parameter) so SQLite can use the matching index
             clauses.append(f"json_extract(args, '$.{key}') = ?")
             params.append(_canonical(value))
-        sql = "SELECT id, block_number, block_hash, block_timestamp, tx_hash, log_index, contract, address, name, args FROM events"
+        sql = (
+            "SELECT id, block_number, block_hash, block_timestamp, tx_hash, log_index,"
+            " contract, address, name, args FROM events"
+        )
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
         if after_id is not None:
             sql += " ORDER BY id DESC" if newest_first else " ORDER BY id"
         else:
-            sql += " ORDER BY block_number DESC, log_index DESC" if newest_first else " ORDER BY block_number, log_index"
+            order = "DESC" if newest_first else "ASC"
+            sql += f" ORDER BY block_number {order}, log_index {order}"
         if limit is not None:
             sql += " LIMIT ?"
             params.append(int(limit))
         return [
-            Event(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], json.loads(r[9]))
+            IndexedEvent(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], json.loads(r[9]))
             for r in self._conn().execute(sql, params)
         ]
 
