@@ -7,8 +7,10 @@ proposal id; the full actions travel in the `ProposalCreated` event, and this
 module recovers them from there, so any machine can execute a proposal it did
 not make.
 
-People refer to a proposal by its sequence number (`#3`); the SDK turns it
-into the full id. Every send is checked first, so a refusal says what is wrong
+A proposal id is its creation time (top 40 bits) and the low 216 bits of
+the actions' hash. People refer to a proposal by its number instead (`#3`: the
+third proposal the module ever received, counted from its events), and the
+SDK turns it into the full id. Every send is checked first, so a refusal says what is wrong
 and what to do, and costs nothing.
 """
 
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
 MAX_ACTIONS = 8
 MAX_DATA = 1024
 MAX_TEXT = 1024
-SEQUENCE_SHIFT = 216
+CREATED_SHIFT = 216
 MASK216 = (1 << 216) - 1
 
 # `state(proposal_id)` values
@@ -54,7 +56,7 @@ STATE_MEANINGS = {
     OBJECTED: "an objection stands",
     PASSED: "consented: anyone can execute it",
     EXECUTED: "executed",
-    EXPIRED: "expired: its execution window ended",
+    EXPIRED: "it was not executed (or escalated) in time",
     CANCELLED: "cancelled",
     VETOED: "vetoed by the Safe",
     SUPERSEDED: "replaced by an amended proposal",
@@ -76,18 +78,14 @@ def hash_actions(actions: Sequence[Call]) -> bytes:
     return keccak(abi_encode([ACTIONS_TYPE], [[(a.to, int(a.value), bytes(a.data)) for a in actions]]))
 
 
-def proposal_id_of(sequence: int, actions: Sequence[Call]) -> int:
-    """The id the module gives the `sequence`-th proposal with these actions."""
-    return (int(sequence) << SEQUENCE_SHIFT) | (int.from_bytes(hash_actions(actions), "big") & MASK216)
+def proposal_id_of(created_at: int, actions: Sequence[Call]) -> int:
+    """The id the module gives a proposal of these actions created at block time `created_at`."""
+    return (int(created_at) << CREATED_SHIFT) | (int.from_bytes(hash_actions(actions), "big") & MASK216)
 
 
 def matches(proposal_id: int, actions: Sequence[Call]) -> bool:
     """Whether `actions` are exactly the ones proposal `proposal_id` commits to."""
     return (int.from_bytes(hash_actions(actions), "big") & MASK216) == (int(proposal_id) & MASK216)
-
-
-def sequence_of(proposal_id: int) -> int:
-    return int(proposal_id) >> SEQUENCE_SHIFT
 
 
 def selector_of(action: Call) -> bytes:
@@ -154,14 +152,15 @@ def pay(token: str | None, amount: str | Decimal | int, to: str) -> Call:
     """
     parsed = Amount.parse(str(amount))
     recipient = _address(to, "recipient")
-    if token is None or (parsed.symbol or "").upper() == "ETH":
-        if token is not None or (parsed.symbol and parsed.symbol.upper() != "ETH"):
-            if token is not None:
-                raise ConsentError(f"{amount!r} is ether but a token was given", "leave out the token to send ETH")
-            raise ConsentError(
-                f"no token address for {parsed.symbol} in {amount!r}",
-                f"say which token {parsed.symbol} is (--token ADDRESS)",
-            )
+    is_eth = (parsed.symbol or "").upper() == "ETH"
+    if is_eth and token is not None:
+        raise ConsentError(f"{amount!r} is ether but a token was given", "leave out the token to send ETH")
+    if token is None and not is_eth:
+        raise ConsentError(
+            f"no token address for {amount!r}",
+            f"say which token {parsed.symbol or 'it is'} (--token ADDRESS), or write the amount in ETH",
+        )
+    if is_eth:
         return Call(recipient, to_base_units(parsed.value, 18))
     info = token_info(token)
     if parsed.symbol and parsed.symbol.upper() != info.symbol.upper():
@@ -333,6 +332,7 @@ class ProposalView:
     """A proposal, with its actions and history recovered from the module's events."""
 
     id: int
+    number: int
     cell: int
     holder: int
     proposer: str
@@ -343,8 +343,8 @@ class ProposalView:
     actions: list[Call]
     rationale: str
     objections: list[Objection] = field(default_factory=list)
-    amended_from: int | None = None
-    amended_to: int | None = None
+    amended_from: str = ""  # the ref (#N) of the proposal this one amends
+    amended_to: str = ""  # the ref of the proposal that amends this one
     approved: bool = False
     cleared: bool = False
     veto_reason: str = ""
@@ -352,12 +352,12 @@ class ProposalView:
     descriptions: list[str] = field(default_factory=list)
 
     @property
-    def sequence(self) -> int:
-        return sequence_of(self.id)
+    def ref(self) -> str:
+        return f"#{self.number}"
 
     @property
-    def ref(self) -> str:
-        return f"#{self.sequence}"
+    def created_at(self) -> int:
+        return self.id >> CREATED_SHIFT
 
     @property
     def state_name(self) -> str:
@@ -383,7 +383,8 @@ class ProposalView:
         if self.state == PENDING:
             return "waits for the Safe's signers (no deadline)"
         if self.state == EXPIRED:
-            return f"its execution window ended {format_time(self.deadline)}"
+            cleared = "; cleared, so it no longer takes one of the cell's slots" if self.cleared else ""
+            return f"its execution window ended {format_time(self.deadline)}{cleared}"
         return ""
 
 
@@ -451,7 +452,7 @@ class ConsentClient:
 
     # ------------------------------------------------------------ domain set-up (Safe transactions)
 
-    def setup_calls(self, function: str, *args: Any) -> Call:
+    def safe_call(self, function: str, *args: Any) -> Call:
         """A call to one of the module's Safe-only functions (set_cell, set_objector_hat,
         set_spend_limit, allow_call, remove_cell, approve, veto, cancel, pause, unpause),
         for the Safe to make in a Safe transaction."""
@@ -470,7 +471,7 @@ class ConsentClient:
                 f"proposal {p.ref} is {p.state_name}, not waiting for the Safe's approval",
                 "the Safe approves only proposals escalated to it (`opgov escalate` at the root cell)",
             )
-        return self.setup_calls("approve", p.id)
+        return self.safe_call("approve", p.id)
 
     def veto_call(self, ref: int | str, reason: str) -> Call:
         """The Safe transaction's call that vetoes a live proposal, with a reason."""
@@ -478,7 +479,7 @@ class ConsentClient:
         self._check_reason(reason, "a veto")
         if p.state not in LIVE_STATES and p.state != EXPIRED:
             raise ConsentError(f"proposal {p.ref} is {p.state_name}", "only a live proposal can be vetoed")
-        return self.setup_calls("veto", p.id, reason)
+        return self.safe_call("veto", p.id, reason)
 
     # ------------------------------------------------------------ reading
 
@@ -506,12 +507,19 @@ class ConsentClient:
             return ""
 
     def _events(self, name: str, **topics: Any) -> list:
+        from ape import chain
+
         event = getattr(self.contract, name)
-        logs = list(event.range(self.from_block, None, search_topics=topics or None))
+        head = int(chain.blocks.height)
+        logs = list(event.range(min(self.from_block, head), head + 1, search_topics=topics or None))
         return sorted(logs, key=lambda log: (int(log.block_number), int(log.log_index)))
 
+    def _created(self) -> list:
+        """Every ProposalCreated event, oldest first: proposal #N is the N-th."""
+        return self._events("ProposalCreated")
+
     def resolve(self, ref: int | str) -> int:
-        """A proposal id from what people write: `#3` or `3` (the sequence number), or the full id.
+        """A proposal id from what people write: `#3` or `3` (its number), or the full id.
 
         Raises:
             ConsentError: if no such proposal exists.
@@ -521,11 +529,11 @@ class ConsentClient:
             number = int(text, 0)
         except ValueError:
             raise ConsentError(f"{ref!r} is not a proposal", "write it as #3 (its number) or as its full id")
-        if number >> SEQUENCE_SHIFT == 0:
-            for log in self._events("ProposalCreated"):
-                if sequence_of(int(log.proposal_id)) == number:
-                    return int(log.proposal_id)
-            raise ConsentError(f"there is no proposal #{number}", "list the proposals with `opgov proposals`")
+        if number >> CREATED_SHIFT == 0:
+            created = self._created()
+            if not 0 < number <= len(created):
+                raise ConsentError(f"there is no proposal #{number}", "list the proposals with `opgov proposals`")
+            return int(created[number - 1].proposal_id)
         if not self._exists(number):
             raise ConsentError(f"there is no proposal with id {hex(number)}", "list the proposals with `opgov proposals`")
         return number
@@ -549,26 +557,30 @@ class ConsentClient:
         logs = self._events("ProposalCreated", proposal_id=pid)
         if not logs:
             raise ConsentError(
-                f"the ProposalCreated event of proposal #{sequence_of(pid)} is not on this node",
+                f"the ProposalCreated event of proposal {hex(pid)} is not on this node",
                 "use a node that keeps old logs, or pass the actions yourself",
             )
-        actions = [Call(str(a[0]), int(a[1]), bytes(a[2])) for a in (_tuple(x) for x in logs[0].actions)]
+        actions = _actions(logs[0])
         if not matches(pid, actions):
-            raise ConsentError(f"the actions in the event of proposal #{sequence_of(pid)} do not match its id", "the node returned a wrong log")
+            raise ConsentError(f"the actions in the event of proposal {hex(pid)} do not match its id", "the node returned a wrong log")
         return actions, str(logs[0].rationale)
 
     def proposal(self, ref: int | str) -> ProposalView:
         """One proposal in full: state (as of the next block), actions, objections, history."""
         pid = self.resolve(ref)
-        created = self._events("ProposalCreated", proposal_id=pid)
-        return self._view(pid, created[0] if created else None, self._history(pid))
+        created = self._created()
+        numbers = {int(log.proposal_id): n for n, log in enumerate(created, 1)}
+        log = created[numbers[pid] - 1] if pid in numbers else None
+        return self._view(pid, log, self._history(pid), numbers)
 
     def proposals(self, cell: int | None = None, live_only: bool = False) -> list[ProposalView]:
-        """A cell's proposals (those it made or holds after escalation), or all, newest last."""
+        """A cell's proposals (those it made or holds after escalation), or all, oldest first."""
         views = []
-        for log in self._events("ProposalCreated"):
+        created = self._created()
+        numbers = {int(log.proposal_id): n for n, log in enumerate(created, 1)}
+        for log in created:
             pid = int(log.proposal_id)
-            view = self._view(pid, log, self._history(pid))
+            view = self._view(pid, log, self._history(pid), numbers)
             if cell is not None and cell not in (view.cell, view.holder):
                 continue
             if live_only and view.state not in LIVE_STATES:
@@ -586,24 +598,24 @@ class ConsentClient:
             "amended_from": self._events("ProposalAmended", new_proposal_id=pid),
         }
 
-    def _view(self, pid: int, created, history: dict[str, list]) -> ProposalView:
+    def _view(self, pid: int, created, history: dict[str, list], numbers: dict[int, int]) -> ProposalView:
         p = self.contract.proposal(pid)
         now = _now()
         actions: list[Call] = []
         rationale = ""
         if created is not None:
-            actions = [Call(str(a[0]), int(a[1]), bytes(a[2])) for a in (_tuple(x) for x in created.actions)]
+            actions = _actions(created)
             rationale = str(created.rationale)
         view = ProposalView(
-            id=pid, cell=int(p.cell), holder=int(p.holder), proposer=str(p.proposer), closes_at=int(p.closes_at),
+            id=pid, number=numbers.get(pid, 0), cell=int(p.cell), holder=int(p.holder), proposer=str(p.proposer), closes_at=int(p.closes_at),
             deadline=int(p.deadline), round=int(p.round), state=self._state_at(p, now), actions=actions,
             rationale=rationale, now=now, approved=bool(history["ProposalApproved"]),
             cleared=bool(history["ProposalCleared"]),
         )
         if history["amended_to"]:
-            view.amended_to = int(history["amended_to"][0].new_proposal_id)
+            view.amended_to = f"#{numbers.get(int(history['amended_to'][0].new_proposal_id), 0)}"
         if history["amended_from"]:
-            view.amended_from = int(history["amended_from"][0].proposal_id)
+            view.amended_from = f"#{numbers.get(int(history['amended_from'][0].proposal_id), 0)}"
         if history["ProposalVetoed"]:
             view.veto_reason = str(history["ProposalVetoed"][0].reason)
         view.objections = self._objections(pid, history)
@@ -815,17 +827,32 @@ class ConsentClient:
         self._send(self.contract.object, p.id, hat, reason, sender=sender)
         return hat
 
+    def check_withdraw(self, ref: int | str, sender: str) -> ProposalView:
+        """Everything `withdraw_objection` checks, before sending."""
+        p = self.proposal(ref)
+        self._check_window_open(p, "withdraw an objection")
+        if not any(o.standing and o.objector == sender for o in p.objections):
+            raise ConsentError(f"{sender} has no standing objection to proposal {p.ref}", "nothing to withdraw")
+        return p
+
     def withdraw_objection(self, ref: int | str, sender: "AccountAPI") -> None:
         """Withdraw one's standing objection, while the window is open.
 
         Raises:
             ConsentError: unknown proposal, window closed, no standing objection.
         """
-        p = self.proposal(ref)
-        self._check_window_open(p, "withdraw an objection")
-        if not any(o.standing and o.objector == sender.address for o in p.objections):
-            raise ConsentError(f"{sender.address} has no standing objection to proposal {p.ref}", "nothing to withdraw")
+        p = self.check_withdraw(ref, sender.address)
         self._send(self.contract.withdraw_objection, p.id, sender=sender)
+
+    def check_amend(self, ref: int | str, actions: Sequence[Call], rationale: str, sender: str) -> ProposalView:
+        """Everything `amend` checks, before sending."""
+        p = self.proposal(ref)
+        self._check_actions(actions)
+        self._check_text(rationale, "rationale")
+        self._check_not_paused()
+        self._check_live(p, "amend")
+        self._check_proposer(p, sender, "amend")
+        return p
 
     def amend(self, ref: int | str, actions: Sequence[Call], rationale: str, sender: "AccountAPI") -> int:
         """Replace a live proposal with amended actions; returns the new proposal's id (a fresh window opens).
@@ -833,12 +860,8 @@ class ConsentClient:
         Raises:
             ConsentError: unknown or no longer live proposal, caller not the proposer nor wearing the proposer hat.
         """
-        p = self.proposal(ref)
-        actions = self._check_actions(actions)
-        self._check_text(rationale, "rationale")
-        self._check_not_paused()
-        self._check_live(p, "amend")
-        self._check_proposer(p, sender.address, "amend")
+        actions = list(actions)
+        p = self.check_amend(ref, actions, rationale, sender.address)
         receipt = self._send(self.contract.amend, p.id, [_struct(a) for a in actions], rationale, sender=sender)
         return int(receipt.decode_logs(self.contract.ProposalCreated)[0].proposal_id)
 
@@ -846,8 +869,19 @@ class ConsentClient:
         if p.cleared:
             raise ConsentError(f"proposal {p.ref} has expired and was cleared", f"propose it again instead of trying to {verb} it")
         if p.state not in LIVE_STATES and p.state != EXPIRED:
-            hint = f"{verb} proposal #{sequence_of(p.amended_to)} instead" if p.amended_to else "propose it again if it is still wanted"
+            hint = f"{verb} proposal {p.amended_to} instead" if p.amended_to else "propose it again if it is still wanted"
             raise ConsentError(f"proposal {p.ref} is {p.state_name}: it can no longer be changed", hint)
+
+    def check_cancel(self, ref: int | str, sender: str) -> ProposalView:
+        """Everything `cancel` checks, before sending."""
+        p = self.proposal(ref)
+        self._check_live(p, "cancel")
+        if sender != p.proposer:
+            raise ConsentError(
+                f"only its proposer {p.proposer} (or the Safe) can cancel proposal {p.ref}",
+                "send from the proposer's account, or ask the Safe's signers",
+            )
+        return p
 
     def cancel(self, ref: int | str, sender: "AccountAPI") -> None:
         """Cancel a live proposal (by its proposer; the Safe cancels with a Safe transaction).
@@ -855,13 +889,7 @@ class ConsentClient:
         Raises:
             ConsentError: unknown or no longer live proposal, caller not the proposer.
         """
-        p = self.proposal(ref)
-        self._check_live(p, "cancel")
-        if sender.address != p.proposer:
-            raise ConsentError(
-                f"only its proposer {p.proposer} (or the Safe) can cancel proposal {p.ref}",
-                "send from the proposer's account, or ask the Safe's signers",
-            )
+        p = self.check_cancel(ref, sender.address)
         self._send(self.contract.cancel, p.id, sender=sender)
 
     def check_escalate(self, ref: int | str, sender: str) -> tuple[ProposalView, int]:
@@ -917,7 +945,7 @@ class ConsentClient:
         if p.state == EXECUTED:
             raise ConsentError(f"proposal {p.ref} was already executed", "nothing to do")
         if p.state in (CANCELLED, VETOED, SUPERSEDED):
-            hint = f"execute proposal #{sequence_of(p.amended_to)} instead" if p.amended_to else "propose it again if it is still wanted"
+            hint = f"execute proposal {p.amended_to} instead" if p.amended_to else "propose it again if it is still wanted"
             why = f": {p.veto_reason}" if p.veto_reason else ""
             raise ConsentError(f"proposal {p.ref} was {p.state_name}{why}", hint)
         if p.state == EXPIRED:
@@ -978,17 +1006,22 @@ class ConsentClient:
                 ) from err
             raise
 
+    def check_clear(self, ref: int | str) -> ProposalView:
+        """Everything `clear` checks, before sending."""
+        p = self.proposal(ref)
+        if p.state != EXPIRED:
+            raise ConsentError(f"proposal {p.ref} is {p.state_name}, not expired", "only expired proposals are cleared")
+        if p.cleared:
+            raise ConsentError(f"proposal {p.ref} was already cleared", "nothing to do")
+        return p
+
     def clear(self, ref: int | str, sender: "AccountAPI") -> None:
         """Free the cell's slot held by an expired proposal.
 
         Raises:
             ConsentError: if the proposal has not expired or was cleared already.
         """
-        p = self.proposal(ref)
-        if p.state != EXPIRED:
-            raise ConsentError(f"proposal {p.ref} is {p.state_name}, not expired", "only expired proposals are cleared")
-        if p.cleared:
-            raise ConsentError(f"proposal {p.ref} was already cleared", "nothing to do")
+        p = self.check_clear(ref)
         self._send(self.contract.clear, p.id, sender=sender)
 
     def _send(self, method, *args, sender) -> "ReceiptAPI":
@@ -1004,12 +1037,16 @@ def _struct(action: Call) -> tuple:
     return (action.to, int(action.value), bytes(action.data))
 
 
-def _tuple(item: Any) -> tuple:
-    if isinstance(item, (tuple, list)):
-        return tuple(item)
-    if isinstance(item, dict):
-        return (item["target"], item["value"], item["data"])
-    return (item.target, item.value, item.data)
+def _actions(created_log) -> list[Call]:
+    """The actions a ProposalCreated event carries (ape decodes each as a struct or a tuple)."""
+    found = []
+    for item in created_log.actions:
+        if isinstance(item, dict):
+            item = (item["target"], item["value"], item["data"])
+        elif not isinstance(item, (tuple, list)):
+            item = (item.target, item.value, item.data)
+        found.append(Call(str(item[0]), int(item[1]), bytes(item[2])))
+    return found
 
 
 def _symbol_decimals(token: str) -> tuple[str, int]:
@@ -1025,13 +1062,12 @@ def describe(p: ProposalView, names: dict[str, str] | None = None) -> list[str]:
     names = names or {}
     who = names.get(p.proposer, p.proposer)
     where = f"cell {hat_path(p.cell)}" + (f", now held by cell {hat_path(p.holder)}" if p.holder != p.cell else "")
-    lines = [f"proposal {p.ref} — {p.state_name}: {STATE_MEANINGS[p.state]} ({where}, proposed by {who})"]
-    if p.state == VETOED and p.veto_reason:
-        lines[0] += f"; reason: {p.veto_reason}"
+    meaning = STATE_MEANINGS[p.state] + (f": {p.veto_reason}" if p.state == VETOED and p.veto_reason else "")
+    lines = [f"proposal {p.ref} — {p.state_name}: {meaning} ({where}, proposed by {who})"]
     if p.state == SUPERSEDED and p.amended_to:
-        lines.append(f"  amended: see proposal #{sequence_of(p.amended_to)}")
+        lines.append(f"  amended: see proposal {p.amended_to}")
     if p.amended_from:
-        lines.append(f"  amends proposal #{sequence_of(p.amended_from)}")
+        lines.append(f"  amends proposal {p.amended_from}")
     countdown = p.countdown()
     if countdown and p.state in LIVE_STATES | {EXPIRED}:
         lines.append(f"  {countdown}")

@@ -177,7 +177,7 @@ def object_(proposal, reason, hat, consent_address, account) -> None:
 def withdraw_objection(proposal, consent_address, account) -> None:
     """Withdraw your standing objection to PROPOSAL, while its window is open."""
     client = _client(consent_address)
-    p = client.proposal(proposal)
+    p = client.check_withdraw(proposal, account.address)
     about_to(f"withdraw {account.address}'s objection to proposal {p.ref}")
     client.withdraw_objection(p.id, sender=account)
     say(f"objection withdrawn from proposal {p.ref}")
@@ -193,8 +193,8 @@ def withdraw_objection(proposal, consent_address, account) -> None:
 def amend(proposal, rationale, pays, tos, tokens, rates, streams_address, calls, consent_address, account) -> None:
     """Replace PROPOSAL with amended actions: a new proposal with a fresh consent window."""
     client = _client(consent_address)
-    p = client.proposal(proposal)
     actions = build_actions(client, pays, tos, tokens, rates, streams_address, calls)
+    p = client.check_amend(proposal, actions, rationale, account.address)
     about_to(f"amend proposal {p.ref} (it becomes superseded; a new window opens); executing will:")
     _say_actions(client, actions)
     new = client.amend(p.id, actions, rationale, sender=account)
@@ -210,7 +210,7 @@ def amend(proposal, rationale, pays, tos, tokens, rates, streams_address, calls,
 def cancel(proposal, consent_address, account) -> None:
     """Cancel PROPOSAL (its proposer only; the Safe's signers use `opgov consent veto`)."""
     client = _client(consent_address)
-    p = client.proposal(proposal)
+    p = client.check_cancel(proposal, account.address)
     about_to(f"cancel proposal {p.ref}")
     client.cancel(p.id, sender=account)
     say(f"proposal {p.ref} cancelled")
@@ -364,7 +364,7 @@ def clear(proposal, consent_address, account) -> None:
     from opgov.hats import hat_path
 
     client = _client(consent_address)
-    p = client.proposal(proposal)
+    p = client.check_clear(proposal)
     about_to(f"clear expired proposal {p.ref}, freeing a live-proposal slot of cell {hat_path(p.cell)}")
     client.clear(p.id, sender=account)
     say(f"proposal {p.ref} cleared")

@@ -6,6 +6,7 @@ import click
 
 from opgov.cli._common import Group
 from opgov.cli.consent import COMMANDS as CONSENT_COMMANDS
+from opgov.cli.dashboard import dashboard
 from opgov.cli.demo import demo
 from opgov.cli.hats import hats
 from opgov.cli.org import check, deploy, init, plan, status
@@ -26,6 +27,7 @@ cli.add_command(hats)
 cli.add_command(safe)
 cli.add_command(stream)
 cli.add_command(demo)
+cli.add_command(dashboard)
 cli.add_command(init)
 cli.add_command(check)
 cli.add_command(plan)
