@@ -138,8 +138,10 @@ def run_demo(say: Callable[[str], None], workdir: Path | None = None) -> DemoRes
     result.proposals["escalated"] = big
     say(f"   erin proposes {consent.proposal(big).ref}: pay 1,500 USDC for a van, above the cell's "
         f"limit of 1,000 USDC per 30 days")
+    _advance(3 * DAY + 60)
     consent.escalate(big, sender=people["erin"])
-    say(f"   erin escalates it: Repair Café has no parent cell, so it goes to the Safe's signers "
+    say(f"   once its window has closed, erin escalates it: Repair Café has no parent cell, "
+        f"so it goes to the Safe's signers "
         f"({consent.proposal(big).state_name})")
     pending = safe.propose([consent.approve_call(big)])
     unsigned = pending.write(workdir / "approve-van.json")
