@@ -399,6 +399,9 @@ class ConsentClient:
     def __init__(self, contract: "ContractInstance", from_block: int = 0):
         self.contract = contract
         self.from_block = from_block
+        self._cache: list = []  # decoded logs up to block _cached_to (see `_logs`)
+        self._cached_to: int | None = None
+        self._cached_hash: bytes | None = None
 
     @classmethod
     def deploy(cls, safe: str, hats: str, sender: "AccountAPI") -> "ConsentClient":
@@ -507,12 +510,41 @@ class ConsentClient:
             return ""
 
     def _events(self, name: str, **topics: Any) -> list:
+        """The module's `name` events whose arguments equal `topics`, oldest first."""
+        wanted = {k: _comparable(v) for k, v in topics.items()}
+        return [
+            log for log in self._logs()
+            if log.event_name == name and all(_comparable(log[k]) == v for k, v in wanted.items())
+        ]
+
+    def _logs(self) -> list:
+        """Every event of the module, decoded, oldest first.
+
+        Logs are fetched once and then only for new blocks, with one
+        `eth_getLogs` per refresh instead of one per question. If the block the
+        cache ends at is no longer on the chain (a reorganisation, or a test's
+        snapshot restored), the cache starts again from the module's first block.
+        """
         from ape import chain
 
-        event = getattr(self.contract, name)
         head = int(chain.blocks.height)
-        logs = list(event.range(min(self.from_block, head), head + 1, search_topics=topics or None))
-        return sorted(logs, key=lambda log: (int(log.block_number), int(log.log_index)))
+        if self._cached_to is not None and (
+            self._cached_to > head or chain.blocks[self._cached_to].hash != self._cached_hash
+        ):
+            self._cache, self._cached_to = [], None
+        start = min(self.from_block, head) if self._cached_to is None else self._cached_to + 1
+        if start <= head:
+            raw = chain.provider.web3.eth.get_logs(
+                {"address": self.address, "fromBlock": start, "toBlock": head}
+            )
+            if raw:
+                decoded = chain.provider.network.ecosystem.decode_logs(
+                    [dict(log) for log in raw], *self.contract.contract_type.events
+                )
+                self._cache += sorted(decoded,
+                                      key=lambda log: (int(log.block_number), int(log.log_index)))
+            self._cached_to, self._cached_hash = head, chain.blocks[head].hash
+        return self._cache
 
     def _created(self) -> list:
         """Every ProposalCreated event, oldest first: proposal #N is the N-th."""
@@ -1031,6 +1063,16 @@ class ConsentClient:
             raise ConsentError(
                 f"the consent module refused: {err.reason}", "nothing was changed; check the proposal with `opgov proposals`"
             ) from err
+
+
+def _comparable(value: Any) -> Any:
+    """Event arguments and filter values in one form: addresses and numbers as ints."""
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value)
+    text = str(value)
+    if text.startswith("0x") and len(text) == 42:
+        return int(text, 16)
+    return int(value) if isinstance(value, int) else value
 
 
 def _struct(action: Call) -> tuple:
