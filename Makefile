@@ -9,7 +9,7 @@ PYTHON ?= python3
 # ape-vyper uses the PyPI `vyper` only when it is on PATH; ape-foundry finds `anvil` on PATH
 export PATH := $(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: demo test install node benchmarks clean
+.PHONY: demo test install chromium node benchmarks clean
 
 demo: install
 	opgov demo
@@ -17,7 +17,11 @@ demo: install
 test: install
 	pytest -n 2 --dist loadgroup
 
-install: $(VENV)/.installed node_modules/.installed
+install: $(VENV)/.installed node_modules/.installed chromium
+
+# the browser tests drive Debian's Chromium (CI runs as root on a fresh Debian machine)
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
