@@ -146,13 +146,18 @@ class OrgDeployer:
         self.dry = False
         self.steps: list[Step] = []
         self.state = OrgState()
+        # after the hand-over, what the Safe must do: (plain words, call) for the signers
+        self.safe_calls: list[tuple[str, Any]] = []
+        self._next_child: dict[int, int] = {}  # admin hat -> its last child id, counting planned ones
+        self._planned_hats: set[int] = set()  # hats the Safe is to create
         self.people = {name: resolve_person(who) for name, who in spec.people.items()}
 
     # ------------------------------------------------------------ entry points
 
     def plan(self) -> list[Step]:
         """What deploy would do now, without sending anything."""
-        self.dry, self.steps = True, []
+        self.dry, self.steps, self.safe_calls = True, [], []
+        self._next_child, self._planned_hats = {}, set()
         try:
             self._run()
         except _StopPlanning:
@@ -160,10 +165,26 @@ class OrgDeployer:
         return self.steps
 
     def deploy(self) -> OrgState:
-        """Make the chain match the spec; safe to run again at any point."""
-        self.dry, self.steps = False, []
+        """Make the chain match the spec; safe to run again at any point.
+
+        After the hand-over nothing is sent: the changes the spec asks for are
+        left in `safe_calls` (see `pending_change`) for the signers.
+        """
+        self.dry, self.steps, self.safe_calls = False, [], []
+        self._next_child, self._planned_hats = {}, set()
         self._run()
         return self.state
+
+    def pending_change(self):
+        """The Safe transaction that makes the spec's changes, unsigned (None if there are none).
+
+        Several changes go in one MultiSendCallOnly batch, so they happen together or not at all.
+        """
+        from opgov.safe import Safe
+
+        if not self.safe_calls:
+            return None
+        return Safe.at(self.state.safe).propose([call for _, call in self.safe_calls])
 
     # ------------------------------------------------------------ the sequence
 
@@ -176,13 +197,9 @@ class OrgDeployer:
         s.streams = self._contract("BudgetStreams", s.hats)
         s.consent = self._contract("ConsentModule", s.safe, s.hats)
         if self.spec.safe.signer_hat is not None:
-            from opgov.safe import safe_contracts
-
-            multisend = safe_contracts(self.deployer).multisend.address
-            rule = self.spec.safe.signer_hat
-            s.gate = self._contract("SignerGate", s.safe, s.hats, 0, rule.min, rule.target, multisend,
-                                    late_args=True)
+            s.gate = self._contract("SignerGate", late_args=True)
         if self.dry and not (s.hats and s.safe):
+            self._plan_fresh()
             raise _StopPlanning
         self._tree(hats)
         if s.gate and not self.record.get("SignerGate"):
@@ -194,10 +211,34 @@ class OrgDeployer:
             s.gate = self._contract("SignerGate", s.safe, s.hats, s.roles["signer"], rule.min, rule.target,
                                     multisend)
         if self.dry and not (s.streams and s.consent):
+            self._plan_fresh(tree=False)
             raise _StopPlanning
         self._bootstrap_safe()
         self._handover(hats)
         self._save_org()
+
+    def _plan_fresh(self, tree: bool = True) -> None:
+        """The steps of a first deployment, read from the spec alone (nothing to read on chain yet)."""
+        spec = self.spec
+        if tree:
+            self._step(f"create the role tree: top hat {spec.name!r}", False)
+            for role in spec.roles:
+                self._step(f"create the role {role.name!r} and give it to {', '.join(role.wearers) or 'nobody'}",
+                           False)
+        for cell in spec.cells:
+            if tree:
+                self._step(f"create the cell {cell.name!r}: lead {cell.lead}, members {', '.join(cell.members)}",
+                           False)
+            self._step(f"set the domain of cell {cell.name}: consent window {cell.consent_window}, "
+                       f"{len(cell.spending_limits)} spending limit(s), {len(cell.allowed_calls)} allowed call(s)"
+                       + (f", escalating to {cell.parent}" if cell.parent else ", escalating to the signers"),
+                       False)
+            if cell.budget:
+                self._step(f"stream {cell.budget} to {cell.name}, funded with {FUNDED_MONTHS} months", False)
+        rule = (f"the signer gate: owners are the wearers of the signer hat, "
+                f"{spec.safe.signer_hat.min} to {spec.safe.signer_hat.target} needed" if spec.safe.signer_hat
+                else f"{spec.safe.threshold} of {len(spec.safe.signers)} signers needed")
+        self._step(f"hand the top hat and the Safe to {', '.join(spec.safe.signers)} ({rule})", False)
 
     # ------------------------------------------------------------ contracts
 
@@ -212,6 +253,8 @@ class OrgDeployer:
         address = self.record.get(name)
         if address or late_args:
             if late_args and not address:
+                if self.dry:
+                    self._step(f"deploy the {name} contract", False)
                 return "pending"
             self._step(f"use the {name} contract at {address}", True)
             return address
@@ -299,7 +342,7 @@ class OrgDeployer:
 
     def _find_top_hat(self, hats: HatsClient) -> int | None:
         recorded = self.record.org.get("top_hat")
-        if recorded:
+        if recorded and hats.contract.viewHat(int(recorded, 16))[0] == self.spec.name:
             return int(recorded, 16)
         for log in hats.contract.HatCreated.range(0, None):
             hid = int(log.id)
@@ -322,11 +365,16 @@ class OrgDeployer:
         s.top_hat = top
         module = s.safe  # the Safe is every hat's eligibility and toggle module
 
+        by_safe = self._safe_wears_top(hats)
+
         def ensure(admin: int, details: str, max_supply: int) -> int:
-            found = self._find_child(hats, admin, details)
+            found = None if admin in self._planned_hats else self._find_child(hats, admin, details)
             if found is not None:
                 return found
-            self._step(f"create hat {details!r} under {hat_path(admin)}", False)
+            text = f"create hat {details!r} under {hat_path(admin)}"
+            if by_safe:
+                return self._safe_creates_hat(hats, admin, details, max_supply, text)
+            self._step(text, False)
             if self.dry:
                 raise _StopPlanning
             return hats.create_hat(admin, details, sender=self._top_admin(hats), max_supply=max_supply,
@@ -335,17 +383,56 @@ class OrgDeployer:
         def wear(hat: int, people: list[str]) -> None:
             for name in people:
                 who = self.people[name]
-                if not hats.is_wearer(who, hat) and self._step(f"give hat {hat_path(hat)} to {name}", False):
+                if hats.is_wearer(who, hat):
+                    continue
+                text = f"give hat {hat_path(hat)} to {name}"
+                if by_safe:
+                    self._by_safe(text, hats.contract.mintHat, hat, who)
+                elif self._step(text, False):
                     hats.mint(hat, who, sender=self._top_admin(hats))
+
+        def unwear(hat: int, keep: list[str]) -> None:
+            """Take the hat from people the spec names who should no longer wear it."""
+            if not by_safe or hat in self._planned_hats:
+                return
+            for name, who in self.people.items():
+                if name not in keep and hats.is_wearer(who, hat):
+                    self._by_safe(f"take hat {hat_path(hat)} from {name}",
+                                  hats.contract.setHatWearerStatus, hat, who, False, False)
 
         for role in spec.roles:
             s.roles[role.id] = ensure(top, role.name, role.max_supply)
+            unwear(s.roles[role.id], role.wearers)
             wear(s.roles[role.id], role.wearers)
         for cell in spec.cells:
             s.cells[cell.id] = ensure(top, cell.name, 1000)
             s.leads[cell.id] = ensure(s.cells[cell.id], f"{cell.name} lead", 1)
+            unwear(s.cells[cell.id], [cell.lead, *cell.members])
+            unwear(s.leads[cell.id], [cell.lead])
             wear(s.cells[cell.id], [cell.lead, *cell.members])
             wear(s.leads[cell.id], [cell.lead])
+
+    def _safe_wears_top(self, hats: HatsClient) -> bool:
+        return not hats.is_wearer(self.deployer.address, self.state.top_hat) and hats.is_wearer(
+            self.state.safe, self.state.top_hat
+        )
+
+    def _by_safe(self, text: str, method, *args) -> None:
+        """Leave a change for the Safe's signers (after the hand-over)."""
+        self.steps.append(Step(text + " (a Safe transaction for the signers)", False))
+        self.say(f"the Safe must {text}")
+        self.safe_calls.append((text, self._safe_call(method, *args)))
+
+    def _safe_creates_hat(self, hats: HatsClient, admin: int, details: str, max_supply: int, text: str) -> int:
+        """A hat the Safe will create: its id is known in advance (the admin's next child)."""
+        if admin not in self._next_child:
+            self._next_child[admin] = 0 if admin in self._planned_hats else int(hats.contract.viewHat(admin)[6])
+        self._next_child[admin] += 1
+        child = admin | (self._next_child[admin] << (224 - 16 * (hat_level(admin) + 1)))
+        self._planned_hats.add(child)
+        self._by_safe(text, hats.contract.createHat, admin, details, max_supply, self.state.safe,
+                      self.state.safe, True, "")
+        return child
 
     def _top_admin(self, hats: HatsClient) -> "AccountAPI":
         if not hats.is_wearer(self.deployer.address, self.state.top_hat):
@@ -363,29 +450,31 @@ class OrgDeployer:
         return Safe.at(self.state.safe)
 
     def _bootstrap_safe(self) -> None:
+        """The Safe's own set-up: the deployer signs it alone before the hand-over; after, the signers."""
         s = self.state
         safe = self._safe_client()
-        deployer_owns = self.deployer.address in safe.owners()
-        calls = []
+        changes: list[tuple[str, Any]] = []
         if not safe.contract.isModuleEnabled(s.consent):
-            self._step("enable the consent module on the Safe", False)
-            calls.append(self._safe_call(safe.contract.enableModule, s.consent))
-        calls += self._cell_calls()
-        calls += self._stream_calls()
+            changes.append(("enable the consent module on the Safe",
+                            self._safe_call(safe.contract.enableModule, s.consent)))
+        changes += self._cell_calls()
+        changes += self._stream_calls()
         if s.gate and not safe.contract.isModuleEnabled(s.gate):
-            self._step("enable the signer gate on the Safe", False)
-            calls.append(self._safe_call(safe.contract.enableModule, s.gate))
-        if self.dry or not calls:
-            if calls and not deployer_owns:
-                self.say("these changes need the signers: run `opgov plan` to write the Safe transaction")
+            changes.append(("enable the signer gate on the Safe", self._safe_call(safe.contract.enableModule, s.gate)))
+        if not changes:
             return
-        if not deployer_owns:
-            raise DeploymentError(
-                "the Safe has been handed over, so the deployer can no longer change it",
-                "run `opgov plan` to write the Safe transaction that makes the change, for the signers",
-            )
+        if self.deployer.address not in safe.owners():
+            for text, call in changes:
+                self.steps.append(Step(text + " (a Safe transaction for the signers)", False))
+                self.say(f"the Safe must {text}")
+                self.safe_calls.append((text, call))
+            return
+        for text, _ in changes:
+            self._step(text, False)
+        if self.dry:
+            return
         self._mint_treasury(safe)
-        for chunk in _chunks(calls, 8):
+        for chunk in _chunks([call for _, call in changes], 8):
             safe.execute_calls(chunk, [self.deployer], self.deployer)
         self._adopt_streams()
 
@@ -422,7 +511,8 @@ class OrgDeployer:
             raise DeploymentError(f"{contract} has no function {function!r}", "check the spelling in allowed_calls")
         return address, keccak(text=abis[0].selector)[:4]
 
-    def _cell_calls(self) -> list:
+    def _cell_calls(self) -> list[tuple[str, Any]]:
+        """Each cell's domain as the spec wants it: (plain words, the Safe's call) for what differs."""
         s, consent = self.state, self._consent()
         calls = []
         for cell in self.spec.cells:
@@ -430,29 +520,29 @@ class OrgDeployer:
             parent = s.cells[cell.parent] if cell.parent else 0
             want = (s.leads[cell.id], parse_duration(cell.consent_window), parse_duration(cell.execution_window),
                     parent, cell.max_active)
-            have = consent.cell(hat)
-            if not have.configured or (have.proposer_hat, have.consent_window, have.execution_window,
-                                       have.parent, have.max_active) != want:
-                self._step(f"set the domain of cell {cell.name}: proposer {hat_path(want[0])}, "
-                           f"consent window {cell.consent_window}", False)
-                calls.append(self._safe_call(consent.set_cell, hat, *want))
+            have = consent.cell(hat) if hat not in self._planned_hats else None
+            if have is None or not have.configured or (
+                have.proposer_hat, have.consent_window, have.execution_window, have.parent, have.max_active
+            ) != want:
+                calls.append((f"set the domain of cell {cell.name}: proposer {hat_path(want[0])}, "
+                              f"consent window {cell.consent_window}, execution window {cell.execution_window}",
+                              self._safe_call(consent.set_cell, hat, *want)))
             for objector in self._objector_hats(cell):
                 if not consent.is_objector_hat(hat, objector):
-                    self._step(f"let wearers of {hat_path(objector)} object in {cell.name}", False)
-                    calls.append(self._safe_call(consent.set_objector_hat, hat, objector, True))
+                    calls.append((f"let wearers of {hat_path(objector)} object in {cell.name}",
+                                  self._safe_call(consent.set_objector_hat, hat, objector, True)))
             for limit in cell.spending_limits:
                 amount = Amount.parse(limit.amount)
                 token, decimals = (ZERO_ADDRESS, 18) if amount.symbol == "ETH" else (s.token, self._decimals())
                 want_limit = (to_base_units(amount.value, decimals), parse_duration(limit.period))
-                have_limit = tuple(consent.spend_limit(hat, token))[:2]
-                if have_limit != want_limit:
-                    self._step(f"limit {cell.name}'s spending to {limit.amount} per {limit.period}", False)
-                    calls.append(self._safe_call(consent.set_spend_limit, hat, token, *want_limit))
+                if tuple(consent.spend_limit(hat, token))[:2] != want_limit:
+                    calls.append((f"limit {cell.name}'s spending to {limit.amount} per {limit.period}",
+                                  self._safe_call(consent.set_spend_limit, hat, token, *want_limit)))
             for call in cell.allowed_calls:
                 target, selector = self._call_target(call)
                 if not consent.allowed(hat, target, selector):
-                    self._step(f"allow {cell.name} to call {call}", False)
-                    calls.append(self._safe_call(consent.allow_call, hat, target, selector, True))
+                    calls.append((f"allow {cell.name} to call {call}",
+                                  self._safe_call(consent.allow_call, hat, target, selector, True)))
         return calls
 
     def _objector_hats(self, cell: CellSpec) -> list[int]:
@@ -467,25 +557,29 @@ class OrgDeployer:
                 return int(log.stream_id)
         return None
 
-    def _stream_calls(self) -> list:
+    def _stream_calls(self) -> list[tuple[str, Any]]:
+        """Each cell's budget stream as the spec wants it: created and funded, or its rate changed."""
         s = self.state
         calls = []
         decimals = self._decimals()
+        token, streams = self._token_contract(), self._streams()
         for cell in self.spec.cells:
             if cell.budget is None:
                 continue
-            found = self._find_stream(s.cells[cell.id])
+            rate = Rate.parse(cell.budget)
+            found = None if s.cells[cell.id] in self._planned_hats else self._find_stream(s.cells[cell.id])
             if found is not None:
                 s.streams_of[cell.id] = found
+                if int(streams.get_stream(found).rate_per_second) != rate.per_second():
+                    calls.append((f"change {cell.name}'s budget to {cell.budget}",
+                                  self._safe_call(streams.adjust_rate, found, rate.per_second())))
                 continue
-            rate = Rate.parse(cell.budget)
             deposit = to_base_units(rate.amount.value * FUNDED_MONTHS * MONTH / rate.period_seconds, decimals)
-            self._step(f"stream {cell.budget} to {cell.name} (paid to {cell.lead}, drawn by its members), "
-                       f"funded with {FUNDED_MONTHS} months", False)
-            token, streams = self._token_contract(), self._streams()
-            calls.append(self._safe_call(token.approve, s.streams, deposit))
-            calls.append(self._safe_call(streams.create_and_deposit, self.people[cell.lead], s.token,
-                                         rate.per_second(), s.cells[cell.id], deposit))
+            text = (f"stream {cell.budget} to {cell.name} (paid to {cell.lead}, drawn by its members), "
+                    f"funded with {FUNDED_MONTHS} months")
+            calls.append((text + " (approve the tokens)", self._safe_call(token.approve, s.streams, deposit)))
+            calls.append((text, self._safe_call(streams.create_and_deposit, self.people[cell.lead], s.token,
+                                                rate.per_second(), s.cells[cell.id], deposit)))
         return calls
 
     def _adopt_streams(self) -> None:
@@ -525,51 +619,66 @@ class OrgDeployer:
             self._handover_owners(safe, signers)
 
     def _handover_gate(self, safe, signers: list[str]) -> None:
+        """Owners follow the signer hat: wearers claim seats, anyone removes owners who lost it."""
         s = self.state
         gate = container("SignerGate").at(s.gate)
-        if safe.guard() != s.gate and self._step("make the signer gate the Safe's guard", False):
-            safe.execute_calls([self._safe_call(safe.contract.setGuard, s.gate)], [self.deployer], self.deployer)
+        hats = HatsClient.at(s.hats)
+        signer_hat = s.roles["signer"]
+        deployer_owns = self.deployer.address in safe.owners()
+        if safe.guard() != s.gate:
+            text = "make the signer gate the Safe's guard"
+            if not deployer_owns:
+                self.steps.append(Step(text + " (a Safe transaction for the signers)", False))
+                self.safe_calls.append((text, self._safe_call(safe.contract.setGuard, s.gate)))
+            elif self._step(text, False):
+                safe.execute_calls([self._safe_call(safe.contract.setGuard, s.gate)], [self.deployer], self.deployer)
+        owners = safe.owners()
         for name in self.spec.safe.signers:
             who = self.people[name]
-            if who in (safe.owners() if not self.dry else []):
+            if who in owners:
+                continue
+            if not hats.is_wearer(who, signer_hat):
+                self._step(f"{name} claims a signer seat, once the Safe has given them the signer hat", False)
                 continue
             if not self._step(f"{name} claims a signer seat", False):
                 continue
             account = signer_account(self.spec.people[name])
             if account is None:
-                self.say(f"   {name} must claim it: `opgov safe claim --account <{name}'s alias>`")
+                self.say(f"   {name} must claim it: `opgov safe claim --account ALIAS`")
                 continue
             send(gate.claim_signer, sender=account)
-        owners = safe.owners() if not self.dry else []
-        if self.deployer.address in owners and self.deployer.address not in signers:
-            if len(owners) > 1 and self._step("remove the deployer from the Safe's owners", False):
-                send(gate.remove_signer, self.deployer.address, sender=self.deployer)
+        owners = safe.owners() if not self.dry else owners
+        names = {who: name for name, who in self.people.items()} | {self.deployer.address: "the deployer"}
+        for owner in owners:
+            if owner in signers or hats.is_wearer(owner, signer_hat) or len(owners) < 2:
+                continue  # a signer dropped from the spec loses the hat first (a Safe transaction above)
+            if self._step(f"remove {names.get(owner, owner)} from the Safe's owners (no signer hat)", False):
+                send(gate.remove_signer, owner, sender=self.deployer)
+                owners = safe.owners()
 
     def _handover_owners(self, safe, signers: list[str]) -> None:
-        if self.dry:
-            self._step(f"make the Safe's owners the {len(signers)} signers, "
-                       f"{self.spec.safe.threshold} needed, and remove the deployer", False)
-            return
+        """A plain Safe: its owners become exactly the spec's signers, with its threshold."""
         owners = safe.owners()
+        deployer_owns = self.deployer.address in owners
         calls = []
         for who in signers:
             if who not in owners:
                 calls.append(self._safe_call(safe.contract.addOwnerWithThreshold, who, 1))
                 owners = [who, *owners]  # the Safe puts a new owner first
-        if self.deployer.address in owners and self.deployer.address not in signers:
-            i = owners.index(self.deployer.address)
+        for owner in [o for o in owners if o not in signers]:
+            i = owners.index(owner)
             previous = owners[i - 1] if i > 0 else SENTINEL
-            calls.append(self._safe_call(safe.contract.removeOwner, previous, self.deployer.address,
-                                         self.spec.safe.threshold))
-        elif safe.threshold() != self.spec.safe.threshold:
+            calls.append(self._safe_call(safe.contract.removeOwner, previous, owner, 1))
+            owners.remove(owner)
+        if calls or safe.threshold() != self.spec.safe.threshold:
             calls.append(self._safe_call(safe.contract.changeThreshold, self.spec.safe.threshold))
-        if calls and self._step(f"hand the Safe to its {len(signers)} signers, "
-                                f"{self.spec.safe.threshold} needed", False):
-            if self.deployer.address not in safe.owners():
-                raise DeploymentError(
-                    "the Safe's owners differ from the spec and the deployer is no longer an owner",
-                    "run `opgov plan` to write the Safe transaction for the signers",
-                )
+        if not calls:
+            return
+        text = f"make the Safe's owners the {len(signers)} signers, {self.spec.safe.threshold} needed"
+        if not deployer_owns:
+            self.steps.append(Step(text + " (a Safe transaction for the signers)", False))
+            self.safe_calls.extend((text, c) for c in calls)
+        elif self._step(text + " (the deployer leaves)", False):
             safe.execute_calls(calls, [self.deployer], self.deployer)
 
     def _save_org(self) -> None:

@@ -31,6 +31,7 @@ class Record:
     tx_hash: str
     block: int
     code_hash: str
+    block_hash: str = ""  # the hash of `block`: a restarted or reorganised chain has another
 
 
 def code_hash(address: str) -> str:
@@ -73,9 +74,16 @@ class Deployments:
         return cls(path, records, data.get("pending", {}), data.get("org", {}))
 
     def get(self, name: str) -> str | None:
-        """The address of `name` if it is recorded and its code is still there."""
+        """The address of `name` if it is recorded and still on this chain.
+
+        A local node restarted (or a chain reorganised) can hold the same code
+        at the same address, since local deployments are deterministic; the
+        recorded block's hash tells that chain from the one the record was made on.
+        """
         record = self.records.get(name)
         if record is None or code_hash(record.address) != record.code_hash:
+            return None
+        if record.block_hash and _block_hash(record.block) != record.block_hash:
             return None
         return record.address
 
@@ -83,9 +91,10 @@ class Deployments:
         """Record a deployment (and the transaction that made it) and save the file at once."""
         from ape import chain
 
-        block = int(chain.get_receipt(tx_hash).block_number) if tx_hash else 0
+        block = int(chain.get_receipt(tx_hash).block_number) if tx_hash else int(chain.blocks.height)
         self.records[name] = Record(
-            address=str(address), tx_hash=str(tx_hash or ""), block=block, code_hash=code_hash(address)
+            address=str(address), tx_hash=str(tx_hash or ""), block=block, code_hash=code_hash(address),
+            block_hash=_block_hash(block),
         )
         self.pending.pop(name, None)
         self.save()
@@ -117,6 +126,14 @@ class Deployments:
             json.dump(body, f, indent=2)
             f.write("\n")
         os.replace(tmp, self.path)
+
+
+def _block_hash(number: int) -> str | None:
+    from ape import chain
+
+    if number > chain.blocks.height:
+        return None
+    return "0x" + bytes(chain.blocks[number].hash).hex()
 
 
 _MEMORY: dict[int, Deployments] = {}

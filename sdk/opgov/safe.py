@@ -777,3 +777,60 @@ class Safe:
         """Set the Safe's guard (e.g. the signer gate) by a Safe transaction."""
         data = self.contract.setGuard.encode_input(checksum(guard, "guard"))
         return self.execute_calls([Call(self.address, 0, data)], signers, sender)
+
+
+# ---------------------------------------------------------------- signer seats (SignerGate)
+
+
+class SignerSeats:
+    """The signer gate of a Safe: wearers of the signer hat claim seats; owners who lost it are removed.
+
+    Args:
+        gate: the SignerGate contract's address.
+    """
+
+    def __init__(self, gate: str):
+        from opgov.contracts import container
+
+        self.gate = container("SignerGate").at(checksum(gate, "signer gate"))
+        self.safe = Safe.at(str(self.gate.safe()))
+
+    def _wears(self, who: str) -> bool:
+        from opgov.contracts import container
+
+        hats = container("Hats").at(str(self.gate.hats()))
+        return bool(hats.isWearerOfHat(who, int(self.gate.signer_hat())))
+
+    def claim(self, sender: "AccountAPI") -> "ReceiptAPI":
+        """Take a signer seat: the sender, wearing the signer hat, becomes a Safe owner.
+
+        Raises:
+            SafeError: if the sender is already an owner or does not wear the signer hat.
+        """
+        if sender.address in self.safe.owners():
+            raise SafeError(f"{sender.address} is already a signer of the Safe {self.safe.address}", "nothing to do")
+        if not self._wears(sender.address):
+            raise SafeError(
+                f"{sender.address} does not wear the signer hat, so it cannot take a seat",
+                "ask the Safe's signers to give you the signer hat first",
+            )
+        return send(self.gate.claim_signer, sender=sender)
+
+    def remove(self, signer: str, sender: "AccountAPI") -> "ReceiptAPI":
+        """Remove an owner who no longer wears the signer hat (anyone may).
+
+        Raises:
+            SafeError: if they are not an owner, still wear the hat, or are the last owner.
+        """
+        signer = checksum(signer, "signer")
+        owners = self.safe.owners()
+        if signer not in owners:
+            raise SafeError(f"{signer} is not a signer of the Safe {self.safe.address}", "check the address")
+        if self._wears(signer):
+            raise SafeError(
+                f"{signer} still wears the signer hat, so their seat stays",
+                "the Safe's signers can take the hat first (setHatWearerStatus)",
+            )
+        if len(owners) < 2:
+            raise SafeError("the Safe's last owner cannot be removed", "let a wearer of the signer hat claim a seat first")
+        return send(self.gate.remove_signer, signer, sender=sender)

@@ -45,19 +45,31 @@ def plan(path: str, account) -> None:
     say(f"deploy would take {len(todo)} step(s) for {spec.name}:")
     for step in todo:
         say(f"  - {step.text}")
+    if any("for the signers" in s.text for s in todo):
+        say("`opgov deploy` writes the Safe transaction for these; the signers sign and execute it")
 
 
 @click.command()
 @click.argument("path", default="org.yaml", type=click.Path(dir_okay=False))
+@click.option("--folder", default=None, help="where Safe transaction files are kept (default: .opgov/safe-txs).")
 @connected
 @account_option
-def deploy(path: str, account) -> None:
+def deploy(path: str, folder: str | None, account) -> None:
     """Deploy or update the org so the chain matches the spec (safe to run again)."""
     from opgov.deploy import OrgDeployer
+
+    from opgov.safe_tx import TxFolder
 
     spec = load_spec(path)
     deployer = OrgDeployer(spec, account, say=lambda text: about_to(text))
     state = deployer.deploy()
+    pending = deployer.pending_change()
+    if pending is not None:
+        saved = TxFolder(folder).save(pending)
+        say(f"the Safe has been handed over, so {len(deployer.safe_calls)} change(s) wait for the signers in "
+            f"one Safe transaction: {saved}")
+        say(f"each signer: `opgov safe sign {saved} --account ALIAS`; then `opgov safe execute {saved}`")
+        return
     done = [s for s in deployer.steps if not s.done]
     say(f"{spec.name} is deployed ({len(done)} step(s) taken): Safe {state.safe}, Hats {state.hats}")
     if deployer.record.path:

@@ -10,7 +10,16 @@ from pathlib import Path
 
 import click
 
-from opgov.cli._common import Group, about_to, account_option, connected, network_option, quiet_libraries, say
+from opgov.cli._common import (
+    Group,
+    about_to,
+    account_option,
+    connected,
+    deployed,
+    network_option,
+    quiet_libraries,
+    say,
+)
 from opgov.errors import AccountError, SafeError
 
 folder_option = click.option(
@@ -322,3 +331,36 @@ def execute(ref, raw, safe_address, folder, account) -> None:
         say(line)
     receipt = s.execute(entry, account, raw=raw)
     say(f"executed in transaction {receipt.txn_hash}; the Safe is now at nonce {s.nonce()}")
+
+
+gate_option = click.option("--gate", "gate_address", default=None, metavar="ADDRESS",
+                           help="the signer gate (default: the one recorded in deployments/).")
+
+
+@safe.command()
+@gate_option
+@connected
+@account_option
+def claim(gate_address, account) -> None:
+    """Take a signer seat on the Safe: for a wearer of the signer hat."""
+    from opgov.safe import SignerSeats
+
+    seats = SignerSeats(deployed("SignerGate", gate_address))
+    about_to(f"make {account.address} a signer of the Safe {seats.safe.address} (it wears the signer hat)")
+    seats.claim(account)
+    say(f"{account.address} is now a signer: {seats.safe.threshold()} of {len(seats.safe.owners())} needed")
+
+
+@safe.command(name="remove-signer")
+@click.argument("signer")
+@gate_option
+@connected
+@account_option
+def remove_signer(signer, gate_address, account) -> None:
+    """Remove SIGNER from the Safe's owners once they no longer wear the signer hat (anyone may)."""
+    from opgov.safe import SignerSeats
+
+    seats = SignerSeats(deployed("SignerGate", gate_address))
+    about_to(f"remove {signer} from the Safe {seats.safe.address}'s signers (they no longer wear the signer hat)")
+    seats.remove(signer, account)
+    say(f"{signer} is no longer a signer: {seats.safe.threshold()} of {len(seats.safe.owners())} needed")

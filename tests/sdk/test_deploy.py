@@ -1,0 +1,194 @@
+"""opgov plan / deploy / status on the embedded chain: a first deployment, idempotence,
+a run cut off anywhere and resumed, and a changed spec turned into a Safe transaction."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from opgov.cli.main import cli
+from opgov.contracts import container
+from opgov.deploy import OrgDeployer, load_state
+from opgov.deployments import Deployments
+from opgov.errors import DeploymentError
+from opgov.safe import Safe, sign
+from opgov.spec import EXAMPLE, load_spec, write_example
+
+
+@pytest.fixture
+def spec(tmp_path):
+    return load_spec(write_example(tmp_path / "org.yaml"))
+
+
+@pytest.fixture
+def deployer(accounts):
+    return accounts[8]
+
+
+def _fresh_record(provider):
+    record = Deployments.for_connected_network()
+    record.records.clear()
+    record.pending.clear()
+    record.org.clear()
+    return record
+
+
+def _people(spec, accounts):
+    return {name: accounts[int(who.split("::")[1])] for name, who in spec.people.items()}
+
+
+def _check_org(spec, state, accounts, deployer):
+    """The chain matches the example spec, and everything exists once."""
+    from ape import chain
+
+    safe = Safe.at(state.safe)
+    people = _people(spec, accounts)
+    assert sorted(safe.owners()) == sorted(people[n].address for n in spec.safe.signers)
+    assert safe.threshold() == 2 and safe.guard() == state.gate
+    assert deployer.address not in safe.owners()
+    hats = container("Hats").at(state.hats)
+    assert hats.isWearerOfHat(state.safe, state.top_hat)
+    names = [log.details for log in hats.HatCreated.range(0, chain.blocks.height + 1)]
+    assert sorted(names) == sorted(set(names)), "a hat was created twice"
+    assert len(names) == 1 + len(spec.roles) + 2 * len(spec.cells)
+    streams = container("BudgetStreams").at(state.streams)
+    assert len(list(streams.StreamCreated.range(0, chain.blocks.height + 1))) == 3
+    consent = container("ConsentModule").at(state.consent)
+    for cell in spec.cells:
+        assert consent.cell(state.cells[cell.id]).configured
+        assert hats.isWearerOfHat(people[cell.lead].address, state.leads[cell.id])
+
+
+def test_plan_sends_nothing_and_lists_the_first_deployment(provider, spec, deployer):
+    from ape import chain
+
+    _fresh_record(provider)
+    height = chain.blocks.height
+    steps = OrgDeployer(spec, deployer).plan()
+    assert chain.blocks.height == height
+    texts = [s.text for s in steps]
+    assert "deploy the Hats contract" in texts and "deploy the SignerGate contract" in texts
+    assert any("stream 1500 USDC/month to Repair Café" in t for t in texts)
+
+
+def test_deploy_then_nothing_more_to_do(provider, spec, deployer, accounts):
+    _fresh_record(provider)
+    state = OrgDeployer(spec, deployer).deploy()
+    _check_org(spec, state, accounts, deployer)
+    again = OrgDeployer(spec, deployer)
+    again.deploy()
+    assert [s.text for s in again.steps if not s.done] == []
+    assert [s for s in OrgDeployer(spec, deployer).plan() if not s.done] == []
+    assert load_state().safe == state.safe
+
+
+class Cut(Exception):
+    """The run is cut off here."""
+
+
+@pytest.mark.parametrize("after", [2, 6, 20, 45])
+def test_a_run_cut_off_before_a_step_resumes(provider, spec, deployer, accounts, after):
+    _fresh_record(provider)
+    said = []
+
+    def say(text):
+        said.append(text)
+        if len(said) == after:
+            raise Cut
+
+    with pytest.raises(Cut):
+        OrgDeployer(spec, deployer, say=say).deploy()
+    state = OrgDeployer(spec, deployer).deploy()
+    _check_org(spec, state, accounts, deployer)
+
+
+@pytest.mark.parametrize("contract", ["Hats", "ConsentModule", "SignerGate"])
+def test_a_deployment_mined_but_not_recorded_is_found_not_repeated(
+    provider, spec, deployer, accounts, monkeypatch, contract
+):
+    record = _fresh_record(provider)
+    real = Deployments.record_instance
+
+    def cut_after_sending(self, name, instance):
+        if name == contract:
+            raise Cut  # the contract is on chain; the record only has the write-ahead entry
+        return real(self, name, instance)
+
+    monkeypatch.setattr(Deployments, "record_instance", cut_after_sending)
+    with pytest.raises(Cut):
+        OrgDeployer(spec, deployer).deploy()
+    monkeypatch.setattr(Deployments, "record_instance", real)
+    first = record.pending[contract]["address"]
+    state = OrgDeployer(spec, deployer).deploy()
+    assert record.get(contract) == first
+    _check_org(spec, state, accounts, deployer)
+
+
+def test_a_changed_spec_becomes_one_safe_transaction(provider, spec, deployer, accounts, tmp_path):
+    _fresh_record(provider)
+    state = OrgDeployer(spec, deployer).deploy()
+    changed = EXAMPLE.replace("budget: 900 USDC/month", "budget: 1000 USDC/month").replace(
+        "    members: [frank, grace]", "    members: [frank, heidi]")
+    (tmp_path / "org2.yaml").write_text(changed)
+    spec2 = load_spec(tmp_path / "org2.yaml")
+    change = OrgDeployer(spec2, deployer)
+    change.deploy()
+    texts = [t for t, _ in change.safe_calls]
+    assert texts == [
+        "take hat 1.2 from grace",
+        "give hat 1.2 to heidi",
+        "change Thing Library's budget to 1000 USDC/month",
+    ]
+    pending = change.pending_change()
+    people = _people(spec, accounts)
+    for name in ("alice", "bob"):
+        pending.add(sign(pending.tx, people[name]))
+    Safe.at(state.safe).execute(pending, sender=people["alice"])
+    hats = container("Hats").at(state.hats)
+    assert hats.isWearerOfHat(people["heidi"].address, state.cells["repair-cafe"])
+    assert not hats.isWearerOfHat(people["grace"].address, state.cells["repair-cafe"])
+    streams = container("BudgetStreams").at(state.streams)
+    from opgov.units import Rate
+
+    assert streams.get_stream(state.streams_of["thing-library"]).rate_per_second == Rate.parse(
+        "1000 USDC/month").per_second()
+    after = OrgDeployer(spec2, deployer)
+    after.deploy()
+    assert after.safe_calls == [] and [s for s in after.steps if not s.done] == []
+
+
+def test_the_deployer_cannot_change_the_tree_after_hand_over(provider, spec, deployer):
+    _fresh_record(provider)
+    state = OrgDeployer(spec, deployer).deploy()
+    from opgov.hats import HatsClient
+
+    with pytest.raises(DeploymentError, match="handed to the Safe"):
+        OrgDeployer(spec, deployer)._top_admin(HatsClient.at(state.hats))
+
+
+def test_cli_plan_deploy_status(provider, tmp_path):
+    _fresh_record(provider)
+    path = str(write_example(tmp_path / "org.yaml"))
+    runner = CliRunner()
+    out = runner.invoke(cli, ["plan", path, "--account", "TEST::8"])
+    assert out.exit_code == 0 and "deploy would take" in out.output, out.output
+    out = runner.invoke(cli, ["deploy", path, "--account", "TEST::8"])
+    assert out.exit_code == 0 and "is deployed" in out.output, out.output
+    assert "→ deploy the Hats contract" in out.output
+    out = runner.invoke(cli, ["plan", path, "--account", "TEST::8"])
+    assert "nothing to do" in out.output, out.output
+    out = runner.invoke(cli, ["status", path])
+    assert out.exit_code == 0, out.output
+    assert "Repair Café" in out.output and "2 of 4 signers needed" in out.output
+    (tmp_path / "org2.yaml").write_text(EXAMPLE.replace("budget: 900 USDC/month", "budget: 950 USDC/month"))
+    out = runner.invoke(cli, ["deploy", str(tmp_path / "org2.yaml"), "--account", "TEST::8",
+                              "--folder", str(tmp_path / "txs")])
+    assert out.exit_code == 0 and "wait for the signers" in out.output, out.output
+    assert list((tmp_path / "txs").rglob("*.json"))
+
+
+def test_cli_status_without_an_org(provider, tmp_path):
+    _fresh_record(provider)
+    path = str(write_example(tmp_path / "org.yaml"))
+    out = CliRunner().invoke(cli, ["status", path])
+    assert out.exit_code == 1 and "opgov deploy" in out.output and "Traceback" not in out.output
