@@ -344,12 +344,14 @@ class OrgDeployer:
         recorded = self.record.org.get("top_hat")
         if recorded and hats.contract.viewHat(int(recorded, 16))[0] == self.spec.name:
             return int(recorded, 16)
-        for log in hats.contract.HatCreated.range(0, None):
-            hid = int(log.id)
-            if hat_level(hid) == 0 and log.details == self.spec.name:
-                wearer_is_us = hats.is_wearer(self.deployer.address, hid) or hats.is_wearer(self.state.safe, hid)
-                if wearer_is_us:
-                    return hid
+        # newest tree first; read state, not logs, since a node restarted from saved state
+        # (anvil --state) keeps no old logs
+        for domain in range(int(hats.contract.lastTopHatId()), 0, -1):
+            hid = domain << 224
+            if hats.contract.viewHat(hid)[0] == self.spec.name and (
+                hats.is_wearer(self.deployer.address, hid) or hats.is_wearer(self.state.safe, hid)
+            ):
+                return hid
         return None
 
     def _tree(self, hats: HatsClient | None) -> None:
@@ -551,10 +553,21 @@ class OrgDeployer:
         return [words.get(o) or s.roles[o] for o in cell.objectors]
 
     def _find_stream(self, cell_hat: int) -> int | None:
+        """The Safe's live stream for a cell: the recorded one, else found by reading state (not logs)."""
+        from ape.exceptions import ContractLogicError
+
         streams = self._streams()
-        for log in streams.StreamCreated.range(0, None, search_topics={"payer": self.state.safe}):
-            if int(log.spender_hat) == cell_hat and not streams.get_stream(int(log.stream_id)).voided:
-                return int(log.stream_id)
+        payer = int(self.state.safe, 16) << 96
+        recorded = [int(v) for k, v in self.record.org.get("streams", {}).items()]
+        for stream_id in [*recorded, *(payer | n for n in range(int(streams.stream_count()), 0, -1))]:
+            if stream_id >> 96 != payer >> 96:
+                continue
+            try:
+                stream = streams.get_stream(stream_id)
+            except ContractLogicError:  # another payer's stream number
+                continue
+            if int(stream.spender_hat) == cell_hat and not stream.voided:
+                return stream_id
         return None
 
     def _stream_calls(self) -> list[tuple[str, Any]]:

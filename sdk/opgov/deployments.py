@@ -56,6 +56,7 @@ class Deployments:
         self.pending: dict[str, dict] = pending or {}
         # where the org's parts live: hat ids, stream ids (see opgov.deploy)
         self.org: dict = org or {}
+        self._mtime: int | None = None  # the file's mtime when last read or written
 
     @classmethod
     def for_connected_network(cls, folder: Path | None = None) -> "Deployments":
@@ -65,13 +66,25 @@ class Deployments:
         provider = networks.provider
         if provider.name in EPHEMERAL_PROVIDERS:
             return _MEMORY.setdefault(id(provider), cls(None))
-        folder = folder or ROOT / "deployments"
+        # OPGOV_DEPLOYMENTS moves the record (tests, or an org kept in its own repository)
+        folder = folder or Path(os.environ.get("OPGOV_DEPLOYMENTS", ROOT / "deployments"))
         path = folder / provider.network.ecosystem.name / f"{provider.network.name}.json"
-        if not path.exists():
-            return cls(path)
-        data = json.loads(path.read_text())
-        records = {k: Record(**v) for k, v in data.get("contracts", {}).items()}
-        return cls(path, records, data.get("pending", {}), data.get("org", {}))
+        # one record object per file in a process, so that every part of opgov writes
+        # through the same object and no one's update is lost; read again if another
+        # process changed the file since
+        mtime = path.stat().st_mtime_ns if path.exists() else None
+        cached = _FILES.get(path)
+        if cached is not None and cached._mtime == mtime:
+            return cached
+        if mtime is None:
+            record = cls(path)
+        else:
+            data = json.loads(path.read_text())
+            records = {k: Record(**v) for k, v in data.get("contracts", {}).items()}
+            record = cls(path, records, data.get("pending", {}), data.get("org", {}))
+        record._mtime = mtime
+        _FILES[path] = record
+        return record
 
     def get(self, name: str) -> str | None:
         """The address of `name` if it is recorded and still on this chain.
@@ -83,7 +96,7 @@ class Deployments:
         record = self.records.get(name)
         if record is None or code_hash(record.address) != record.code_hash:
             return None
-        if record.block_hash and _block_hash(record.block) != record.block_hash:
+        if record.block_hash and not _still_on_chain(record):
             return None
         return record.address
 
@@ -126,14 +139,26 @@ class Deployments:
             json.dump(body, f, indent=2)
             f.write("\n")
         os.replace(tmp, self.path)
+        self._mtime = self.path.stat().st_mtime_ns
 
 
-def _block_hash(number: int) -> str | None:
+def _block_hash(number: int) -> str:
     from ape import chain
 
-    if number > chain.blocks.height:
-        return None
     return "0x" + bytes(chain.blocks[number].hash).hex()
 
 
+def _still_on_chain(record: Record) -> bool:
+    """Whether the block a record was made in is still this chain's block at that height."""
+    from ape import chain
+
+    if record.block > chain.blocks.height:
+        return False
+    try:
+        return _block_hash(record.block) == record.block_hash
+    except Exception:  # a node restarted from saved state may keep no old blocks: the code hash must do
+        return True
+
+
 _MEMORY: dict[int, Deployments] = {}
+_FILES: dict[Path, Deployments] = {}

@@ -36,12 +36,31 @@ class Group(click.Group):
         except Exception as err:  # an error opgov did not expect: still one line
             if DEBUG:
                 raise
+            if _lost_node(err):
+                click.echo(
+                    f"error: lost the connection to the node ({first_line(err)}); start it again and run "
+                    "the same command: it picks up where it stopped",
+                    err=True,
+                )
+                sys.exit(1)
             click.echo(
                 f"error: {type(err).__name__}: {first_line(err)} "
                 "(this is a fault in opgov; rerun with OPGOV_DEBUG=1 for details and report it)",
                 err=True,
             )
             sys.exit(1)
+
+
+def _lost_node(err: BaseException) -> bool:
+    """Whether an error (or its cause) is the node going away mid-command."""
+    import requests
+
+    seen = 0
+    while err is not None and seen < 10:
+        if isinstance(err, (requests.exceptions.ConnectionError, ConnectionError)):
+            return True
+        err, seen = err.__cause__ or err.__context__, seen + 1
+    return False
 
 
 def quiet_libraries() -> None:
