@@ -11,7 +11,8 @@ export PATH := $(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 
 .PHONY: demo test install chromium node benchmarks clean
 
-demo: install
+# the demo needs only the Python packages (the embedded chain runs in-process)
+demo: $(VENV)/.installed
 	opgov demo
 
 test: install
@@ -21,7 +22,8 @@ install: $(VENV)/.installed node_modules/.installed chromium
 
 # the browser tests drive Debian's Chromium (CI runs as root on a fresh Debian machine)
 chromium:
-	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium) || \
+		(echo "install Debian's chromium package (as root: apt-get install chromium), then run make again" && exit 1)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
