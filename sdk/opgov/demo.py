@@ -59,6 +59,7 @@ def run_demo(say: Callable[[str], None], workdir: Path | None = None) -> DemoRes
     from opgov.consent import ConsentClient, pay
     from opgov.contracts import container
     from opgov.deploy import OrgDeployer
+    from opgov.deployments import Deployments
     from opgov.safe import Safe, sign
     from opgov.safe_tx import PendingTx
     from opgov.spec import load_spec, write_example
@@ -66,6 +67,7 @@ def run_demo(say: Callable[[str], None], workdir: Path | None = None) -> DemoRes
     from opgov.streams import StreamsClient
 
     workdir = Path(workdir or tempfile.mkdtemp(prefix="opgov-demo-"))
+    workdir.mkdir(parents=True, exist_ok=True)
     result = DemoResult()
     spec = load_spec(write_example(workdir / "org.yaml"))
     test = accounts.test_accounts
@@ -79,7 +81,9 @@ def run_demo(say: Callable[[str], None], workdir: Path | None = None) -> DemoRes
 
     say(f"1. Deploy {spec.name} from its spec ({workdir / 'org.yaml'})")
     steps: list[str] = []
-    state = OrgDeployer(spec, deployer, say=steps.append).deploy()
+    # the demo's own record: every run tells the story with a new org, even on a node
+    # that already holds one (the network's deployments record is left alone)
+    state = OrgDeployer(spec, deployer, record=Deployments(None), say=steps.append).deploy()
     result.state = state
     names[state.safe] = "the Safe"
     say(f"   {len(steps)} steps: role tree, Safe v1.4.1, consent module, signer gate, 3 budget streams")

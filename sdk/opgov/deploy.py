@@ -17,9 +17,9 @@ nothing twice. Contract deployments are written ahead into the deployments
 record (the address they will get and the deployer's nonce) before they are
 sent, so a deployment that was mined but not yet recorded is found, not
 repeated. The Safe's address is fixed in advance (CREATE2 with a salt taken
-from the org's name and the deployer).
+from the org's name, the deployer and the Hats contract).
 
-After the hand-over the Safe owns everything: `changes()` turns a changed spec
+After the hand-over the Safe owns everything: `deploy()` turns a changed spec
 into the Safe calls that make the change, for the signers to sign.
 """
 
@@ -289,7 +289,11 @@ class OrgDeployer:
         return self._contract("TestToken", f"Test {token.symbol}", token.symbol, token.decimals)
 
     def _safe_salt(self) -> int:
-        return int.from_bytes(keccak(text=f"opgov:{self.spec.name}:{self.deployer.address}"), "big")
+        # an org is its name, its deployer and its Hats contract: the same spec deployed
+        # again with a new Hats contract gets a new Safe
+        return int.from_bytes(
+            keccak(text=f"opgov:{self.spec.name}:{self.deployer.address}:{self.state.hats}"), "big"
+        )
 
     def _safe(self) -> str:
         from opgov.safe import Safe, create_safe, safe_contracts

@@ -35,3 +35,10 @@ def test_demo_command(provider):
     assert out.exit_code == 0, out.output
     assert "Demo finished in" in out.output
     assert "The hardware shop received 1,920.00 USDC in all." in out.output
+
+
+def test_demo_twice_on_the_same_chain(provider, tmp_path):
+    """A node that already holds a demo org (a persistent anvil) tells the story again."""
+    run_demo(lambda _: None, tmp_path / "first")
+    again = run_demo(lambda _: None, tmp_path / "second")
+    assert sorted(again.status.owners) == ["alice", "bob", "carol"]
