@@ -62,14 +62,15 @@ def run_demo(say: Callable[[str], None], workdir: Path | None = None) -> DemoRes
     from opgov.deployments import Deployments
     from opgov.safe import Safe, sign
     from opgov.safe_tx import PendingTx
-    from opgov.spec import load_spec, write_example
+    from opgov.spec import EXAMPLE, load_spec
     from opgov.status import org_status, status_lines
     from opgov.streams import StreamsClient
 
     workdir = Path(workdir or tempfile.mkdtemp(prefix="opgov-demo-"))
     workdir.mkdir(parents=True, exist_ok=True)
     result = DemoResult()
-    spec = load_spec(write_example(workdir / "org.yaml"))
+    (workdir / "org.yaml").write_text(EXAMPLE)  # the demo's own copy of the example, written afresh
+    spec = load_spec(workdir / "org.yaml")
     test = accounts.test_accounts
     people = {name: test[int(who.split("::")[1])] for name, who in spec.people.items()}
     supplier = test[SUPPLIER_INDEX]
