@@ -135,19 +135,12 @@ class HatsClient:
     def view(self, hat: int) -> HatView:
         """One hat's settings and state (one call)."""
         details, max_supply, supply, elig, toggle, image, _last, mutable, active = self.contract.viewHat(hat)
-        if max_supply == 0 and not details and not self._is_top(hat):
+        if max_supply == 0:  # every hat that exists, top hats too, has a max supply of at least 1
             raise HatsError(
                 f"hat {hat_path(hat)} does not exist",
                 "run `opgov hats tree` to see the hats that exist",
             )
         return HatView(hat, details, max_supply, supply, str(elig), str(toggle), mutable, active, image)
-
-    def _is_top(self, hat: int) -> bool:
-        return hat_level(hat) == 0 and hat != 0
-
-    def exists(self, hat: int) -> bool:
-        max_supply = self.contract.viewHat(hat)[1]
-        return max_supply > 0
 
     def is_wearer(self, who: str, hat: int) -> bool:
         return bool(self.contract.isWearerOfHat(who, hat))
