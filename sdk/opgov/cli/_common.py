@@ -105,6 +105,14 @@ def connected(f: Callable) -> Callable:
     return network_option(wrapper)
 
 
+# how to get each contract onto a network that has none
+HOW_TO_DEPLOY = {
+    "Hats": "`opgov hats deploy`",
+    "BudgetStreams": "`opgov stream deploy`",
+    "ConsentModule": "`opgov consent deploy`",
+}
+
+
 def deployed(name: str, given: str | None) -> str:
     """The address of opgov's `name` contract: as given, or from the deployments record."""
     if given:
@@ -113,9 +121,10 @@ def deployed(name: str, given: str | None) -> str:
 
     address = Deployments.for_connected_network().get(name)
     if address is None:
+        how = HOW_TO_DEPLOY.get(name, "`opgov deploy org.yaml`")
         raise DeploymentError(
             f"no {name} contract is recorded on this network",
-            "deploy one first (`opgov hats deploy`), or pass its address; "
+            f"deploy one first ({how}), or pass its address; "
             "the embedded chain keeps nothing between commands, so use a node "
             "(--network ethereum:local:foundry) for step-by-step work",
         )
