@@ -299,8 +299,10 @@ _proposer_hat: HashMap[uint256, uint256]
 _objector_hat: HashMap[uint256, HashMap[uint256, bool]]
 
 
-# @dev Cell index => target => selector => domain word (see _LIMIT_SHIFT).
-_domain: HashMap[uint256, HashMap[address, HashMap[bytes4, uint256]]]
+# @dev Cell index => (selector << 160 | target) => domain word (see
+# _LIMIT_SHIFT); one key level fewer than target => selector saves a hash per
+# access.
+_domain: HashMap[uint256, HashMap[uint256, uint256]]
 
 
 # @dev Cell index => token => spending period length in seconds (0 = no limit).
@@ -315,9 +317,10 @@ _meta: HashMap[uint256, uint256]
 _holder: HashMap[uint256, uint256]
 
 
-# @dev Proposal id => escalation round => objector => keccak256(reason);
-# zero when the objector has no standing objection in that round.
-_objection: HashMap[uint256, HashMap[uint256, HashMap[address, bytes32]]]
+# @dev Proposal id => (escalation round << 160 | objector) => keccak256(reason);
+# zero when the objector has no standing objection in that round (one key
+# level fewer than round => objector saves a hash per access).
+_objection: HashMap[uint256, HashMap[uint256, bytes32]]
 
 
 #################################################################
@@ -577,8 +580,8 @@ def set_spend_limit(cell: uint256, token: address, amount: uint256, period: uint
     assert amount <= _MASK107, "consent: amount does not fit in 107 bits"
     assert period != 0, "consent: period is zero"
     assert period <= _MASK32, "consent: period is too long"
-    selector: bytes4 = self._budget_selector(token)
-    word: uint256 = self._domain[index][token][selector]
+    key: uint256 = self._budget_key(token)
+    word: uint256 = self._domain[index][key]
     spent: uint256 = (word >> _SPENT_SHIFT) & _MASK107
     end: uint256 = word >> _END_SHIFT
     if self._period[index][token] != period:
@@ -589,7 +592,7 @@ def set_spend_limit(cell: uint256, token: address, amount: uint256, period: uint
         end = self._period_end(end, period)
         if end != word >> _END_SHIFT:
             spent = 0
-    self._domain[index][token][selector] = (word & 1) | (amount << _LIMIT_SHIFT) | (spent << _SPENT_SHIFT) | (end << _END_SHIFT)
+    self._domain[index][key] = (word & 1) | (amount << _LIMIT_SHIFT) | (spent << _SPENT_SHIFT) | (end << _END_SHIFT)
     log SpendLimitSet(cell=cell, token=token, amount=amount, period=period, period_start=end - period)
 
 
@@ -607,12 +610,13 @@ def allow_call(cell: uint256, target: address, selector: bytes4, allowed: bool):
     """
     assert msg.sender == avatar, "consent: caller is not the Safe"
     index: uint256 = self._configured_index(cell)
-    word: uint256 = self._domain[index][target][selector]
+    key: uint256 = (convert(selector, uint256) << 160) | convert(target, uint256)
+    word: uint256 = self._domain[index][key]
     if allowed:
         word |= 1
     else:
         word &= ~convert(1, uint256)
-    self._domain[index][target][selector] = word
+    self._domain[index][key] = word
     log CallAllowed(cell=cell, target=target, selector=selector, allowed=allowed)
 
 
@@ -876,11 +880,12 @@ def object(proposal_id: uint256, hat: uint256, reason: String[MAX_TEXT]):
     holder: uint256 = (meta >> _ORIGIN_SHIFT) & _MASK32
     if round != 0:
         holder = self._holder[proposal_id]
+    key: uint256 = (round << 160) | convert(msg.sender, uint256)
     assert self._objector_hat[holder][hat], "consent: hat is not an objector hat of the cell"
     assert staticcall hats.isWearerOfHat(msg.sender, hat), "consent: caller does not wear the hat"
-    assert self._objection[proposal_id][round][msg.sender] == empty(bytes32), "consent: caller already has a standing objection"
+    assert self._objection[proposal_id][key] == empty(bytes32), "consent: caller already has a standing objection"
     assert (meta >> _OBJECTIONS_SHIFT) != _MASK16, "consent: too many standing objections"
-    self._objection[proposal_id][round][msg.sender] = keccak256(reason)
+    self._objection[proposal_id][key] = keccak256(reason)
     self._meta[proposal_id] = meta + (1 << _OBJECTIONS_SHIFT)
     log ObjectionRaised(proposal_id=proposal_id, objector=msg.sender, hat=hat, reason=reason)
 
@@ -894,9 +899,9 @@ def withdraw_objection(proposal_id: uint256):
     @param proposal_id The proposal.
     """
     meta: uint256 = self._meta[proposal_id]
-    round: uint256 = self._check_window(meta)
-    assert self._objection[proposal_id][round][msg.sender] != empty(bytes32), "consent: caller has no standing objection"
-    self._objection[proposal_id][round][msg.sender] = empty(bytes32)
+    key: uint256 = (self._check_window(meta) << 160) | convert(msg.sender, uint256)
+    assert self._objection[proposal_id][key] != empty(bytes32), "consent: caller has no standing objection"
+    self._objection[proposal_id][key] = empty(bytes32)
     self._meta[proposal_id] = meta - (1 << _OBJECTIONS_SHIFT)
     log ObjectionWithdrawn(proposal_id=proposal_id, objector=msg.sender)
 
@@ -942,36 +947,47 @@ def execute(proposal_id: uint256, actions: DynArray[Action, MAX_ACTIONS]):
     assert meta >> _OBJECTIONS_SHIFT == 0, "consent: an objection stands, amend or escalate the proposal"
     assert convert(keccak256(abi_encode(actions)), uint256) & _MASK216 == proposal_id & _MASK216, "consent: actions do not match the proposal"
 
-    self._meta[proposal_id] = self._with_status(meta, _EXECUTED)
+    # status is _LIVE or _APPROVED: set it to _EXECUTED (inlined _with_status)
+    self._meta[proposal_id] = (meta & ~(_MASK4 << _STATUS_SHIFT)) | (_EXECUTED << _STATUS_SHIFT)
     self._word[origin] = origin_word - (1 << _ACTIVE_SHIFT)
 
     in_domain: bool = status == _LIVE
-    for action: Action in actions:
+    # indexed, not `for action in actions`: no 1,120-byte copy of each action
+    for i: uint256 in range(len(actions), bound=MAX_ACTIONS):
+        target: address = actions[i].target
+        value: uint256 = actions[i].value
         selector: bytes4 = empty(bytes4)
-        if len(action.data) >= 4:
-            selector = convert(slice(action.data, 0, 4), bytes4)
+        if len(actions[i].data) >= 4:
+            selector = convert(slice(actions[i].data, 0, 4), bytes4)
         is_token_call: bool = selector == TRANSFER_SELECTOR or selector == APPROVE_SELECTOR
         if in_domain:
-            assert self._domain[holder][action.target][selector] & 1 == 1, "consent: call outside the cell's domain, escalate the proposal"
-            if action.value != 0:
-                self._spend(holder, empty(address), action.value)
+            key: uint256 = (convert(selector, uint256) << 160) | convert(target, uint256)
+            word: uint256 = self._domain[holder][key]
+            assert word & 1 == 1, "consent: call outside the cell's domain, escalate the proposal"
+            if value != 0:
+                self._spend(holder, empty(address), value)
             if is_token_call:
-                assert len(action.data) >= 68, "consent: token call data is too short"
-                amount: uint256 = extract32(action.data, 36, output_type=uint256)
+                assert len(actions[i].data) >= 68, "consent: token call data is too short"
+                amount: uint256 = extract32(actions[i].data, 36, output_type=uint256)
                 if amount != 0:
-                    self._spend(holder, action.target, amount)
+                    if selector == TRANSFER_SELECTOR:
+                        # the budget lives in this very slot (token, transfer), already
+                        # read; the ether slot written above is (0x0, 0x00000000)
+                        self._domain[holder][key] = self._charged(word, holder, target, amount)
+                    else:
+                        self._spend(holder, target, amount)
         if is_token_call:
             ok: bool = False
             returned: Bytes[32] = b""
             ok, returned = extcall ISafe(avatar).execTransactionFromModuleReturnData(
-                action.target, action.value, action.data, 0
+                target, value, actions[i].data, 0
             )
             assert ok, "consent: action failed"
             if len(returned) != 0:
                 assert extract32(returned, 0, output_type=uint256) == 1, "consent: token call returned false"
         else:
             assert extcall ISafe(avatar).execTransactionFromModule(
-                action.target, action.value, action.data, 0
+                target, value, actions[i].data, 0
             ), "consent: action failed"
 
     log ProposalExecuted(proposal_id=proposal_id, executed_by=msg.sender)
@@ -1045,7 +1061,7 @@ def objection(proposal_id: uint256, objector: address) -> (bytes32, bool):
     @return keccak256 of the reason (zero if none), and whether it stands.
     """
     round: uint256 = (self._meta[proposal_id] >> _ROUND_SHIFT) & _MASK4
-    reason_hash: bytes32 = self._objection[proposal_id][round][objector]
+    reason_hash: bytes32 = self._objection[proposal_id][(round << 160) | convert(objector, uint256)]
     return reason_hash, reason_hash != empty(bytes32)
 
 
@@ -1104,7 +1120,7 @@ def allowed(cell: uint256, target: address, selector: bytes4) -> bool:
     @param selector The function selector (0x00000000 for plain transfers).
     @return True if allowed.
     """
-    return self._domain[self._index_of[cell]][target][selector] & 1 == 1
+    return self._domain[self._index_of[cell]][(convert(selector, uint256) << 160) | convert(target, uint256)] & 1 == 1
 
 
 @view
@@ -1121,7 +1137,7 @@ def spend_limit(cell: uint256, token: address) -> (uint256, uint256, uint256):
     period: uint256 = self._period[index][token]
     if period == 0:
         return 0, 0, 0
-    word: uint256 = self._domain[index][token][self._budget_selector(token)]
+    word: uint256 = self._domain[index][self._budget_key(token)]
     return (word >> _LIMIT_SHIFT) & _MASK107, period, self._period_end(word >> _END_SHIFT, period) - period
 
 
@@ -1135,7 +1151,7 @@ def spent(cell: uint256, token: address) -> uint256:
     @return The amount spent so far in the current period.
     """
     index: uint256 = self._index_of[cell]
-    word: uint256 = self._domain[index][token][self._budget_selector(token)]
+    word: uint256 = self._domain[index][self._budget_key(token)]
     if block.timestamp >= word >> _END_SHIFT:
         return 0
     return (word >> _SPENT_SHIFT) & _MASK107
@@ -1295,8 +1311,17 @@ def _spend(index: uint256, token: address, amount: uint256):
     @dev Record `amount` of `token` spent by the cell in the current period;
          revert if it would go above the limit (no limit set = zero).
     """
-    selector: bytes4 = self._budget_selector(token)
-    word: uint256 = self._domain[index][token][selector]
+    key: uint256 = self._budget_key(token)
+    self._domain[index][key] = self._charged(self._domain[index][key], index, token, amount)
+
+
+@view
+@internal
+def _charged(word: uint256, index: uint256, token: address, amount: uint256) -> uint256:
+    """
+    @dev The budget word `word` of the cell's `token` with `amount` more spent
+         in the current period; revert if it would go above the limit.
+    """
     limit: uint256 = (word >> _LIMIT_SHIFT) & _MASK107
     assert amount <= limit, "consent: spending above the cell's period limit, escalate the proposal"
     spent: uint256 = (word >> _SPENT_SHIFT) & _MASK107
@@ -1306,19 +1331,19 @@ def _spend(index: uint256, token: address, amount: uint256):
         spent = 0
     spent += amount
     assert spent <= limit, "consent: spending above the cell's period limit, escalate the proposal"
-    self._domain[index][token][selector] = (word & ((_MASK107 << _LIMIT_SHIFT) | 1)) | (spent << _SPENT_SHIFT) | (end << _END_SHIFT)
+    return (word & ((_MASK107 << _LIMIT_SHIFT) | 1)) | (spent << _SPENT_SHIFT) | (end << _END_SHIFT)
 
 
 @pure
 @internal
-def _budget_selector(token: address) -> bytes4:
+def _budget_key(token: address) -> uint256:
     """
-    @dev The domain slot that holds a token's budget: (token, transfer), or
-         (0x0, 0x00000000) for ether.
+    @dev The domain key of the slot that holds a token's budget: that of
+         (token, transfer), or of (0x0, 0x00000000) for ether.
     """
     if token == empty(address):
-        return empty(bytes4)
-    return TRANSFER_SELECTOR
+        return 0
+    return (convert(TRANSFER_SELECTOR, uint256) << 160) | convert(token, uint256)
 
 
 @view
