@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 MAX_LEVELS = 14
 MAX_SUPPLY = 2**32 - 1
+MAX_TEXT = 1024  # bytes of a hat's details or image URI (Hats.vy's bound)
 DOMAIN_SHIFT = 224
 
 
@@ -213,6 +214,7 @@ class HatsClient:
 
     def create_tree(self, wearer: str, details: str, sender: "AccountAPI", image_uri: str = "") -> int:
         """Mint a new top hat to `wearer`; returns its id."""
+        _check_texts(details, image_uri)
         receipt = send(self.contract.mintTopHat, wearer, details, image_uri, sender=sender)
         return int(receipt.decode_logs(self.contract.HatCreated)[0].id)
 
@@ -243,6 +245,7 @@ class HatsClient:
                 f"{sender.address} cannot create hats under {hat_path(admin)}: it wears neither that hat nor an admin of it",
                 "send from an account that wears the admin hat",
             )
+        _check_texts(details, image_uri)
         if hat_level(admin) >= MAX_LEVELS:
             raise HatsError(f"{hat_path(admin)} is at the deepest level (14)", "create the hat higher up")
         if not 0 < max_supply <= MAX_SUPPLY:
@@ -303,6 +306,16 @@ class HatsClient:
         if not self.contract.balanceOf(sender.address, hat):
             raise HatsError(f"{sender.address} does not wear hat {hat_path(hat)}", "nothing to renounce")
         send(self.contract.renounceHat, hat, sender=sender)
+
+
+def _check_texts(details: str, image_uri: str) -> None:
+    """Refuse over-long texts before sending: the contract's ABI decoder would refuse them without a reason."""
+    for what, text in (("details", details), ("image URI", image_uri)):
+        if len(text.encode()) > MAX_TEXT:
+            raise HatsError(
+                f"the hat's {what} is {len(text.encode())} bytes, above the {MAX_TEXT} a hat can hold",
+                "shorten it, or link to a longer text",
+            )
 
 
 def describe_tree(hats: Iterable[HatView], names: dict[str, str] | None = None) -> list[str]:

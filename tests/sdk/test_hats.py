@@ -137,6 +137,10 @@ def test_other_refusals(org, accounts):
         hats.create_hat(top, "x", sender=accounts[0], max_supply=0)
     with pytest.raises(HatsError, match="no tree 9"):
         hats.tree(parse_hat("9"))
+    with pytest.raises(HatsError, match="1025 bytes, above the 1024"):
+        hats.create_hat(top, "x" * 1025, sender=accounts[0])
+    with pytest.raises(HatsError, match="image URI is 2000 bytes"):
+        hats.create_tree(accounts[0].address, "Org 2", sender=accounts[0], image_uri="u" * 2000)
 
 
 def test_reverts_carry_the_contracts_reason(org, accounts):
