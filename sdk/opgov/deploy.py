@@ -204,6 +204,9 @@ class OrgDeployer:
         self._tree(hats)
         if s.gate and not self.record.get("SignerGate"):
             # the gate's constructor needs the signer hat, known only now
+            if self.dry:  # its deployment is already in the plan (see `_contract`)
+                self._plan_fresh(tree=False)
+                raise _StopPlanning
             rule = self.spec.safe.signer_hat
             from opgov.safe import safe_contracts
 
@@ -268,8 +271,7 @@ class OrgDeployer:
             if chain.provider.get_code(found):
                 self.record.record(name, found)
                 return found
-            if self.deployer.nonce <= pending["nonce"] and self.deployer.address == pending["sender"]:
-                pass  # the deployment was never sent; send it now
+            # no code there: the deployment was never mined, so send it (again) now
         expected = create_address(self.deployer.address, self.deployer.nonce)
         self.record.write_ahead(name, expected, self.deployer.address, self.deployer.nonce)
         instance = self.deployer.deploy(container(name), *args)

@@ -192,3 +192,20 @@ def test_cli_status_without_an_org(provider, tmp_path):
     path = str(write_example(tmp_path / "org.yaml"))
     out = CliRunner().invoke(cli, ["status", path])
     assert out.exit_code == 1 and "opgov deploy" in out.output and "Traceback" not in out.output
+
+
+def test_plan_after_a_run_cut_off_before_the_signer_gate(provider, spec, deployer):
+    _fresh_record(provider)
+    said = []
+
+    def say(text):
+        if text == "deploy the SignerGate contract":
+            raise Cut
+        said.append(text)
+
+    with pytest.raises(Cut):
+        OrgDeployer(spec, deployer, say=say).deploy()
+    texts = [s.text for s in OrgDeployer(spec, deployer).plan() if not s.done]
+    assert texts.count("deploy the SignerGate contract") == 1
+    assert any(t.startswith("hand the top hat and the Safe to") for t in texts)
+    assert not any("create hat" in t for t in texts)  # the tree is already there
