@@ -196,24 +196,19 @@ class OrgDeployer:
         s.safe = self._safe()
         s.streams = self._contract("BudgetStreams", s.hats)
         s.consent = self._contract("ConsentModule", s.safe, s.hats)
-        if self.spec.safe.signer_hat is not None:
-            s.gate = self._contract("SignerGate", late_args=True)
         if self.dry and not (s.hats and s.safe):
             self._plan_fresh()
             raise _StopPlanning
         self._tree(hats)
-        if s.gate and not self.record.get("SignerGate"):
+        if self.spec.safe.signer_hat is not None:
             # the gate's constructor needs the signer hat, known only now
-            if self.dry:  # its deployment is already in the plan (see `_contract`)
-                self._plan_fresh(tree=False)
-                raise _StopPlanning
-            rule = self.spec.safe.signer_hat
             from opgov.safe import safe_contracts
 
-            multisend = safe_contracts(self.deployer).multisend.address
+            rule = self.spec.safe.signer_hat
+            multisend = safe_contracts(None if self.dry else self.deployer).multisend.address
             s.gate = self._contract("SignerGate", s.safe, s.hats, s.roles["signer"], rule.min, rule.target,
                                     multisend)
-        if self.dry and not (s.streams and s.consent):
+        if self.dry and not (s.streams and s.consent and (s.gate or not self.spec.safe.signer_hat)):
             self._plan_fresh(tree=False)
             raise _StopPlanning
         self._bootstrap_safe()
@@ -241,6 +236,8 @@ class OrgDeployer:
         rule = (f"the signer gate: owners are the wearers of the signer hat, "
                 f"{spec.safe.signer_hat.min} to {spec.safe.signer_hat.target} needed" if spec.safe.signer_hat
                 else f"{spec.safe.threshold} of {len(spec.safe.signers)} signers needed")
+        if spec.safe.signer_hat and tree:
+            self._step("deploy the SignerGate contract", False)
         self._step(f"hand the top hat and the Safe to {', '.join(spec.safe.signers)} ({rule})", False)
 
     # ------------------------------------------------------------ contracts
@@ -252,30 +249,31 @@ class OrgDeployer:
             self.say(("would " if self.dry else "") + text)
         return not done and not self.dry
 
-    def _contract(self, name: str, *args: Any, late_args: bool = False) -> str:
+    def _contract(self, name: str, *args: Any) -> str:
+        """The address of `name` deployed with these constructor arguments, deploying it if need be.
+
+        A recorded contract is used only if it was deployed with the same arguments
+        (a ConsentModule made for another Safe is not this org's).
+        """
+        key = _args_key(args)
         address = self.record.get(name)
-        if address or late_args:
-            if late_args and not address:
-                if self.dry:
-                    self._step(f"deploy the {name} contract", False)
-                return "pending"
+        if address and self.record.records[name].args == key:
             self._step(f"use the {name} contract at {address}", True)
             return address
         if not self._step(f"deploy the {name} contract", False):
             return ""
         pending = self.record.pending.get(name)
-        if pending is not None:
-            found = pending["address"]
+        if pending is not None and pending.get("args") == key:
             from ape import chain
 
-            if chain.provider.get_code(found):
-                self.record.record(name, found)
-                return found
+            if chain.provider.get_code(pending["address"]):
+                self.record.record(name, pending["address"], args=key)
+                return pending["address"]
             # no code there: the deployment was never mined, so send it (again) now
         expected = create_address(self.deployer.address, self.deployer.nonce)
-        self.record.write_ahead(name, expected, self.deployer.address, self.deployer.nonce)
+        self.record.write_ahead(name, expected, self.deployer.address, self.deployer.nonce, key)
         instance = self.deployer.deploy(container(name), *args)
-        self.record.record_instance(name, instance)
+        self.record.record_instance(name, instance, key)
         return str(instance.address)
 
     def _token(self) -> str:
@@ -298,30 +296,34 @@ class OrgDeployer:
         )
 
     def _safe(self) -> str:
-        from opgov.safe import Safe, create_safe, safe_contracts
+        """The org's Safe: the one the spec names, or the one at this org's CREATE2 address.
+
+        The address is worked out, not looked up, so a Safe recorded for something else
+        (`opgov safe create`) is never taken for the org's.
+        """
+        from ape import chain
+
+        from opgov.safe import create_safe, safe_contracts
 
         if self.spec.safe.address:
             self._step(f"use the existing Safe at {self.spec.safe.address}", True)
             return self.spec.safe.address
-        address = self.record.get("Safe")
-        if address:
-            self._step(f"use the Safe at {address}", True)
-            return address
-        if self.dry:
-            self._step("create the treasury Safe v1.4.1 (the deployer its only owner until hand-over)", False)
+        creating = "create the treasury Safe v1.4.1 (the deployer its only owner until hand-over)"
+        if self.dry and not (self.state.hats and self.record.get("MultiSendCallOnly")):
+            self._step(creating, False)  # nothing to work the address out from yet
             return ""
-        contracts = safe_contracts(self.deployer)
-        predicted = self._predict_safe(contracts)
-        from ape import chain
-
+        predicted = self._predict_safe(safe_contracts(None if self.dry else self.deployer))
         if chain.provider.get_code(predicted):
-            self._step(f"find the treasury Safe already created at {predicted}", True)
-            self.record.record("Safe", predicted)
-            return predicted
-        self._step("create the treasury Safe v1.4.1 (the deployer its only owner until hand-over)", False)
-        safe: Safe = create_safe([self.deployer.address], 1, self.deployer, salt=self._safe_salt())
-        self.record.record("Safe", safe.address)
-        return safe.address
+            self._step(f"use the Safe at {predicted}", True)
+        elif not self._step(creating, False):
+            return ""
+        else:
+            create_safe([self.deployer.address], 1, self.deployer, salt=self._safe_salt())
+        if not self.dry:
+            if self.record.get("Safe") != predicted:
+                self.record.record("Safe", predicted)  # the default Safe of `opgov safe ...` on this network
+            self.record.org["safe"] = predicted
+        return predicted
 
     def _predict_safe(self, contracts) -> str:
         setup = contracts.singleton.setup.encode_input(
@@ -709,6 +711,11 @@ class _StopPlanning(Exception):
     """Raised in a dry run when later steps depend on things not yet deployed."""
 
 
+def _args_key(args: tuple) -> str:
+    """A fingerprint of constructor arguments, to tell whether a recorded contract is this one."""
+    return "0x" + keccak(text=repr([str(a).lower() for a in args])).hex()
+
+
 def _chunks(items: list, size: int) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
@@ -721,12 +728,12 @@ def load_state(record: Deployments | None = None) -> OrgState:
     """
     record = record or Deployments.for_connected_network()
     org = record.org
-    if not org.get("top_hat") or not record.get("Safe"):
+    if not org.get("top_hat") or not (org.get("safe") or record.get("Safe")):
         raise DeploymentError("no organisation is deployed on this network", "deploy one with `opgov deploy org.yaml`")
     return OrgState(
         token=record.get("TestToken") or org.get("token", ""),
         hats=record.get("Hats") or "",
-        safe=record.get("Safe") or "",
+        safe=org.get("safe") or record.get("Safe") or "",
         streams=record.get("BudgetStreams") or "",
         consent=record.get("ConsentModule") or "",
         gate=record.get("SignerGate") or "",

@@ -32,6 +32,7 @@ class Record:
     block: int
     code_hash: str
     block_hash: str = ""  # the hash of `block`: a restarted or reorganised chain has another
+    args: str = ""  # keccak of the constructor arguments opgov deployed it with ("" = not known)
 
 
 def code_hash(address: str) -> str:
@@ -100,26 +101,26 @@ class Deployments:
             return None
         return record.address
 
-    def record(self, name: str, address: str, tx_hash: str | None = None) -> None:
+    def record(self, name: str, address: str, tx_hash: str | None = None, args: str = "") -> None:
         """Record a deployment (and the transaction that made it) and save the file at once."""
         from ape import chain
 
         block = int(chain.get_receipt(tx_hash).block_number) if tx_hash else int(chain.blocks.height)
         self.records[name] = Record(
             address=str(address), tx_hash=str(tx_hash or ""), block=block, code_hash=code_hash(address),
-            block_hash=_block_hash(block),
+            block_hash=_block_hash(block), args=args,
         )
         self.pending.pop(name, None)
         self.save()
 
-    def write_ahead(self, name: str, address: str, sender: str, nonce: int) -> None:
+    def write_ahead(self, name: str, address: str, sender: str, nonce: int, args: str = "") -> None:
         """Note a deployment before it is sent, so a run cut off after sending finds it."""
-        self.pending[name] = {"address": str(address), "sender": str(sender), "nonce": int(nonce)}
+        self.pending[name] = {"address": str(address), "sender": str(sender), "nonce": int(nonce), "args": args}
         self.save()
 
-    def record_instance(self, name: str, instance) -> None:
+    def record_instance(self, name: str, instance, args: str = "") -> None:
         """Record a contract instance that ape deployed in this session."""
-        self.record(name, str(instance.address), getattr(instance, "txn_hash", None))
+        self.record(name, str(instance.address), getattr(instance, "txn_hash", None), args)
 
     def save(self) -> None:
         if self.path is None:

@@ -109,10 +109,10 @@ def test_a_deployment_mined_but_not_recorded_is_found_not_repeated(
     record = _fresh_record(provider)
     real = Deployments.record_instance
 
-    def cut_after_sending(self, name, instance):
+    def cut_after_sending(self, name, instance, args=""):
         if name == contract:
             raise Cut  # the contract is on chain; the record only has the write-ahead entry
-        return real(self, name, instance)
+        return real(self, name, instance, args)
 
     monkeypatch.setattr(Deployments, "record_instance", cut_after_sending)
     with pytest.raises(Cut):
