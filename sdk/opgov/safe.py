@@ -244,12 +244,12 @@ def token_info(token: str) -> TokenInfo:
 
     address = checksum(token, "token")
     if not has_code(address):
-        raise SafeError(f"{address} has no code: it is not an ERC-20 token", "check the token address")
+        raise SafeError(f"{address} is not a contract, so it is not an ERC-20 token", "check the token address")
     try:
         raw_decimals = chain.provider.send_call(_call_tx(address, keccak(text="decimals()")[:4]))
         decimals = abi_decode(["uint8"], bytes(raw_decimals))[0]
     except Exception as err:
-        raise SafeError(f"{address} does not answer decimals(): it is not an ERC-20 token", "check the token address") from err
+        raise SafeError(f"{address} has no decimals(), so it is not an ERC-20 token", "check the token address") from err
     try:
         raw_symbol = bytes(chain.provider.send_call(_call_tx(address, keccak(text="symbol()")[:4])))
         symbol = abi_decode(["string"], raw_symbol)[0]

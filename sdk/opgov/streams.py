@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from opgov.chain import send
 from opgov.contracts import container
-from opgov.errors import StreamError, UnitsError
+from opgov.errors import SafeError, StreamError, UnitsError
 from opgov.hats import hat_path
 from opgov.units import Amount, Rate, format_amount, format_duration, format_rate, format_time, to_base_units
 
@@ -282,23 +282,14 @@ class StreamsClient:
             StreamError: if the address has no ERC-20 `decimals()`.
         """
         address = str(address)
-        if address in self._tokens:
-            return self._tokens[address]
-        from ape import chain
+        if address not in self._tokens:
+            from opgov.safe import token_info
 
-        if not chain.provider.get_code(address):
-            raise StreamError(f"the token {address} is not a contract", "give the token's contract address")
-        erc20 = _erc20(address)
-        try:
-            decimals = int(erc20.decimals())
-        except Exception as err:
-            raise StreamError(f"{address} has no decimals(), so it is not an ERC-20 opgov can stream",
-                              "give an ERC-20 token's address") from err
-        try:
-            symbol = str(erc20.symbol())
-        except Exception:  # symbol() is optional in ERC-20 (and bytes32 in some old tokens)
-            symbol = ""
-        self._tokens[address] = Token(address, symbol, decimals)
+            try:
+                info = token_info(address)
+            except SafeError as err:
+                raise StreamError(err.message, "give an ERC-20 token's address") from err
+            self._tokens[address] = Token(address, info.symbol, info.decimals)
         return self._tokens[address]
 
     # ------------------------------------------------------------ reading
