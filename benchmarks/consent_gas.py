@@ -8,6 +8,14 @@ capped per EIP-3529). The organisation is the one the contract tests use
 (tests/contracts/consent/consent_world.py): a 2-of-3 Safe with the module
 enabled, the real contracts/Hats.vy, an ERC-20, and two cells.
 
+The full run measures ours twice, once with each canonical Safe v1.4.1
+singleton (`Safe`, used on Ethereum mainnet, and `SafeL2`, which also logs
+every module transaction), both deployed from the npm release and checked
+against the published code hashes; and every proposal, ours and OZ's, pays
+with the same plain OpenZeppelin ERC-20 (`PayToken`), so that the token's
+own cost is the same on both sides. Without node/npm, only our figures are
+measured (SafeL2 from safe-eth-py, the test token).
+
 Competitors:
 * OpenZeppelin Governor v5.0.2 (Governor + GovernorSettings +
   GovernorCountingSimple + GovernorVotes + GovernorVotesQuorumFraction, an
@@ -36,12 +44,20 @@ sys.path.insert(0, str(ROOT / "tests" / "contracts" / "consent"))
 
 from benchmarks.gas import execution_gas  # noqa: E402
 from consent_world import DAY, build_world, travel  # noqa: E402
+from safe_boa import deploy_safe_contracts  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "consent.md"
 COMPETITORS = ROOT / "benchmarks" / "competitors"
 CACHE = Path(os.environ.get("OPGOV_BENCH_CACHE", Path.home() / ".cache" / "opgov" / "consent-bench"))
 SOLC_NPM = "solc@0.8.24"
 OZ_NPM = "@openzeppelin/contracts@5.0.2"
+SAFE_NPM = "@safe-global/safe-contracts@1.4.1"
+# Code hashes of the canonical v1.4.1 singletons, as published in
+# safe-global/safe-deployments (src/assets/v1.4.1/safe.json, safe_l2.json).
+CANONICAL_CODE_HASH = {
+    "Safe": "1fe2df852ba3299d6534ef416eefa406e56ced995bca886ab7a553e6d0c5e1c4",
+    "SafeL2": "b1f926978a0f44a2c0ec8fe822418ae969bd8c3f18d61e5103100339894f81ff",
+}
 
 # Lido Easy Track (contracts/EasyTrack.sol in lidofinance/easy-track): no
 # published gas figures were found, and its GPL-3.0 source is not vendored
@@ -57,46 +73,59 @@ OZ_NPM = "@openzeppelin/contracts@5.0.2"
 # depends on the Aragon app the EVMScript calls (e.g. Finance/Agent).
 LIDO_EASY_TRACK = {"createMotion": 9 * 22_100 + 2 * 5_000, "objectToMotion": 3 * 22_100, "enactMotion": None}
 
+# The reason every benchmarked objection (and OZ's reasoned vote) gives.
+OBJECTION_REASON = "the supplier has not delivered the last order yet"
+
 METHOD_NOTES = """
 ## Method and sources
 
 - ConsentModule: measured, `benchmarks/gas.py` (`execution_gas`), titanoboa, cold
-  transaction per call, real Safe v1.4.1 and real `contracts/Hats.vy`.
+  transaction per call, real `contracts/Hats.vy`, and each canonical Safe v1.4.1 singleton
+  deployed from `@safe-global/safe-contracts` 1.4.1 (npm), its code hash checked against the
+  one safe-global/safe-deployments publishes (`Safe` 0x1fe2df85..., `SafeL2` 0xb1f92697...).
 - OpenZeppelin Governor v5.0.2: measured in the same run with the same function, from
   `benchmarks/competitors/BenchGovernor.sol` (the Contracts Wizard set-up: GovernorSettings,
   GovernorCountingSimple, GovernorVotes, GovernorVotesQuorumFraction 4%, proposal threshold 1
-  vote, an ERC20Votes token, three delegated voters; with and without GovernorTimelockControl),
+  vote, an ERC20Votes token, four delegated voters; with and without GovernorTimelockControl),
   compiled by solc-js 0.8.24 (optimizer 200 runs, cancun) installed from npm into
-  `~/.cache/opgov/consent-bench/` by the script. `castVote` is shown for the first vote of a proposal
-  (which initialises its tally) and for later votes (the second of three).
+  `~/.cache/opgov/consent-bench/` by the script. `castVote` is shown for the first vote of a
+  proposal (which initialises its tally) and for a later vote; `castVoteWithReason` is a later
+  vote with the same support and the reason our `object` gives, since an objection always
+  carries a reason.
+- The payment: every proposal, OZ's and ours, transfers 100 tokens of the same plain
+  OpenZeppelin ERC-20 (`PayToken` in the harness) to a supplier that already holds some, so the
+  token's own cost (about 12.9k) is identical on both sides.
 - Lido Easy Track: **not measured**. No published per-call gas figures were found (searched
   the lidofinance/easy-track repository, its issues and the web corpus); the figures above are
   floors counted from the storage writes in `contracts/EasyTrack.sol`
   (lidofinance/easy-track), marked "floor from source". `enactMotion` is left n/a.
-- What is counted differs by design: our `execute` goes through the Safe
-  (`execTransactionFromModuleReturnData`: proxy + singleton + module check, about 9k),
-  checks the call against the cell's domain and records spending against the period limit;
-  OZ without a timelock pays from the governor itself, with neither check.
-- Where our `propose` goes (steady state, about 56k): the proposal word (22.1k, fresh slot),
-  the event with the full actions and rationale (about 5.5k), the proposer-hat check
-  (about 12k: a cold call into Hats.vy, which reads the hat and queries its eligibility and
-  toggle modules live), the cell word (read + live count, 5k) and its index, proposer hat
-  and pause flag (2.1k each). OZ's `propose` also writes one fresh slot; its authorisation
-  (`getVotes` on the token's checkpoints) costs less than a live hat check.
-- `object` is one fresh slot (the reason hash) plus the live hat check; OZ's first vote on a
-  proposal also initialises its tally, later votes do not.
-- Why propose, object and execute stay above OZ without a timelock (costs that no code
-  change removes without dropping a check; measured with a per-opcode profile of the calls
-  above): `object` pays 45,509 before any bookkeeping (proposal word read 2,100, objector-hat
-  read 2,100, `isWearerOfHat` 13,410 with the cold account, the fresh reason-hash slot 22,100,
-  the objection count 2,900, the event 2,899), already above OZ's 44,333 for a later vote.
-  `propose` pays 52,269 (reads of the pause flag, the cell's index, word and proposer hat at
-  2,100 each, the hat check 13,410, the live count 2,900, the fresh proposal slot 22,100, the
-  event 5,459) against OZ's 52,478, and Vyper's copy of the bounded arguments
-  (`DynArray[Action, 8]` of `Bytes[1024]`, about 10.7 KB of memory) costs about 1,200 more.
-  `execute` pays 52,311 (four reads, three writes, the Safe call 33,411 of which 790 is the
-  `ReturnData` variant that the false-return check needs, the event, the reentrancy lock)
-  plus about 1,360 of memory for the same bounded arguments, against OZ's 56,159.
+- Hats: each hat's eligibility and toggle module is one EOA, as in Hats Protocol's own gas
+  tests. `contracts/Hats.vy` then reads two slots (the wearer's, the hat's) and, since the
+  module has no code, calls nothing. In an organisation made by `opgov deploy` the Safe is
+  every hat's module (so the signers can revoke a hat directly); each hat check then also
+  calls the Safe, which answers nothing, and costs about 9.4k more: see the rows "hats run by
+  the Safe".
+
+## Where the gas goes (`Safe` singleton, measured with a per-opcode profile)
+
+- `propose` (51,045): the fresh proposal word (22.1k), the event with the full actions and
+  rationale (5.5k), the proposer-hat check (about 10.4k: a cold call into Hats.vy, its two
+  slots, and the module's account), three cold reads (the pause flag; the cell's index, which
+  also holds the proposer hat when that is in the cell's tree; the cell word), the live count
+  (2.9k) and about 1.2k of memory for the bounded arguments (`DynArray[Action, 8]` of
+  `Bytes[1024]`). OZ's `propose` also writes one fresh slot and logs every action; its
+  authorisation is `getVotes` on the token's checkpoints.
+- `object` (44,173): the fresh objection slot (22.1k), the proposal word (read 2.1k, count
+  2.9k), the objector-hat read (2.1k), the hat check (about 10.4k) and the event (2.9k). OZ's
+  later `castVote` also writes one fresh slot (`hasVoted`) and updates its tally.
+- `execute` (52,640): our module 27.2k (four cold reads: pause flag, proposal, cell, the
+  token's budget slot; three writes: executed, live count, spent; the event, the reentrancy
+  lock, about 1.4k of memory), the Safe's proxy and singleton 10.0k (delegatecall, module
+  check, `ExecutionFromModuleSuccess`), the token 12.9k plus its cold account. `SafeL2` adds
+  3.8k: it also logs every module transaction (`SafeModuleTransaction`). OZ's governor without
+  a timelock holds the funds and pays them itself: no hop through a treasury, no domain or
+  spending check. Against the like-for-like set-up, a governor whose funds sit in a separate
+  treasury (GovernorTimelockControl), `execute` costs 76.6k after a 122.0k `queue` step.
 """
 
 
@@ -104,18 +133,35 @@ def _call(contract, fn: str, *args) -> bytes:
     return getattr(contract, fn).prepare_calldata(*args)
 
 
-def measure_consent(safe_contracts=None) -> dict[str, int]:
-    """Measure every ConsentModule operation; returns {operation: gas}."""
+def use_pay_token(w, token) -> None:
+    """Make `token` the world's payment token: the Safe holds it and both
+    cells may pay with it, within the same limits as the test token."""
+    token.mint(w.safe.address, 10**30)
+    for cell, limit in ((w.ops, 1_500 * 10**18), (w.council, 10_000 * 10**18)):
+        w.as_safe("allow_call", cell, token.address, token.transfer.prepare_calldata(w.admin, 0)[:4], True)
+        w.as_safe("set_spend_limit", cell, token.address, limit, 30 * DAY)
+    w.token = token
+
+
+def measure_consent(safe_contracts=None, pay_token=None) -> dict[str, int]:
+    """Measure every ConsentModule operation; returns {operation: gas}.
+
+    `safe_contracts` picks the Safe singleton (SafeL2 by default);
+    `pay_token` is a callable deploying the ERC-20 proposals pay with (the
+    test token by default).
+    """
     gas: dict[str, int] = {}
     if True:  # no boa.env.anchor(): execution_gas commits the journal
         w = build_world(safe_contracts)
+        if pay_token is not None:
+            use_pay_token(w, pay_token())
         m = w.module.address
         safe = w.safe.address
         alice, bob, carol, dave, erin = (w.people[n] for n in ("alice", "bob", "carol", "dave", "erin"))
         supplier = w.people["mallory"]
         keeper = boa.env.generate_address("keeper")
         pay = [w.pay(supplier, 100 * 10**18)]
-        reason = "the supplier has not delivered the last order yet"
+        reason = OBJECTION_REASON
 
         # warm-up so that counters and balances are in steady state
         warm = w.propose(pay)
@@ -180,22 +226,61 @@ def measure_consent(safe_contracts=None) -> dict[str, int]:
         gas["pause"] = execution_gas(m, _call(w.module, "pause"), safe)
         gas["unpause"] = execution_gas(m, _call(w.module, "unpause"), safe)
         gas["state (view)"] = execution_gas(m, _call(w.module, "state", pid), keeper)
+
+        # hats run by the Safe, as `opgov deploy` sets them up: each hat check
+        # then also calls the Safe (proxy, singleton, no fallback handler),
+        # which answers nothing, so the stored status decides
+        for hat in (w.ops_proposer, w.ops_objector):
+            with boa.env.prank(w.admin):
+                w.hats.changeHatEligibility(hat, safe)
+                w.hats.changeHatToggle(hat, safe)
+        travel(DAY)
+        calldata = _call(w.module, "propose", w.ops, pay, "pay the supplier for April")
+        gas["propose (hats run by the Safe)"] = execution_gas(m, calldata, alice)
+        pid = w.module.proposal_id_of(boa.env.timestamp, pay)
+        gas["object (hats run by the Safe)"] = execution_gas(
+            m, _call(w.module, "object", pid, w.ops_objector, reason), bob
+        )
     return gas
+
+
+def _npm_ready() -> bool:
+    """Install solc-js, OpenZeppelin Contracts and the Safe release into the cache."""
+    if not (shutil.which("node") and shutil.which("npm")):
+        return False
+    CACHE.mkdir(parents=True, exist_ok=True)
+    wanted = ("solc", "@openzeppelin/contracts", "@safe-global/safe-contracts")
+    if not all((CACHE / "node_modules" / name).exists() for name in wanted):
+        (CACHE / "package.json").write_text('{"name": "opgov-consent-bench", "private": true}\n')
+        done = subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund", "--silent", SOLC_NPM, OZ_NPM, SAFE_NPM],
+            cwd=CACHE, capture_output=True, text=True, timeout=600,
+        )
+        if done.returncode != 0:
+            return False
+    return True
+
+
+def canonical_safe(name: str):
+    """Deploy the canonical Safe v1.4.1 singleton `name` ("Safe" or "SafeL2")
+    from the npm release; refuse code that is not the published one."""
+    from eth_utils import keccak
+
+    art = json.loads(
+        (CACHE / "node_modules" / "@safe-global" / "safe-contracts" / "build" / "artifacts" / "contracts"
+         / f"{name}.sol" / f"{name}.json").read_text()
+    )
+    address, _ = boa.env.deploy_code(bytecode=bytes.fromhex(art["bytecode"].removeprefix("0x")))
+    code_hash = keccak(boa.env.get_code(address)).hex()
+    if code_hash != CANONICAL_CODE_HASH[name]:
+        raise SystemExit(f"the npm {name} singleton is not the canonical v1.4.1 code ({code_hash})")
+    return boa.loads_abi(json.dumps(art["abi"]), name=name).at(address)
 
 
 def _oz_artifacts() -> dict | None:
     """Compile the OpenZeppelin Governor harness with solc-js from npm, or None."""
-    if not (shutil.which("node") and shutil.which("npm")):
+    if not _npm_ready():
         return None
-    CACHE.mkdir(parents=True, exist_ok=True)
-    if not (CACHE / "node_modules" / "solc").exists() or not (CACHE / "node_modules" / "@openzeppelin").exists():
-        (CACHE / "package.json").write_text('{"name": "opgov-consent-bench", "private": true}\n')
-        done = subprocess.run(
-            ["npm", "install", "--no-audit", "--no-fund", "--silent", SOLC_NPM, OZ_NPM],
-            cwd=CACHE, capture_output=True, text=True, timeout=600,
-        )
-        if done.returncode != 0:
-            return None
     out = subprocess.run(
         ["node", str(COMPETITORS / "compile.js"), str(COMPETITORS / "BenchGovernor.sol")],
         cwd=CACHE, capture_output=True, text=True, timeout=600,
@@ -205,7 +290,20 @@ def _oz_artifacts() -> dict | None:
     return json.loads(out.stdout)
 
 
-def measure_oz_governor(timelock: bool = False) -> dict[str, int] | None:
+def deploy_artifact(art: dict, name: str, *args):
+    """Deploy contract `name` of the compiled harness."""
+    from eth_abi import encode
+
+    factory = boa.loads_abi(json.dumps(art[name]["abi"]), name=name)
+    ctor = next((x for x in art[name]["abi"] if x["type"] == "constructor"), None)
+    data = bytes.fromhex(art[name]["bytecode"])
+    if ctor:
+        data += encode([i["type"] for i in ctor["inputs"]], list(args))
+    address, _ = boa.env.deploy_code(bytecode=data)
+    return factory.at(address)
+
+
+def measure_oz_governor(art: dict, timelock: bool = False) -> dict[str, int]:
     """Measure OZ Governor propose / castVote / (queue) / execute of one ERC-20 transfer.
 
     Without a timelock the governor holds the funds and pays; with one
@@ -213,24 +311,14 @@ def measure_oz_governor(timelock: bool = False) -> dict[str, int] | None:
     as the Safe does for the ConsentModule, and a passed proposal is queued
     before it executes. The proposal threshold is one vote, so `propose`
     checks the proposer's votes (the counterpart of our proposer-hat check).
-    Returns None when the harness cannot be compiled (no node or npm).
+    Proposals pay with `PayToken`, the plain ERC-20 our figures use too.
     """
-    art = _oz_artifacts()
-    if art is None:
-        return None
-    from eth_abi import encode
 
     def deploy(name, *args):
-        factory = boa.loads_abi(json.dumps(art[name]["abi"]), name=name)
-        ctor = next((x for x in art[name]["abi"] if x["type"] == "constructor"), None)
-        data = bytes.fromhex(art[name]["bytecode"])
-        if ctor:
-            data += encode([i["type"] for i in ctor["inputs"]], list(args))
-        address, _ = boa.env.deploy_code(bytecode=data)
-        return factory.at(address)
+        return deploy_artifact(art, name, *args)
 
     gas = {}
-    voters = [boa.env.generate_address(f"voter{i}") for i in range(3)]
+    voters = [boa.env.generate_address(f"voter{i}") for i in range(4)]
     token = deploy("VoteToken")
     if timelock:
         lock = deploy("BenchTimelock", [], ["0x0000000000000000000000000000000000000000"])
@@ -240,7 +328,7 @@ def measure_oz_governor(timelock: bool = False) -> dict[str, int] | None:
     else:
         gov = deploy("BenchGovernor", token.address, 10**18)
         treasury = gov.address
-    pay_token = deploy("VoteToken")
+    pay_token = deploy("PayToken")
     for v in voters:
         token.mint(v, 10**24)
         with boa.env.prank(v):
@@ -267,6 +355,12 @@ def measure_oz_governor(timelock: bool = False) -> dict[str, int] | None:
             if measure and n < 2:
                 name = "castVote (first vote)" if n == 0 else "castVote"
                 gas[name] = execution_gas(gov.address, gov.castVote.prepare_calldata(pid, 1), voter)
+            elif measure and n == 2:
+                # a later vote like the one above, plus the reason our `object` gives
+                # (the same support, so that only the reason differs)
+                gas["castVoteWithReason"] = execution_gas(
+                    gov.address, gov.castVoteWithReason.prepare_calldata(pid, 1, OBJECTION_REASON), voter
+                )
             else:
                 with boa.env.prank(voter):
                     gov.castVote(pid, 1)
@@ -293,91 +387,108 @@ def _keccak(text: str) -> bytes:
     return keccak(text.encode())
 
 
-def write_results(ours: dict[str, int], oz: dict | None, oz_lock: dict | None, oz_how: str) -> str:
+SAFES = ("Safe", "SafeL2")
+
+
+def write_results(ours: dict[str, dict[str, int]], oz: dict | None, oz_lock: dict | None, oz_how: str) -> str:
+    """The results file: `ours` maps a Safe singleton name to our figures."""
+
     def fmt(x):
         return "n/a" if x is None else f"{x:,}"
 
     oz, oz_lock = oz or {}, oz_lock or {}
+    safes = [name for name in SAFES if name in ours]
     lines = [
         "# ConsentModule gas",
         "",
-        "Generated by `python benchmarks/consent_gas.py`. Every figure in the first two",
-        "tables is the execution gas of one call measured as its own cold transaction with",
-        "`benchmarks/gas.py` (titanoboa; excludes the 21,000 base and calldata; refunds capped",
-        "per EIP-3529), in steady state (counters and balances already non-zero, as after the",
-        "first proposal). Our figures run against a real Safe v1.4.1 with the module enabled and",
-        "the real `contracts/Hats.vy` (eligibility and toggle modules are the admin's address,",
-        "so every hat check queries them live). One proposal = one ERC-20 `transfer`.",
+        "Generated by `python benchmarks/consent_gas.py`. Every figure is the execution gas of",
+        "one call measured as its own cold transaction with `benchmarks/gas.py` (titanoboa;",
+        "excludes the 21,000 base and calldata; refunds capped per EIP-3529), in steady state",
+        "(counters and balances already non-zero, as after the first proposal). Ours run against",
+        "the canonical Safe v1.4.1 singletons with the module enabled: `Safe` (the one Ethereum",
+        "mainnet Safes use) and `SafeL2` (the same code plus an event for every transaction, used",
+        "on most other chains and by ape-safe and safe-eth-py); the real `contracts/Hats.vy`, with",
+        "each hat's eligibility and toggle module an EOA (the admin). Every proposal, ours and",
+        "OpenZeppelin's, makes one `transfer` of the same plain OpenZeppelin ERC-20.",
         "",
         "## Compared operations",
         "",
-        "| operation | ConsentModule (measured) | OZ Governor, no timelock | OZ Governor + Timelock | Lido Easy Track |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| operation | " + " | ".join(f"ConsentModule, `{n}`" for n in safes)
+        + " | OZ Governor, no timelock | OZ Governor + Timelock | Lido Easy Track |",
+        "| --- | " + " | ".join("---:" for _ in safes) + " | ---: | ---: | ---: |",
     ]
-    rows = [
-        ("propose", "propose (1 ERC-20 transfer)", "propose", "createMotion"),
-        ("object / vote", "object", "castVote", "objectToMotion"),
-        ("queue", None, "queue", None),
-        ("execute", "execute (1 ERC-20 transfer via the Safe)", "execute", "enactMotion"),
-    ]
-    for label, ours_key, oz_key, et_key in rows:
-        if oz_key == "castVote":
-            lines.append(
-                f"| {label} | {fmt(ours.get(ours_key))} | {fmt(oz.get('castVote (first vote)'))} first vote, "
-                f"{fmt(oz.get('castVote'))} later votes (`castVote`) | {fmt(oz_lock.get('castVote (first vote)'))} first vote, "
-                f"{fmt(oz_lock.get('castVote'))} later votes (`castVote`) | ≥ {LIDO_EASY_TRACK[et_key]:,} (floor from source) (`{et_key}`) |"
-            )
-            continue
-        if oz_key == "queue":
-            lines.append(f"| {label} | not needed | not needed | {fmt(oz_lock.get('queue'))} (`queue`) | not needed |")
-            continue
-        mine = fmt(ours.get(ours_key)) if ours_key else "not needed"
-        et = LIDO_EASY_TRACK.get(et_key) if et_key else None
-        et_text = "not needed" if et_key is None else (f"≥ {et:,} (floor from source)" if et else "n/a")
-        lines.append(
-            f"| {label} | {mine} | {fmt(oz.get(oz_key))} (`{oz_key}`) | {fmt(oz_lock.get(oz_key))} (`{oz_key}`) | {et_text} (`{et_key}`) |"
-            if et_key
-            else f"| {label} | {mine} | {fmt(oz.get(oz_key))} (`{oz_key}`) | {fmt(oz_lock.get(oz_key))} (`{oz_key}`) | not needed |"
-        )
+
+    def mine(key):
+        return " | ".join(fmt(ours[n].get(key)) if key else "not needed" for n in safes)
+
+    lines.append(
+        f"| propose | {mine('propose (1 ERC-20 transfer)')} | {fmt(oz.get('propose'))} | "
+        f"{fmt(oz_lock.get('propose'))} | ≥ {LIDO_EASY_TRACK['createMotion']:,} (floor from source, `createMotion`) |"
+    )
+    lines.append(
+        f"| object / vote | {mine('object')} | {fmt(oz.get('castVote (first vote)'))} first vote, "
+        f"{fmt(oz.get('castVote'))} later votes (`castVote`) | {fmt(oz_lock.get('castVote (first vote)'))} first vote, "
+        f"{fmt(oz_lock.get('castVote'))} later votes | ≥ {LIDO_EASY_TRACK['objectToMotion']:,} "
+        "(floor from source, `objectToMotion`) |"
+    )
+    lines.append(
+        f"| object with the same reason | {mine('object')} | {fmt(oz.get('castVoteWithReason'))} later votes "
+        f"(`castVoteWithReason`) | {fmt(oz_lock.get('castVoteWithReason'))} later votes | see above |"
+    )
+    lines.append(f"| queue | {mine(None)} | not needed | {fmt(oz_lock.get('queue'))} (`queue`) | not needed |")
+    lines.append(
+        f"| execute | {mine('execute (1 ERC-20 transfer via the Safe)')} | {fmt(oz.get('execute'))} | "
+        f"{fmt(oz_lock.get('execute'))} | n/a (`enactMotion`) |"
+    )
     lines += [
         "",
         f"OpenZeppelin Governor figures: {oz_how}.",
         "",
         "## Every ConsentModule operation",
         "",
-        "| operation | gas |",
-        "| --- | ---: |",
+        "| operation | " + " | ".join(f"`{n}`" for n in safes) + " |",
+        "| --- | " + " | ".join("---:" for _ in safes) + " |",
     ]
-    lines += [f"| {op} | {fmt(g)} |" for op, g in ours.items()]
+    for op in ours[safes[0]]:
+        lines.append(f"| {op} | " + " | ".join(fmt(ours[n].get(op)) for n in safes) + " |")
     return "\n".join(lines) + "\n" + METHOD_NOTES
 
 
-def targets(ours: dict[str, int], oz: dict | None, oz_lock: dict | None) -> dict[str, bool]:
-    """Each target: our operation cheaper than each competitor figure we have."""
+def targets(ours: dict[str, dict[str, int]], oz: dict | None, oz_lock: dict | None) -> dict[str, bool]:
+    """Each target: our operation, on each Safe singleton, cheaper than each competitor figure."""
     result = {}
-    for mine, theirs, et_key in (
-        ("propose (1 ERC-20 transfer)", "propose", "createMotion"),
-        ("object", "castVote (first vote)", None),
-        ("object", "castVote", "objectToMotion"),
-        ("execute (1 ERC-20 transfer via the Safe)", "execute", "enactMotion"),
-    ):
-        for name, figures in (("OZ Governor", oz), ("OZ Governor + Timelock", oz_lock)):
-            if figures and theirs in figures:
-                result[f"{mine} < {name} {theirs}"] = ours[mine] < figures[theirs]
-        if et_key and LIDO_EASY_TRACK.get(et_key):
-            result[f"{mine} < Easy Track {et_key} floor"] = ours[mine] < LIDO_EASY_TRACK[et_key]
+    for safe, figures_ours in ours.items():
+        for mine, theirs, et_key in (
+            ("propose (1 ERC-20 transfer)", "propose", "createMotion"),
+            ("object", "castVote (first vote)", None),
+            ("object", "castVote", "objectToMotion"),
+            ("execute (1 ERC-20 transfer via the Safe)", "execute", "enactMotion"),
+        ):
+            for name, figures in (("OZ Governor", oz), ("OZ Governor + Timelock", oz_lock)):
+                if figures and theirs in figures:
+                    result[f"{mine}, {safe} < {name} {theirs}"] = figures_ours[mine] < figures[theirs]
+            if et_key and LIDO_EASY_TRACK.get(et_key):
+                result[f"{mine}, {safe} < Easy Track {et_key} floor"] = figures_ours[mine] < LIDO_EASY_TRACK[et_key]
     return result
 
 
 def main() -> None:
-    ours = measure_consent()
-    oz = measure_oz_governor(timelock=False)
-    oz_lock = measure_oz_governor(timelock=True) if oz is not None else None
-    how = (
-        "measured in this run (solc-js 0.8.24 and @openzeppelin/contracts 5.0.2 from npm)"
-        if oz is not None
-        else "n/a in this run (node/npm unavailable)"
-    )
+    art = _oz_artifacts()
+    if art is None:
+        ours = {"SafeL2": measure_consent()}
+        oz = oz_lock = None
+        how = "n/a in this run (node/npm unavailable); ours use safe-eth-py's SafeL2 and the test token"
+    else:
+        ours = {}
+        for name in SAFES:
+            safe_contracts = deploy_safe_contracts(canonical_safe(name))
+            ours[name] = measure_consent(safe_contracts, lambda: deploy_artifact(art, "PayToken"))
+        oz = measure_oz_governor(art, timelock=False)
+        oz_lock = measure_oz_governor(art, timelock=True)
+        how = (
+            "measured in this run (solc-js 0.8.24, @openzeppelin/contracts 5.0.2 and "
+            "@safe-global/safe-contracts 1.4.1 from npm)"
+        )
     text = write_results(ours, oz, oz_lock, how)
     checks = targets(ours, oz, oz_lock)
     text += "\n## Targets\n\n" + "\n".join(f"- {'met' if ok else 'MISSED'}: {name}" for name, ok in checks.items()) + "\n"

@@ -90,6 +90,12 @@ def _measure() -> dict[str, int]:
         hats.mintHat(moduled, wearers[1])
     run("isWearerOfHat (contract modules)", wearers[1], hats.isWearerOfHat, wearers[1], moduled)
 
+    # one EOA as both modules (the benchmarks of the ConsentModule use this)
+    with boa.env.prank(top_wearer):
+        one = hats.createHat(top, "one-module hat", 5, ELIGIBILITY_EOA, ELIGIBILITY_EOA, True, "")
+        hats.mintHat(one, wearers[1])
+    run("isWearerOfHat (one EOA as both modules)", wearers[1], hats.isWearerOfHat, wearers[1], one)
+
     # three levels deep: the top hat's wearer is admin of a level-3 hat
     with boa.env.prank(top_wearer):
         level2 = hats.createHat(second, "level 2", 1, ELIGIBILITY_EOA, TOGGLE_EOA, True, "")
@@ -183,6 +189,10 @@ def write_results(gas: dict[str, int]) -> str:
         "  lengths; details and image URI packed back to back while they fit in 32",
         "  bytes) where Hats Protocol uses four, and a wearer's balance and standing in",
         "  one slot.",
+        "- A wearer check asks a module only if it has code (EOAs cannot answer, so",
+        "  the stored status decides at once; addresses up to 0x100, where precompiles",
+        "  live, are always asked), and reads the toggle slot only when the toggle",
+        "  module differs from the eligibility module (\"one EOA as both modules\").",
         "",
     ]
     text = "\n".join(lines)

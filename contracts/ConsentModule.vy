@@ -67,7 +67,9 @@
        standing objections), plus a second written only when it is
        escalated to a parent cell. Cells get a small index when first
        configured; a cell's windows, cap, counters and parent share one
-       word. A token's limit, spent amount and period end share the slot
+       word. The slot that maps a cell's hat to its index also holds the
+       proposer hat when that hat is in the cell's own tree (the usual
+       case), so `propose` finds both in one read. A token's limit, spent amount and period end share the slot
        that says whether the cell may call the token's `transfer`.
      - The execution window that applies is the current setting of the cell
        holding the proposal (changing it moves the deadline of its live
@@ -173,6 +175,13 @@ _MASK128: constant(uint256) = 340282366920938463463374607431768211455
 _MASK160: constant(uint256) = 1461501637330902918203684832716283019655932542975
 _MASK107: constant(uint256) = 162259276829213363391578010288127
 _MASK216: constant(uint256) = 105312291668557186697918027683670432318895095400549111254310977535
+_MASK224: constant(uint256) = 26959946667150639794667015087019630673637144422540572481103610249215
+_MASK31: constant(uint256) = 2147483647
+
+
+# @dev Key word flag: the proposer hat is in the cell's tree (see _index_of).
+_PROPOSER_IN_TREE: constant(uint256) = 2147483648
+_PROPOSER_SHIFT: constant(uint256) = 32
 
 
 # @dev A proposal id is its creation time shifted left by 216 bits, OR the
@@ -279,7 +288,10 @@ _paused: bool
 _cell_count: uint256
 
 
-# @dev Cell hat => its index (0 = never configured).
+# @dev Cell hat => its index (bits 0-30; 0 = never configured) and, when the
+# cell's proposer hat is in the cell's own hats tree (same top-hat domain),
+# a flag (bit 31) and the proposer hat's low 224 bits (32-255): `propose`
+# then learns the index and the proposer hat from this one slot.
 _index_of: HashMap[uint256, uint256]
 
 
@@ -482,15 +494,21 @@ def set_cell(
     assert parent != cell, "consent: cell cannot be its own parent"
     parent_index: uint256 = 0
     if parent != 0:
-        parent_index = self._index_of[parent]
+        parent_index = self._index_of[parent] & _MASK31
         assert self._word[parent_index] & _CONFIGURED != 0, "consent: parent is not a configured cell"
 
-    index: uint256 = self._index_of[cell]
+    key: uint256 = self._index_of[cell]
+    index: uint256 = key & _MASK31
     if index == 0:
+        # 2**31 cells would cost far more gas than any chain has: no overflow
         index = self._cell_count + 1
         self._cell_count = index
-        self._index_of[cell] = index
         self._hat_of[index] = cell
+    new_key: uint256 = index
+    if proposer_hat >> 224 == cell >> 224:
+        new_key |= _PROPOSER_IN_TREE | ((proposer_hat & _MASK224) << _PROPOSER_SHIFT)
+    if new_key != key:
+        self._index_of[cell] = new_key
     word: uint256 = self._word[index]
     configured: bool = word & _CONFIGURED != 0
     old_parent: uint256 = (word >> _PARENT_SHIFT) & _MASK32
@@ -532,7 +550,7 @@ def remove_cell(cell: uint256):
     @param cell The cell's hat id.
     """
     assert msg.sender == avatar, "consent: caller is not the Safe"
-    index: uint256 = self._index_of[cell]
+    index: uint256 = self._index_of[cell] & _MASK31
     word: uint256 = self._word[index]
     assert word & _CONFIGURED != 0, "consent: unknown cell"
     assert (word >> _ACTIVE_SHIFT) & _MASK32 == 0, "consent: cell has live proposals, cancel or clear them first"
@@ -707,10 +725,16 @@ def propose(
     """
     assert not self._paused, "consent: module is paused"
     assert len(actions) != 0, "consent: no actions"
-    index: uint256 = self._index_of[cell]
+    key: uint256 = self._index_of[cell]
+    index: uint256 = key & _MASK31
     word: uint256 = self._word[index]
     assert word & _CONFIGURED != 0, "consent: unknown cell"
-    assert staticcall hats.isWearerOfHat(msg.sender, self._proposer_hat[index]), "consent: caller does not wear the cell's proposer hat"
+    proposer_hat: uint256 = 0
+    if key & _PROPOSER_IN_TREE != 0:
+        proposer_hat = ((cell >> 224) << 224) | (key >> _PROPOSER_SHIFT)
+    else:
+        proposer_hat = self._proposer_hat[index]
+    assert staticcall hats.isWearerOfHat(msg.sender, proposer_hat), "consent: caller does not wear the cell's proposer hat"
     assert (word >> _ACTIVE_SHIFT) & _MASK32 < (word >> _MAX_ACTIVE_SHIFT) & _MASK32, "consent: cell has too many live proposals"
     self._word[index] = word + (1 << _ACTIVE_SHIFT)
     proposal_id: uint256 = (block.timestamp << _CREATED_SHIFT) | (convert(keccak256(abi_encode(actions)), uint256) & _MASK216)
@@ -1084,7 +1108,7 @@ def cell(cell: uint256) -> Cell:
     @param cell The cell's hat id.
     @return The cell (configured is False for an unknown cell).
     """
-    index: uint256 = self._index_of[cell]
+    index: uint256 = self._index_of[cell] & _MASK31
     word: uint256 = self._word[index]
     return Cell(
         proposer_hat=self._proposer_hat[index],
@@ -1107,7 +1131,7 @@ def is_objector_hat(cell: uint256, hat: uint256) -> bool:
     @param hat The hat.
     @return True if they may.
     """
-    return self._objector_hat[self._index_of[cell]][hat]
+    return self._objector_hat[self._index_of[cell] & _MASK31][hat]
 
 
 @view
@@ -1120,7 +1144,7 @@ def allowed(cell: uint256, target: address, selector: bytes4) -> bool:
     @param selector The function selector (0x00000000 for plain transfers).
     @return True if allowed.
     """
-    return self._domain[self._index_of[cell]][(convert(selector, uint256) << 160) | convert(target, uint256)] & 1 == 1
+    return self._domain[self._index_of[cell] & _MASK31][(convert(selector, uint256) << 160) | convert(target, uint256)] & 1 == 1
 
 
 @view
@@ -1133,7 +1157,7 @@ def spend_limit(cell: uint256, token: address) -> (uint256, uint256, uint256):
     @return The amount per period, the period length in seconds, and the
             start of the current period (all 0 if no limit is set).
     """
-    index: uint256 = self._index_of[cell]
+    index: uint256 = self._index_of[cell] & _MASK31
     period: uint256 = self._period[index][token]
     if period == 0:
         return 0, 0, 0
@@ -1150,7 +1174,7 @@ def spent(cell: uint256, token: address) -> uint256:
     @param token The token, or the zero address for ether.
     @return The amount spent so far in the current period.
     """
-    index: uint256 = self._index_of[cell]
+    index: uint256 = self._index_of[cell] & _MASK31
     word: uint256 = self._domain[index][self._budget_key(token)]
     if block.timestamp >= word >> _END_SHIFT:
         return 0
@@ -1217,7 +1241,7 @@ def _configured_index(cell: uint256) -> uint256:
     """
     @dev The index of a configured cell; revert for an unknown one.
     """
-    index: uint256 = self._index_of[cell]
+    index: uint256 = self._index_of[cell] & _MASK31
     assert self._word[index] & _CONFIGURED != 0, "consent: unknown cell"
     return index
 

@@ -20,8 +20,13 @@
      - Eligibility and toggle modules are queried live with a static call
        whose answer is used only if it is exactly the expected size with
        every word 0 or 1; otherwise (no code, revert, malformed answer) the
-       stored status is used, as in the original. A zero module address is
-       not called at all (it has no code, so the answer would be the same).
+       stored status is used, as in the original. A module address without
+       code (an EOA, or a Safe-less admin) is not called: the call could
+       only return nothing, so the stored status is used at once (addresses
+       up to 0x100 are still called, since precompiles answer without
+       code). A flag in the config slot says whether the toggle module is
+       the eligibility module, so that the usual wearer check reads two
+       slots (wearer, config) and no toggle slot.
      - Details and image URIs are at most 1,024 bytes each (`MAX_TEXT`).
        Longer strings are refused by Vyper's ABI decoder before any code of
        ours runs, so that revert carries no reason string; clients should
@@ -65,7 +70,7 @@ MAX_BATCH_CREATE: constant(uint256) = 16
 MAX_TREE_CHAIN: constant(uint256) = 16
 
 # packed hat config: eligibility (bits 0-159), maxSupply (160-191),
-# supply (192-223), lastHatId (224-239), flags (240-242)
+# supply (192-223), lastHatId (224-239), flags (240-243)
 ADDRESS_MASK: constant(uint256) = 2**160 - 1
 MAX_SUPPLY_SHIFT: constant(uint256) = 160
 SUPPLY_SHIFT: constant(uint256) = 192
@@ -76,6 +81,13 @@ LAST_HAT_BITS: constant(uint256) = (2**16 - 1) * 2**224
 ACTIVE: constant(uint256) = 2**240
 MUTABLE: constant(uint256) = 2**241
 CREATED: constant(uint256) = 2**242
+# the toggle module is the eligibility module: a wearer check reads no
+# toggle slot (kept in step by every function that changes either module)
+SAME_MODULES: constant(uint256) = 2**243
+# module addresses at or below this are called even without code: they may
+# be precompiles, which answer calls without having code (Ethereum's are at
+# 0x01-0x11 and grow upwards, P256VERIFY is at 0x100, L2s put theirs below)
+LAST_PRECOMPILE: constant(uint256) = 256
 
 # packed toggle slot: toggle (bits 0-159), details length (160-175),
 # image URI length (176-191)
@@ -241,7 +253,7 @@ def mintTopHat(_target: address, _details: String[1024], _imageURI: String[1024]
     self.lastTopHatId = domain
     hat_id: uint256 = convert(domain, uint256) << 224
     # created, active, immutable, max supply 1, already worn once
-    self._config[hat_id] = CREATED | ACTIVE | SUPPLY_ONE | (1 << MAX_SUPPLY_SHIFT)
+    self._config[hat_id] = CREATED | ACTIVE | SAME_MODULES | SUPPLY_ONE | (1 << MAX_SUPPLY_SHIFT)
     self._write_text(hat_id, 0, _details, _imageURI)
     self._wearers[hat_id][_target] = WEARING
     log HatCreated(
@@ -526,7 +538,9 @@ def changeHatEligibility(_hatId: uint256, _newEligibility: address):
     """
     assert _newEligibility != empty(address), "hats: eligibility module is the zero address"
     cfg: uint256 = self._check_changeable(_hatId, False)
-    self._config[_hatId] = (cfg & ~ADDRESS_MASK) | convert(_newEligibility, uint256)
+    self._config[_hatId] = self._with_modules(
+        (cfg & ~ADDRESS_MASK) | convert(_newEligibility, uint256), self._toggle_slot_module(_hatId)
+    )
     log HatEligibilityChanged(hatId=_hatId, newEligibility=_newEligibility)
 
 
@@ -548,6 +562,7 @@ def changeHatToggle(_hatId: uint256, _newToggle: address):
     if valid:
         self._process_hat_status(_hatId, active)
     self._toggle[_hatId] = (slot & ~ADDRESS_MASK) | convert(_newToggle, uint256)
+    self._config[_hatId] = self._with_modules(self._config[_hatId], _newToggle)
     log HatToggleChanged(hatId=_hatId, newToggle=_newToggle)
 
 
@@ -637,7 +652,7 @@ def unlinkTopHatFromTree(_topHatId: uint32, _wearer: address):
     assert _wearer != empty(address) and self._is_wearer(_wearer, hat_id), "hats: unlink needs the top hat's current wearer"
     self.linkedTreeAdmins[_topHatId] = 0
     self.linkedTreeRequests[_topHatId] = 0
-    self._config[hat_id] &= ~ADDRESS_MASK
+    self._config[hat_id] = (self._config[hat_id] & ~ADDRESS_MASK) | SAME_MODULES
     self._toggle[hat_id] &= ~ADDRESS_MASK
     log TopHatLinked(domain=_topHatId, newAdmin=0)
 
@@ -1140,6 +1155,8 @@ def _create_hat(
     )
     if _mutable:
         cfg |= MUTABLE
+    if _toggle == _eligibility:
+        cfg |= SAME_MODULES
     self._config[hat_id] = cfg
     self._write_text(hat_id, convert(_toggle, uint256), _details, _image_uri)
     self._config[_admin] = admin_cfg + LAST_HAT_ONE
@@ -1264,6 +1281,8 @@ def _link(
         slot = (slot & ~ADDRESS_MASK) | convert(_toggle, uint256)
         self._toggle[hat_id] = slot
         log HatToggleChanged(hatId=hat_id, newToggle=_toggle)
+    if _eligibility != empty(address) or _toggle != empty(address):
+        self._config[hat_id] = self._with_modules(self._config[hat_id], convert(slot & ADDRESS_MASK, address))
     if len(_details) > 0 or len(_image_uri) > 0:
         old_details: String[1024] = empty(String[1024])
         old_image: String[1024] = empty(String[1024])
@@ -1355,6 +1374,10 @@ def _is_wearer(_user: address, _hat_id: uint256) -> bool:
     if w & WEARING == 0:
         return False
     cfg: uint256 = self._config[_hat_id]
+    if cfg & SAME_MODULES != 0 and not self._may_answer(convert(cfg & ADDRESS_MASK, address)):
+        # the usual case for hats run by an EOA (or by nobody): one module,
+        # which cannot answer, so the stored status and standing decide
+        return cfg & ACTIVE != 0 and w & BAD_STANDING == 0
     return self._is_active(_hat_id, cfg) and self._is_eligible(_user, _hat_id, cfg, w)
 
 
@@ -1392,7 +1415,7 @@ def _is_admin(_user: address, _hat_id: uint256) -> bool:
 def _is_active(_hat_id: uint256, _cfg: uint256) -> bool:
     valid: bool = False
     active: bool = False
-    valid, active = self._pull_hat_status(self._toggle_of(_hat_id), _hat_id)
+    valid, active = self._pull_hat_status(self._toggle_for(_hat_id, _cfg), _hat_id)
     if valid:
         return active
     return _cfg & ACTIVE != 0
@@ -1414,7 +1437,7 @@ def _is_eligible(_wearer: address, _hat_id: uint256, _cfg: uint256, _w: uint256)
 @internal
 def _pull_hat_status(_toggle: address, _hat_id: uint256) -> (bool, bool):
     # (valid, active): valid only for exactly one word holding 0 or 1
-    if _toggle == empty(address):
+    if not self._may_answer(_toggle):
         return False, False
     ok: bool = False
     answer: Bytes[64] = b""
@@ -1438,7 +1461,7 @@ def _pull_hat_status(_toggle: address, _hat_id: uint256) -> (bool, bool):
 def _wearer_status(_eligibility: address, _wearer: address, _hat_id: uint256) -> (bool, bool, bool):
     # (valid, eligible, standing): valid only for exactly two words of 0 or 1;
     # a wearer in bad standing is never eligible
-    if _eligibility == empty(address):
+    if not self._may_answer(_eligibility):
         return False, False, False
     ok: bool = False
     answer: Bytes[96] = b""
@@ -1467,7 +1490,41 @@ def _eligibility_of(_cfg: uint256) -> address:
 @view
 @internal
 def _toggle_of(_hat_id: uint256) -> address:
+    return self._toggle_for(_hat_id, self._config[_hat_id])
+
+
+@view
+@internal
+def _toggle_for(_hat_id: uint256, _cfg: uint256) -> address:
+    # the toggle module, without reading its slot when it is the eligibility module
+    if _cfg & SAME_MODULES != 0:
+        return convert(_cfg & ADDRESS_MASK, address)
+    return self._toggle_slot_module(_hat_id)
+
+
+@view
+@internal
+def _toggle_slot_module(_hat_id: uint256) -> address:
     return convert(self._toggle[_hat_id] & ADDRESS_MASK, address)
+
+
+@pure
+@internal
+def _with_modules(_cfg: uint256, _toggle: address) -> uint256:
+    # the config with SAME_MODULES set exactly when `_toggle` is its eligibility module
+    if convert(_cfg & ADDRESS_MASK, address) == _toggle:
+        return _cfg | SAME_MODULES
+    return _cfg & ~SAME_MODULES
+
+
+@view
+@internal
+def _may_answer(_module: address) -> bool:
+    # whether a static call to the module could return anything: not for the
+    # zero address or an account without code (precompiles excepted)
+    if _module.codesize != 0:
+        return True
+    return convert(_module, uint256) != 0 and convert(_module, uint256) <= LAST_PRECOMPILE
 
 
 # INTERNAL: HAT IDS #

@@ -2,9 +2,10 @@
 // Benchmark harness only (never deployed): the OpenZeppelin Governor set-ups
 // that the OpenZeppelin Contracts Wizard suggests, without a timelock (the
 // governor holds the funds) and with a TimelockController (the timelock holds
-// the funds, as the Safe does for the ConsentModule), and an ERC20Votes token,
-// so that benchmarks/consent_gas.py can measure propose / castVote / execute
-// with the same method as the ConsentModule.
+// the funds, as the Safe does for the ConsentModule), an ERC20Votes token for
+// the votes and a plain ERC-20 for the payments, so that
+// benchmarks/consent_gas.py can measure propose / castVote / execute with the
+// same method and the same payment token as the ConsentModule.
 pragma solidity ^0.8.20;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
@@ -33,6 +34,17 @@ contract VoteToken is ERC20, ERC20Permit, ERC20Votes {
 
     function nonces(address owner) public view override(ERC20Permit, Nonces) returns (uint256) {
         return super.nonces(owner);
+    }
+}
+
+/// A plain OpenZeppelin ERC-20: the token every benchmarked proposal pays
+/// with, for the OZ governors and for the ConsentModule alike, so that the
+/// token transfer inside `execute` costs the same on both sides.
+contract PayToken is ERC20 {
+    constructor() ERC20("Pay", "PAY") {}
+
+    function mint(address to, uint256 amount) external {
+        _mint(to, amount);
     }
 }
 

@@ -1,8 +1,11 @@
 """Real Safe v1.4.1 contracts in titanoboa, for contract tests.
 
 The singleton, proxy factory and MultiSendCallOnly are deployed from the
-compiled artifacts that safe-eth-py ships (the canonical v1.4.1 bytecode), so
-contract tests run against the same code as the Safe on mainnet.
+compiled artifacts that safe-eth-py ships. Its `Safe_V1_4_1` artifact is the
+SafeL2 singleton: the deployed code hashes to the canonical SafeL2 v1.4.1
+code hash (0xb1f92697...), the singleton Safe{Wallet} uses on most chains.
+`deploy_safe_contracts(singleton=...)` takes another singleton, e.g. the L1
+`Safe` that benchmarks/consent_gas.py deploys from the npm release.
 """
 
 from __future__ import annotations
@@ -51,8 +54,10 @@ class SafeDeployment:
         return self._safe_abi.at(proxy)
 
 
-def deploy_safe_contracts() -> SafeDeployment:
-    singleton = _deploy_artifact("Safe_V1_4_1")
+def deploy_safe_contracts(singleton=None) -> SafeDeployment:
+    """Deploy the factory and MultiSendCallOnly, and the SafeL2 singleton
+    unless `singleton` (a deployed v1.4.1 singleton) is given."""
+    singleton = singleton or _deploy_artifact("Safe_V1_4_1")
     factory = _deploy_artifact("ProxyFactory_V1_4_1")
     multisend = _deploy_artifact("MultiSendCallOnly_V1_4_1")
     abi = boa.loads_abi(json.dumps(_artifact("Safe_V1_4_1")["abi"]), name="Safe")

@@ -21,25 +21,25 @@ ours = consent_gas.measure_consent()
 print(json.dumps({"ours": ours, "easy_track": consent_gas.LIDO_EASY_TRACK}))
 """
 
-# Ceilings: the figures measured after the gas pass on ConsentModule (indexed action
-# loop, two-level domain and objection keys, the spend slot read once), plus ~3%; a
-# change that makes an operation dearer must raise them knowingly.
-# propose, object and execute are still above OpenZeppelin Governor's (52,478 / 44,333
-# for a later castVote / 56,159 without a timelock, measured by benchmarks/consent_gas.py);
-# see "Why propose, object and execute stay above OZ without a timelock" in benchmarks/results/consent.md.
+# Ceilings: the figures measured here (SafeL2 from safe-eth-py, the test token, hats run by
+# an EOA) plus about 1%; a change that makes an operation dearer must raise them knowingly.
+# propose and object must stay below OpenZeppelin Governor's propose (52,478) and later
+# castVote (44,333), measured by benchmarks/consent_gas.py (benchmarks/results/consent.md).
+OZ_PROPOSE = 52_478
+OZ_LATER_CAST_VOTE = 44_333
 CEILINGS = {
-    "propose (1 ERC-20 transfer)": 57_800,
-    "object": 48_600,
-    "withdraw_objection": 7_800,
-    "amend": 46_000,
-    "execute (1 ERC-20 transfer via the Safe)": 59_600,
-    "execute after escalation (parent domain)": 64_100,
-    "escalate (to the parent cell)": 42_300,
-    "escalate (to the Safe)": 14_900,
-    "approve (module call from the Safe)": 7_050,
-    "veto (module call from the Safe)": 13_650,
-    "cancel (by the proposer)": 12_800,
-    "clear (expired)": 12_950,
+    "propose (1 ERC-20 transfer)": 51_600,
+    "object": 44_300,
+    "withdraw_objection": 7_650,
+    "amend": 45_200,
+    "execute (1 ERC-20 transfer via the Safe)": 58_500,
+    "execute after escalation (parent domain)": 62_900,
+    "escalate (to the parent cell)": 41_500,
+    "escalate (to the Safe)": 14_650,
+    "approve (module call from the Safe)": 6_900,
+    "veto (module call from the Safe)": 13_400,
+    "cancel (by the proposer)": 12_600,
+    "clear (expired)": 12_700,
 }
 
 
@@ -51,6 +51,8 @@ def test_benchmark_targets():
     ours, easy_track = data["ours"], data["easy_track"]
     for op, ceiling in CEILINGS.items():
         assert ours[op] <= ceiling, (op, ours[op], ceiling)
+    assert ours["propose (1 ERC-20 transfer)"] < OZ_PROPOSE
+    assert ours["object"] < OZ_LATER_CAST_VOTE
     # cheaper than Lido Easy Track's floors (counted from its source)
     assert ours["propose (1 ERC-20 transfer)"] < easy_track["createMotion"]
     assert ours["object"] < easy_track["objectToMotion"]

@@ -51,6 +51,34 @@ def test_propose_reverts(world):
         world.module.propose(world.ops, pay(world), "")
 
 
+def test_proposer_hat_in_another_tree(world):
+    """A proposer hat in the cell's own tree is kept beside the cell's index
+    (one read in `propose`); one from another tree is read from its own slot.
+    Either way only its wearers propose, and changing it takes effect."""
+    with boa.env.prank(world.admin):
+        other_top = world.hats.mintTopHat(world.admin, "another org", "")
+    outsider_hat = world.new_hat(other_top, "outside proposer")
+    outsider = world.person("olga", outsider_hat)
+    alice = world.people["alice"]
+    for proposer_hat, allowed, refused in (
+        (outsider_hat, outsider, alice),          # another tree
+        (world.ops_proposer, alice, outsider),    # back in the cell's tree
+        (world.ops, None, alice),                 # the cell hat itself (worn by nobody)
+        (world.top, world.admin, alice),          # the tree's top hat (low 224 bits all zero)
+    ):
+        world.as_safe("set_cell", world.ops, proposer_hat, 3 * DAY, 7 * DAY, world.council, 3)
+        assert world.module.cell(world.ops).proposer_hat == proposer_hat
+        boa.env.time_travel(seconds=1)
+        if allowed is not None:
+            with boa.env.prank(allowed):
+                pid = world.module.propose(world.ops, pay(world), "")
+            assert world.module.proposal(pid).proposer == allowed
+            with boa.env.prank(allowed):
+                world.module.cancel(pid)
+        with boa.env.prank(refused), boa.reverts("consent: caller does not wear the cell's proposer hat"):
+            world.module.propose(world.ops, pay(world), "")
+
+
 def test_propose_same_actions_twice_in_one_block(world):
     with boa.env.prank(world.people["alice"]):
         world.module.propose(world.ops, pay(world), "")
