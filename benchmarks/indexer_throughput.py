@@ -10,6 +10,7 @@ benchmarks/results/indexer.md.
 
 from __future__ import annotations
 
+import functools
 import os
 import platform
 import shutil
@@ -44,11 +45,21 @@ class Throughput:
         return self.events / self.seconds
 
 
+@functools.cache
 def emitter_container():
-    """The test emitter compiled by ape's Vyper compiler (needs an ape session)."""
-    from ape import compilers
+    """The test emitter compiled by ape's Vyper compiler (needs an ape session).
 
-    return compilers.compile_source("vyper", EMITTER.read_text(), contractName="IndexerEmitter")
+    It compiles in a project of its own, in a fresh temporary folder: given no
+    project, ape writes the source into the current project's folder when that
+    folder is itself under the system's temporary folder (a checkout in /tmp),
+    and parallel test workers would then write and delete the same file.
+    """
+    from ape import Project, compilers
+
+    folder = Path(tempfile.mkdtemp(prefix="opgov-emitter-"))
+    return compilers.compile_source(
+        "vyper", EMITTER.read_text(), project=Project(folder), contractName="IndexerEmitter"
+    )
 
 
 def emit(emitter, count: int, sender, first: int = 0) -> None:
