@@ -69,8 +69,9 @@
        configured; a cell's windows, cap, counters and parent share one
        word. The slot that maps a cell's hat to its index also holds the
        proposer hat when that hat is in the cell's own tree (the usual
-       case), so `propose` finds both in one read. A token's limit, spent amount and period end share the slot
-       that says whether the cell may call the token's `transfer`.
+       case), so `propose` finds both in one read. A token's limit, spent
+       amount and period end share the slot that says whether the cell may
+       call the token's `transfer`.
      - The execution window that applies is the current setting of the cell
        holding the proposal (changing it moves the deadline of its live
        proposals); a proposal whose holding cell was removed has expired.

@@ -21,12 +21,12 @@
        whose answer is used only if it is exactly the expected size with
        every word 0 or 1; otherwise (no code, revert, malformed answer) the
        stored status is used, as in the original. A module address without
-       code (an EOA, or a Safe-less admin) is not called: the call could
-       only return nothing, so the stored status is used at once (addresses
-       up to 0x100 are still called, since precompiles answer without
-       code). A flag in the config slot says whether the toggle module is
-       the eligibility module, so that the usual wearer check reads two
-       slots (wearer, config) and no toggle slot.
+       code (an EOA) is not called: the call could only return nothing, so
+       the stored status is used at once (addresses up to 0x100 are still
+       called, since precompiles answer without code). A flag in the
+       config slot says whether the toggle module is the eligibility
+       module, so that the usual wearer check reads two slots (wearer,
+       config) and no toggle slot.
      - Details and image URIs are at most 1,024 bytes each (`MAX_TEXT`).
        Longer strings are refused by Vyper's ABI decoder before any code of
        ours runs, so that revert carries no reason string; clients should
