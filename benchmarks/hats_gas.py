@@ -19,10 +19,12 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "contracts")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "contracts" / "hats")]
 
 import boa  # noqa: E402
-from conftest import load, load_test_contract  # noqa: E402
+# hats_helpers, not a conftest: which conftest a bare import finds depends on
+# the order pytest put test folders on sys.path
+from hats_helpers import load, load_test_contract  # noqa: E402
 
 from benchmarks.gas import execution_gas  # noqa: E402
 
