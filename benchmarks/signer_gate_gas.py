@@ -22,6 +22,7 @@ from helpers import ZERO, Roles, Sig, load, load_hats, signature_blob, tx_hash  
 from safe_boa import deploy_safe_contracts  # noqa: E402
 
 from benchmarks.gas import calldata_gas, execution_gas  # noqa: E402
+from benchmarks.npm_packages import canonical_safe, npm_ready  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "signer_gate.md"
 
@@ -75,11 +76,8 @@ def _measure(with_l1_safe: bool) -> dict[str, int]:
 
     # The same with the L1 `Safe` singleton (no SafeMultiSigTransaction event),
     # deployed from the npm release when node and npm are here.
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    import consent_gas
-
-    if with_l1_safe and consent_gas._npm_ready():
-        l1 = deploy_safe_contracts(consent_gas.canonical_safe("Safe")).new_safe([s.address for s in signers], 2)
+    if with_l1_safe and npm_ready():
+        l1 = deploy_safe_contracts(canonical_safe("Safe")).new_safe([s.address for s in signers], 2)
         boa.env.set_balance(l1.address, 10**20)
         _send(l1, signers[:2], recipient)
         out["safe_transfer_l1"] = execution_gas(l1.address, _transfer_calldata(l1, signers[:2], recipient),
