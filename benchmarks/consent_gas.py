@@ -50,7 +50,10 @@ COMPETITORS = ROOT / "benchmarks" / "competitors"
 
 # Lido Easy Track (contracts/EasyTrack.sol in lidofinance/easy-track): no
 # published gas figures were found, and its GPL-3.0 source is not vendored
-# here, so these are floors counted from the source, not measurements:
+# here, so these are floors counted from the source, not measurements. Only
+# costs certain on the path are counted (cold accounts 2,600, cold slots
+# 2,100, storage writes, logs); calls, memory, hashing and warm reads count
+# zero, so the real figures are higher.
 # createMotion writes 8 fresh Motion fields (id, evmScriptFactory, creator,
 # duration, startDate, snapshotBlock, objectionsThreshold, evmScriptHash) and
 # a fresh motionIndicesByMotionId entry (9 x 22,100), and rewrites
@@ -58,9 +61,20 @@ COMPETITORS = ROOT / "benchmarks" / "competitors"
 # objection writes a fresh objections entry, objectionsAmount and
 # objectionsAmountPct (3 x 22,100, the last two from zero). The factory call,
 # the EVMScript permission check, the MiniMe balanceOfAt/totalSupplyAt
-# look-ups and the events come on top. enactMotion is not estimated: its cost
-# depends on the Aragon app the EVMScript calls (e.g. Finance/Agent).
-LIDO_EASY_TRACK = {"createMotion": 9 * 22_100 + 2 * 5_000, "objectToMotion": 3 * 22_100, "enactMotion": None}
+# look-ups and the events come on top.
+# enactMotion of a token payment, on the path Lido uses (the
+# TopUpAllowedRecipients factory's script: AllowedRecipientsRegistry
+# .updateSpentAmount, then Aragon Finance.newImmediatePayment, which pays from
+# the Agent; run by EVMScriptExecutor through a delegatecall to Aragon's
+# CallsScript; easy-track master dda49df, aragonOS v4.4.0, aragon-apps
+# b72da2c): 14 cold accounts (36,400), 53 cold slots (111,300), storage
+# writes (120,600, of which Finance's four fresh transaction-record slots are
+# 80,000), logs (17,001): 285,301, less the largest refund the motion's
+# deletion can earn (12 cleared slots, 57,600; EIP-3529's cap does not bind).
+LIDO_EASY_TRACK = {"createMotion": 9 * 22_100 + 2 * 5_000, "objectToMotion": 3 * 22_100, "enactMotion": 227_701}
+
+# How `opgov deploy` runs the hats: the Safe, declared a quiet module.
+QUIET_SAFE = "declared quiet, as opgov deploy does"
 
 # The reason every benchmarked objection (and OZ's reasoned vote) gives.
 OBJECTION_REASON = "the supplier has not delivered the last order yet"
@@ -84,27 +98,39 @@ METHOD_NOTES = """
 - The payment: every proposal, OZ's and ours, transfers 100 tokens of the same plain
   OpenZeppelin ERC-20 (`PayToken` in the harness) to a supplier that already holds some, so the
   token's own cost (about 12.9k) is identical on both sides.
+- Which OpenZeppelin set-up is like ours: OpenZeppelin's Contracts Wizard makes a governor
+  with `GovernorTimelockControl` by default (`timelock: 'openzeppelin'` in
+  packages/core/solidity/src/governor.ts of OpenZeppelin/contracts-wizard): the funds sit in
+  the TimelockController, apart from the contract that decides, as ours sit in the Safe apart
+  from the module. Without a timelock the governor holds the funds and pays them itself; that
+  column is shown too.
 - Lido Easy Track: **not measured**. No published per-call gas figures were found (searched
-  the lidofinance/easy-track repository, its issues and the web corpus); the figures above are
-  floors counted from the storage writes in `contracts/EasyTrack.sol`
-  (lidofinance/easy-track), marked "floor from source". `enactMotion` is left n/a.
+  the lidofinance/easy-track repository, its issues and the web corpus), and it cannot be
+  built here from a package registry. The figures above are floors counted from its source
+  (easy-track master dda49df; for `enactMotion` also aragonOS v4.4.0 and aragon-apps
+  b72da2c, along the path Lido's `TopUpAllowedRecipients` payments take: the registry's
+  spent amount, Aragon Finance's `newImmediatePayment`, the Agent's transfer), counting only
+  cold accounts, cold slots, storage writes, logs and refunds; see `LIDO_EASY_TRACK` in the
+  script for the count. Marked "floor from source".
 - Hats: each hat's eligibility and toggle module is one EOA, as in Hats Protocol's own gas
   tests. `contracts/Hats.vy` then reads two slots (the wearer's, the hat's) and, since the
-  module has no code, calls nothing. In an organisation made by `opgov deploy` the Safe is
-  every hat's module (so the signers can revoke a hat directly); each hat check then also
-  calls the Safe, which answers nothing, and costs about 9.4k more: see the rows "hats run by
-  the Safe".
+  module has no code, calls nothing (after looking up its code size, a cold account: 2.6k).
+  In an organisation made by `opgov deploy` the Safe is every hat's module (so the signers
+  can revoke a hat directly): see the rows "hats run by the Safe". Not declared quiet, each
+  check also calls the Safe, which answers nothing (about 9.4k more); declared quiet (`declareQuietModule`, which `opgov deploy` has the Safe do
+  before it creates any hat), the check neither calls the Safe nor looks up its code, and
+  costs less than with an EOA.
 
 ## Where the gas goes (`Safe` singleton, measured with a per-opcode profile)
 
-- `propose` (51,045): the fresh proposal word (22.1k), the event with the full actions and
+- `propose` (51,073): the fresh proposal word (22.1k), the event with the full actions and
   rationale (5.5k), the proposer-hat check (about 10.4k: a cold call into Hats.vy, its two
   slots, and the module's account), three cold reads (the pause flag; the cell's index, which
   also holds the proposer hat when that is in the cell's tree; the cell word), the live count
   (2.9k) and about 1.2k of memory for the bounded arguments (`DynArray[Action, 8]` of
   `Bytes[1024]`). OZ's `propose` also writes one fresh slot and logs every action; its
   authorisation is `getVotes` on the token's checkpoints.
-- `object` (44,173): the fresh objection slot (22.1k), the proposal word (read 2.1k, count
+- `object` (44,201): the fresh objection slot (22.1k), the proposal word (read 2.1k, count
   2.9k), the objector-hat read (2.1k), the hat check (about 10.4k) and the event (2.9k). OZ's
   later `castVote` also writes one fresh slot (`hasVoted`) and updates its tally.
 - `execute` (52,640): our module 27.2k (four cold reads: pause flag, proposal, cell, the
@@ -115,6 +141,10 @@ METHOD_NOTES = """
   a timelock holds the funds and pays them itself: no hop through a treasury, no domain or
   spending check. Against the like-for-like set-up, a governor whose funds sit in a separate
   treasury (GovernorTimelockControl), `execute` costs 76.6k after a 122.0k `queue` step.
+  What would bring ours below the governor without a timelock, each a loss we did not take:
+  not checking the pause flag in `execute` (2.1k), not counting live proposals there (2.9k),
+  not checking a token's `false` return (0.8k), or lower bounds on actions (4 actions of at
+  most 512 bytes instead of 8 of 1,024: about 1.0k of memory).
 """
 
 
@@ -216,20 +246,28 @@ def measure_consent(safe_contracts=None, pay_token=None) -> dict[str, int]:
         gas["unpause"] = execution_gas(m, _call(w.module, "unpause"), safe)
         gas["state (view)"] = execution_gas(m, _call(w.module, "state", pid), keeper)
 
-        # hats run by the Safe, as `opgov deploy` sets them up: each hat check
-        # then also calls the Safe (proxy, singleton, no fallback handler),
-        # which answers nothing, so the stored status decides
-        for hat in (w.ops_proposer, w.ops_objector):
-            with boa.env.prank(w.admin):
-                w.hats.changeHatEligibility(hat, safe)
-                w.hats.changeHatToggle(hat, safe)
-        travel(DAY)
-        calldata = _call(w.module, "propose", w.ops, pay, "pay the supplier for April")
-        gas["propose (hats run by the Safe)"] = execution_gas(m, calldata, alice)
-        pid = w.module.proposal_id_of(boa.env.timestamp, pay)
-        gas["object (hats run by the Safe)"] = execution_gas(
-            m, _call(w.module, "object", pid, w.ops_objector, reason), bob
-        )
+        # hats run by the Safe (so that the signers rule on wearers directly).
+        # Not declared quiet, each hat check also calls the Safe (proxy,
+        # singleton, no fallback handler), which answers nothing, so the
+        # stored status decides. `opgov deploy` has the Safe declare itself a
+        # quiet module first (Hats.vy `declareQuietModule`): no call then.
+        def run_by_safe(label, month):
+            for hat in (w.ops_proposer, w.ops_objector):
+                with boa.env.prank(w.admin):
+                    w.hats.changeHatEligibility(hat, safe)
+                    w.hats.changeHatToggle(hat, safe)
+            travel(DAY)
+            calldata = _call(w.module, "propose", w.ops, pay, f"pay the supplier for {month}")
+            gas[f"propose (hats run by the Safe, {label})"] = execution_gas(m, calldata, alice)
+            pid = w.module.proposal_id_of(boa.env.timestamp, pay)
+            gas[f"object (hats run by the Safe, {label})"] = execution_gas(
+                m, _call(w.module, "object", pid, w.ops_objector, reason), bob
+            )
+
+        run_by_safe("not declared quiet", "April")
+        with boa.env.prank(safe):
+            w.hats.declareQuietModule()
+        run_by_safe(QUIET_SAFE, "May")
     return gas
 
 
@@ -370,7 +408,8 @@ def write_results(ours: dict[str, dict[str, int]], oz: dict | None, oz_lock: dic
         "## Compared operations",
         "",
         "| operation | " + " | ".join(f"ConsentModule, `{n}`" for n in safes)
-        + " | OZ Governor, no timelock | OZ Governor + Timelock | Lido Easy Track |",
+        + " | OZ Governor, no timelock (funds in the governor) | OZ Governor + Timelock (the Wizard's default) "
+        "| Lido Easy Track |",
         "| --- | " + " | ".join("---:" for _ in safes) + " | ---: | ---: | ---: |",
     ]
 
@@ -388,13 +427,21 @@ def write_results(ours: dict[str, dict[str, int]], oz: dict | None, oz_lock: dic
         "(floor from source, `objectToMotion`) |"
     )
     lines.append(
+        f"| propose, hats run by the quiet Safe (as `opgov deploy` sets them up) | "
+        f"{mine(f'propose (hats run by the Safe, {QUIET_SAFE})')} | see above | see above | see above |"
+    )
+    lines.append(
+        f"| object, hats run by the quiet Safe | {mine(f'object (hats run by the Safe, {QUIET_SAFE})')} "
+        "| see above | see above | see above |"
+    )
+    lines.append(
         f"| object with the same reason | {mine('object')} | {fmt(oz.get('castVoteWithReason'))} later votes "
         f"(`castVoteWithReason`) | {fmt(oz_lock.get('castVoteWithReason'))} later votes | see above |"
     )
     lines.append(f"| queue | {mine(None)} | not needed | {fmt(oz_lock.get('queue'))} (`queue`) | not needed |")
     lines.append(
         f"| execute | {mine('execute (1 ERC-20 transfer via the Safe)')} | {fmt(oz.get('execute'))} | "
-        f"{fmt(oz_lock.get('execute'))} | n/a (`enactMotion`) |"
+        f"{fmt(oz_lock.get('execute'))} | ≥ {LIDO_EASY_TRACK['enactMotion']:,} (floor from source, `enactMotion`) |"
     )
     lines += [
         "",
@@ -418,6 +465,8 @@ def targets(ours: dict[str, dict[str, int]], oz: dict | None, oz_lock: dict | No
             ("propose (1 ERC-20 transfer)", "propose", "createMotion"),
             ("object", "castVote (first vote)", None),
             ("object", "castVote", "objectToMotion"),
+            (f"propose (hats run by the Safe, {QUIET_SAFE})", "propose", "createMotion"),
+            (f"object (hats run by the Safe, {QUIET_SAFE})", "castVote", "objectToMotion"),
             ("execute (1 ERC-20 transfer via the Safe)", "execute", "enactMotion"),
         ):
             for name, figures in (("OZ Governor", oz), ("OZ Governor + Timelock", oz_lock)):

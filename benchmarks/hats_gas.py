@@ -98,6 +98,16 @@ def _measure() -> dict[str, int]:
         hats.mintHat(one, wearers[1])
     run("isWearerOfHat (one EOA as both modules)", wearers[1], hats.isWearerOfHat, wearers[1], one)
 
+    # one contract as both modules that declared itself quiet (opgov deploy's Safe does)
+    quiet = load_test_contract("HatsModuleMock.vy")
+    with boa.env.prank(quiet.address):
+        hats.declareQuietModule()
+    with boa.env.prank(top_wearer):
+        quiet_hat = hats.createHat(top, "quiet-module hat", 5, quiet.address, quiet.address, True, "")
+        hats.mintHat(quiet_hat, wearers[1])
+    run("isWearerOfHat (one quiet contract as both modules)", wearers[1], hats.isWearerOfHat, wearers[1],
+        quiet_hat)
+
     # three levels deep: the top hat's wearer is admin of a level-3 hat
     with boa.env.prank(top_wearer):
         level2 = hats.createHat(second, "level 2", 1, ELIGIBILITY_EOA, TOGGLE_EOA, True, "")
@@ -195,6 +205,10 @@ def write_results(gas: dict[str, int]) -> str:
         "  the stored status decides at once; addresses up to 0x100, where precompiles",
         "  live, are always asked), and reads the toggle slot only when the toggle",
         "  module differs from the eligibility module (\"one EOA as both modules\").",
+        "- A contract module that never answers (a Safe whose signers push statuses)",
+        "  can declare itself quiet once (`declareQuietModule`, an opgov addition);",
+        "  hats it then runs as both modules are checked without calling it, and without",
+        "  even looking up its code (\"one quiet contract as both modules\").",
         "",
     ]
     text = "\n".join(lines)
