@@ -32,7 +32,7 @@ SAFE_TRANSFER_PUBLISHED_TOTAL = 65_758
 HSG_V2_CHECK_TRANSACTION = 71_633  # Hats Signer Gate v2 checkTransaction, median of its gas report
 
 # Targets: the gate adds less than HSG v2's checkTransaction alone.
-TARGETS = {"gate_added": HSG_V2_CHECK_TRANSACTION}
+TARGETS = {"gate_added": HSG_V2_CHECK_TRANSACTION, "gate_added_quiet_safe": HSG_V2_CHECK_TRANSACTION}
 
 
 def _transfer_calldata(safe, signers, recipient) -> bytes:
@@ -107,6 +107,20 @@ def _measure(with_l1_safe: bool) -> dict[str, int]:
     out["gated_transfer_calldata"] = calldata_gas(data)
     out["gate_added"] = out["gated_transfer"] - out["safe_transfer"]
 
+    # The same with the signer hat run by the gated Safe itself, declared a quiet module, as
+    # `opgov deploy` sets it up: the gate's wearer checks then neither call the Safe nor look
+    # up its code. (Then back to the EOA module, for the rows below.)
+    hats = roles.hats
+    with boa.env.prank(safe.address):
+        hats.declareQuietModule()
+    for module in (safe.address, admin):
+        with boa.env.prank(admin):
+            hats.changeHatEligibility(roles.signer_hat, module)
+            hats.changeHatToggle(roles.signer_hat, module)
+        if module == safe.address:
+            data = _transfer_calldata(safe, signers[:2], recipient)
+            out["gate_added_quiet_safe"] = execution_gas(safe.address, data, signers[0].address) - out["safe_transfer"]
+
     # A fourth signer with target 2 and a revoked hat: reconcile and remove.
     roles.grant(newcomer.address)
     with boa.env.prank(newcomer.address):
@@ -143,6 +157,7 @@ def write(results: dict[str, int]) -> str:
         ("2-of-3 ETH transfer, Safe alone, L1 `Safe` singleton", results.get("safe_transfer_l1"), f"{SAFE_TRANSFER_PUBLISHED:,} (published)"),
         ("2-of-3 ETH transfer, Safe + SignerGate", results["gated_transfer"], "—"),
         ("**added by the gate** (checkTransaction + checkAfterExecution)", results["gate_added"], f"{HSG_V2_CHECK_TRANSACTION:,} (HSG v2 checkTransaction alone, median) — target: less"),
+        ("added by the gate, signer hat run by the gated Safe declared a quiet module (as `opgov deploy` sets it up)", results["gate_added_quiet_safe"], f"{HSG_V2_CHECK_TRANSACTION:,} (as above)"),
         ("claim_signer (3rd signer; addOwnerWithThreshold)", results["claim_signer"], "—"),
         ("remove_signer (owner without the hat; removeOwner)", results["remove_signer"], "—"),
         ("reconcile_threshold (changes it; changeThreshold)", results["reconcile_threshold"], "—"),
