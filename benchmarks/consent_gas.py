@@ -123,14 +123,14 @@ METHOD_NOTES = """
 
 ## Where the gas goes (`Safe` singleton, measured with a per-opcode profile)
 
-- `propose` (51,073): the fresh proposal word (22.1k), the event with the full actions and
+- `propose` (51,067): the fresh proposal word (22.1k), the event with the full actions and
   rationale (5.5k), the proposer-hat check (about 10.4k: a cold call into Hats.vy, its two
   slots, and the module's account), three cold reads (the pause flag; the cell's index, which
   also holds the proposer hat when that is in the cell's tree; the cell word), the live count
   (2.9k) and about 1.2k of memory for the bounded arguments (`DynArray[Action, 8]` of
   `Bytes[1024]`). OZ's `propose` also writes one fresh slot and logs every action; its
   authorisation is `getVotes` on the token's checkpoints.
-- `object` (44,201): the fresh objection slot (22.1k), the proposal word (read 2.1k, count
+- `object` (44,195): the fresh objection slot (22.1k), the proposal word (read 2.1k, count
   2.9k), the objector-hat read (2.1k), the hat check (about 10.4k) and the event (2.9k). OZ's
   later `castVote` also writes one fresh slot (`hasVoted`) and updates its tally.
 - `execute` (52,640): our module 27.2k (four cold reads: pause flag, proposal, cell, the

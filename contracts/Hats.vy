@@ -457,8 +457,7 @@ def checkHatStatus(_hatId: uint256) -> bool:
     valid: bool = False
     active: bool = False
     cfg: uint256 = self._config[_hatId]
-    if cfg & QUIET == 0:
-        valid, active = self._pull_hat_status(self._toggle_for(_hatId, cfg), _hatId)
+    valid, active = self._pull_hat_status(self._toggle_for(_hatId, cfg), _hatId, cfg)
     assert valid, "hats: toggle module gave no valid status"
     return self._process_hat_status(_hatId, active)
 
@@ -495,8 +494,7 @@ def checkHatWearerStatus(_hatId: uint256, _wearer: address) -> bool:
     valid: bool = False
     eligible: bool = False
     standing: bool = False
-    if cfg & QUIET == 0:
-        valid, eligible, standing = self._wearer_status(self._eligibility_of(cfg), _wearer, _hatId)
+    valid, eligible, standing = self._wearer_status(_wearer, _hatId, cfg)
     assert valid, "hats: eligibility module gave no valid status"
     return self._process_wearer_status(_hatId, cfg, _wearer, eligible, standing)
 
@@ -602,8 +600,7 @@ def changeHatToggle(_hatId: uint256, _newToggle: address):
     slot: uint256 = self._toggle[_hatId]
     valid: bool = False
     active: bool = False
-    if cfg & QUIET == 0:
-        valid, active = self._pull_hat_status(convert(slot & ADDRESS_MASK, address), _hatId)
+    valid, active = self._pull_hat_status(convert(slot & ADDRESS_MASK, address), _hatId, cfg)
     if valid:
         self._process_hat_status(_hatId, active)
     self._toggle[_hatId] = (slot & ~ADDRESS_MASK) | convert(_newToggle, uint256)
@@ -799,9 +796,7 @@ def isInGoodStanding(_wearer: address, _hatId: uint256) -> bool:
     valid: bool = False
     eligible: bool = False
     standing: bool = False
-    cfg: uint256 = self._config[_hatId]
-    if cfg & QUIET == 0:
-        valid, eligible, standing = self._wearer_status(self._eligibility_of(cfg), _wearer, _hatId)
+    valid, eligible, standing = self._wearer_status(_wearer, _hatId, self._config[_hatId])
     if valid:
         return standing
     return self._wearers[_hatId][_wearer] & BAD_STANDING == 0
@@ -1459,8 +1454,7 @@ def _is_admin(_user: address, _hat_id: uint256) -> bool:
 def _is_active(_hat_id: uint256, _cfg: uint256) -> bool:
     valid: bool = False
     active: bool = False
-    if _cfg & QUIET == 0:
-        valid, active = self._pull_hat_status(self._toggle_for(_hat_id, _cfg), _hat_id)
+    valid, active = self._pull_hat_status(self._toggle_for(_hat_id, _cfg), _hat_id, _cfg)
     if valid:
         return active
     return _cfg & ACTIVE != 0
@@ -1472,8 +1466,7 @@ def _is_eligible(_wearer: address, _hat_id: uint256, _cfg: uint256, _w: uint256)
     valid: bool = False
     eligible: bool = False
     standing: bool = False
-    if _cfg & QUIET == 0:
-        valid, eligible, standing = self._wearer_status(self._eligibility_of(_cfg), _wearer, _hat_id)
+    valid, eligible, standing = self._wearer_status(_wearer, _hat_id, _cfg)
     if valid:
         return eligible
     return _w & BAD_STANDING == 0
@@ -1481,9 +1474,10 @@ def _is_eligible(_wearer: address, _hat_id: uint256, _cfg: uint256, _w: uint256)
 
 @view
 @internal
-def _pull_hat_status(_toggle: address, _hat_id: uint256) -> (bool, bool):
-    # (valid, active): valid only for exactly one word holding 0 or 1
-    if not self._may_answer(_toggle):
+def _pull_hat_status(_toggle: address, _hat_id: uint256, _cfg: uint256) -> (bool, bool):
+    # (valid, active): valid only for exactly one word holding 0 or 1; a quiet
+    # hat's module is not asked
+    if _cfg & QUIET != 0 or not self._may_answer(_toggle):
         return False, False
     ok: bool = False
     answer: Bytes[64] = b""
@@ -1504,9 +1498,13 @@ def _pull_hat_status(_toggle: address, _hat_id: uint256) -> (bool, bool):
 
 @view
 @internal
-def _wearer_status(_eligibility: address, _wearer: address, _hat_id: uint256) -> (bool, bool, bool):
-    # (valid, eligible, standing): valid only for exactly two words of 0 or 1;
-    # a wearer in bad standing is never eligible
+def _wearer_status(_wearer: address, _hat_id: uint256, _cfg: uint256) -> (bool, bool, bool):
+    # (valid, eligible, standing) from the eligibility module in the config:
+    # valid only for exactly two words of 0 or 1; a wearer in bad standing is
+    # never eligible; a quiet hat's module is not asked
+    if _cfg & QUIET != 0:
+        return False, False, False
+    _eligibility: address = self._eligibility_of(_cfg)
     if not self._may_answer(_eligibility):
         return False, False, False
     ok: bool = False
