@@ -279,7 +279,7 @@ def mintTopHat(_target: address, _details: String[1024], _imageURI: String[1024]
     hat_id: uint256 = convert(domain, uint256) << 224
     # created, active, immutable, max supply 1, already worn once
     self._config[hat_id] = CREATED | ACTIVE | SAME_MODULES | SUPPLY_ONE | (1 << MAX_SUPPLY_SHIFT)
-    self._write_text(hat_id, 0, _details, _imageURI)
+    self._write_text(hat_id, 0, 0, _details, _imageURI)
     self._wearers[hat_id][_target] = WEARING
     log HatCreated(
         id=hat_id,
@@ -567,7 +567,7 @@ def changeHatDetails(_hatId: uint256, _newDetails: String[1024]):
     cfg: uint256 = self._check_changeable(_hatId, True)
     slot: uint256 = self._toggle[_hatId]
     image: String[1024] = self._read_text(_hatId, slot)[1]
-    self._write_text(_hatId, slot, _newDetails, image)
+    self._write_text(_hatId, slot, slot, _newDetails, image)
     log HatDetailsChanged(hatId=_hatId, newDetails=_newDetails)
 
 
@@ -619,7 +619,7 @@ def changeHatImageURI(_hatId: uint256, _newImageURI: String[1024]):
     self._check_changeable(_hatId, True)
     slot: uint256 = self._toggle[_hatId]
     details: String[1024] = self._read_text(_hatId, slot)[0]
-    self._write_text(_hatId, slot, details, _newImageURI)
+    self._write_text(_hatId, slot, slot, details, _newImageURI)
     log HatImageURIChanged(hatId=_hatId, newImageURI=_newImageURI)
 
 
@@ -1196,7 +1196,8 @@ def _create_hat(
     if _mutable:
         cfg |= MUTABLE
     self._config[hat_id] = self._with_modules(cfg, _toggle)
-    self._write_text(hat_id, convert(_toggle, uint256), _details, _image_uri)
+    # a new hat's toggle slot is empty: it is written whatever the texts
+    self._write_text(hat_id, 0, convert(_toggle, uint256), _details, _image_uri)
     self._config[_admin] = admin_cfg + LAST_HAT_ONE
     log HatCreated(
         id=hat_id,
@@ -1331,7 +1332,7 @@ def _link(
         if len(_image_uri) > 0:
             old_image = _image_uri
             log HatImageURIChanged(hatId=hat_id, newImageURI=_image_uri)
-        self._write_text(hat_id, slot, old_details, old_image)
+        self._write_text(hat_id, slot, slot, old_details, old_image)
     self.linkedTreeAdmins[_domain] = _new_admin
     log TopHatLinked(domain=_domain, newAdmin=_new_admin)
 
@@ -1673,16 +1674,25 @@ def _admin_at_level(_hat_id: uint256, _level: uint256) -> uint256:
 
 
 @internal
-def _write_text(_hat_id: uint256, _slot: uint256, _details: String[1024], _image_uri: String[1024]):
+def _write_text(
+    _hat_id: uint256,
+    _stored: uint256,
+    _toggle: uint256,
+    _details: String[1024],
+    _image_uri: String[1024],
+):
     # store both strings back to back, and their lengths beside the toggle
+    # module `_toggle`; the toggle slot is written unless it already holds
+    # `_stored`, the very value it would get (an unchanged toggle module
+    # and unchanged lengths)
     details_len: uint256 = len(_details)
     total: uint256 = details_len + len(_image_uri)
     slot: uint256 = (
-        (_slot & ADDRESS_MASK)
+        (_toggle & ADDRESS_MASK)
         | (details_len << DETAILS_LEN_SHIFT)
         | (len(_image_uri) << IMAGE_LEN_SHIFT)
     )
-    if slot != _slot:
+    if slot != _stored:
         self._toggle[_hat_id] = slot
     if total == 0:
         return

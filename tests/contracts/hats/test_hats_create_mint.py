@@ -3,7 +3,7 @@
 import boa
 import pytest
 from eth.exceptions import Revert
-from hats_helpers import ELIGIBILITY_EOA, TOGGLE_EOA, ZERO, create, mint
+from hats_helpers import ELIGIBILITY_EOA, TOGGLE_EOA, ZERO, create, load_test_contract, mint
 
 
 def test_mint_top_hat(hats, accounts):
@@ -216,3 +216,75 @@ def test_created_hat_keeps_children_made_before_it(hats, top, top_wearer):
     child = create(hats, top_wearer, ghost)
     assert child == ghost | (1 << 192)
     assert hats.getNextId(ghost) == ghost | (2 << 192)
+
+
+# every module a new hat can be given: two EOAs (no code; they rule by
+# pushing), a contract that answers live, and a contract declared quiet
+MODULE_KINDS = ["eoa-a", "eoa-b", "contract", "quiet"]
+
+
+@pytest.fixture(scope="module")
+def module_of(hats, module):
+    quiet = load_test_contract("HatsModuleMock.vy")
+    with boa.env.prank(quiet.address):
+        hats.declareQuietModule()
+    return {"eoa-a": ELIGIBILITY_EOA, "eoa-b": TOGGLE_EOA, "contract": module, "quiet": quiet}
+
+
+def _address(module):
+    return module if isinstance(module, str) else module.address
+
+
+@pytest.mark.parametrize("image", ["", "ipfs://hat"])
+@pytest.mark.parametrize("details", ["", "a hat"])
+@pytest.mark.parametrize("toggle_kind", MODULE_KINDS)
+@pytest.mark.parametrize("eligibility_kind", MODULE_KINDS)
+def test_attack_empty_texts_drop_the_toggle_module(hats, top, top_wearer, accounts, module_of, eligibility_kind,
+                                                   toggle_kind, details, image):
+    """A hat created with empty details and image URI kept no toggle module:
+    it was never asked, its pushes reverted, and an immutable hat could never
+    be switched off. Every mix of texts and modules must keep both modules."""
+    eligibility, toggle = module_of[eligibility_kind], module_of[toggle_kind]
+    hat = create(hats, top_wearer, top, details=details, eligibility=_address(eligibility),
+                 toggle=_address(toggle), mutable=False, image=image)
+    view = hats.viewHat(hat)
+    assert view[0] == details and view[3] == _address(eligibility) and view[4] == _address(toggle)
+    assert view[5] == (image or "http://www.tophat.com/")  # no image: the admin's
+    assert hats.getHatToggleModule(hat) == _address(toggle)
+    assert hats.getHatEligibilityModule(hat) == _address(eligibility)
+    wearer, ruled_out = accounts[1], accounts[2]
+    mint(hats, top_wearer, hat, wearer)
+    mint(hats, top_wearer, hat, ruled_out)
+    assert hats.isWearerOfHat(wearer, hat) and hats.isActive(hat)
+
+    # the eligibility module rules a wearer out: by pushing, and live if it answers
+    if isinstance(eligibility, str):
+        with boa.env.prank(eligibility):
+            hats.setHatWearerStatus(hat, ruled_out, False, True)
+    else:
+        eligibility.set_wearer_status(ruled_out, hat, False, True)
+        eligibility.push_wearer_status(hats.address, hat, ruled_out, False, True)
+    assert not hats.isWearerOfHat(ruled_out, hat) and hats.isWearerOfHat(wearer, hat)
+
+    # the toggle module switches the immutable hat off: by pushing, and live if it answers
+    if isinstance(toggle, str):
+        with boa.env.prank(toggle):
+            assert hats.setHatStatus(hat, False)
+    else:
+        toggle.set_hat_status(hat, False)
+        assert toggle.push_hat_status(hats.address, hat, False)
+    assert not hats.isActive(hat) and not hats.viewHat(hat)[8]
+    assert not hats.isWearerOfHat(wearer, hat) and hats.balanceOf(wearer, hat) == 0
+
+
+def test_attack_empty_texts_drop_the_toggle_module_in_a_batch(hats, top, top_wearer, module):
+    first = hats.getNextId(top)
+    hats.batchCreateHats([top, top], ["", ""], [1, 1], [ELIGIBILITY_EOA, module.address],
+                         [TOGGLE_EOA, module.address], [False, False], ["", ""], sender=top_wearer)
+    second = hats.getNextId(top) - (1 << 208)
+    assert hats.viewHat(first)[4] == TOGGLE_EOA and hats.getHatToggleModule(first) == TOGGLE_EOA
+    assert hats.viewHat(second)[4] == module.address and hats.getHatToggleModule(second) == module.address
+    with boa.env.prank(TOGGLE_EOA):
+        hats.setHatStatus(first, False)
+    module.set_hat_status(second, False)
+    assert not hats.isActive(first) and not hats.isActive(second)
