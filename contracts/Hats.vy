@@ -51,6 +51,9 @@
        trees are loops bounded by `MAX_TREE_CHAIN` trees, and a link that
        could make any chain longer is refused. A conservative height is
        kept per tree for that check.
+     - Transferring a top hat withdraws its tree's pending link request
+       (Hats Protocol keeps it): a request filed before a hand-over is the
+       old wearer's, not the new one's.
      - Zero addresses are refused as wearers (mintTopHat, mintHat,
        transferHat), and operations on hats that were never created revert
        with "hats: hat does not exist".
@@ -519,14 +522,19 @@ def transferHat(_hatId: uint256, _from: address, _to: address):
     """
     @notice Move a hat from one wearer to another.
     @dev Only an admin of the hat; only mutable hats and top hats. The
-         receiver must be eligible, the hat active.
+         receiver must be eligible, the hat active. Moving a top hat also
+         withdraws its tree's pending link request (an opgov addition,
+         logged as a request for admin 0): the request was the old
+         wearer's, and approved after the hand-over it would make the
+         requested admin's wearers admins of the new wearer's whole tree.
     @param _hatId The hat.
     @param _from Its current wearer.
     @param _to Its new wearer.
     """
     self._check_admin(_hatId)
     cfg: uint256 = self._config[_hatId]
-    if not self._is_top_hat(_hatId):
+    top_hat: bool = self._is_top_hat(_hatId)
+    if not top_hat:
         assert cfg & MUTABLE != 0, "hats: hat is immutable"
     assert _to != empty(address), "hats: wearer is the zero address"
     w_from: uint256 = self._wearers[_hatId][_from]
@@ -538,6 +546,11 @@ def transferHat(_hatId: uint256, _from: address, _to: address):
     self._wearers[_hatId][_from] = w_from & ~WEARING
     self._wearers[_hatId][_to] = w_to | WEARING
     log TransferSingle(operator=msg.sender, sender=_from, receiver=_to, id=_hatId, value=1)
+    if top_hat:
+        domain: uint32 = convert(_hatId >> 224, uint32)
+        if self.linkedTreeRequests[domain] != 0:
+            self.linkedTreeRequests[domain] = 0
+            log TopHatLinkRequested(domain=domain, newAdmin=0)
 
 
 # HATS ADMIN FUNCTIONS #
@@ -643,6 +656,8 @@ def requestLinkTopHatToTree(_topHatId: uint32, _newAdminHat: uint256):
     """
     @notice Ask to link the tree of top-hat domain `_topHatId` under hat
             `_newAdminHat` of another tree; an admin of that hat approves.
+    @dev A request for admin 0 withdraws a pending one; so does
+         transferring the top hat.
     @param _topHatId The 32-bit domain of the top hat to link.
     @param _newAdminHat The hat that would become its admin.
     """

@@ -165,3 +165,44 @@ def test_chain_depth_is_bounded(hats, accounts):
     hats.requestLinkTopHatToTree(domain(extra), tops[14], sender=accounts[1])
     with boa.reverts("hats: linked trees would nest too deep"):
         hats.approveLinkTopHatToTree(domain(extra), tops[14], ZERO, ZERO, "", "", sender=accounts[1])
+
+
+def test_attack_stale_link_request_approved_after_top_hat_handover(hats, accounts):
+    """The deployer files a link request for the org's tree under a hat of its
+    own tree, hands the top hat to the Safe, then approves its own request:
+    it would become admin of the whole tree. The hand-over withdraws it."""
+    deployer, safe, member = accounts[6], accounts[7], accounts[8]
+    org = hats.mintTopHat(deployer, "org", "")
+    org_role = create(hats, deployer, org)
+    mint(hats, deployer, org_role, member)
+    own = hats.mintTopHat(deployer, "the deployer's own tree", "")
+    own_hat = create(hats, deployer, own)
+    mint(hats, deployer, own_hat, deployer)
+    hats.requestLinkTopHatToTree(domain(org), own_hat, sender=deployer)
+    assert hats.linkedTreeRequests(domain(org)) == own_hat
+
+    hats.transferHat(org, deployer, safe, sender=deployer)  # the hand-over
+    transfer, withdrawn = hats.get_logs()
+    assert type(transfer).__name__ == "TransferSingle" and transfer.receiver == safe
+    assert type(withdrawn).__name__ == "TopHatLinkRequested"
+    assert (withdrawn.domain, withdrawn.newAdmin) == (domain(org), 0)
+    assert hats.linkedTreeRequests(domain(org)) == 0
+
+    with boa.reverts("hats: link was not requested"):
+        hats.approveLinkTopHatToTree(domain(org), own_hat, ZERO, ZERO, "", "", sender=deployer)
+    assert hats.linkedTreeAdmins(domain(org)) == 0 and hats.isTopHat(org)
+    assert not hats.isAdminOfHat(deployer, org) and not hats.isAdminOfHat(deployer, org_role)
+    assert hats.isAdminOfHat(safe, org_role)
+    # the new wearer may still ask for a link of its own
+    hats.requestLinkTopHatToTree(domain(org), own_hat, sender=safe)
+    hats.approveLinkTopHatToTree(domain(org), own_hat, ZERO, ZERO, "", "", sender=deployer)
+    assert hats.linkedTreeAdmins(domain(org)) == own_hat
+
+
+def test_top_hat_transfer_without_a_request_logs_no_withdrawal(hats, top, top_wearer, accounts):
+    hats.transferHat(top, top_wearer, accounts[3], sender=top_wearer)
+    assert [type(e).__name__ for e in hats.get_logs()] == ["TransferSingle"]
+    # a request for admin 0 withdraws one, as in Hats Protocol
+    hats.requestLinkTopHatToTree(domain(top), top | (1 << 208), sender=accounts[3])
+    hats.requestLinkTopHatToTree(domain(top), 0, sender=accounts[3])
+    assert hats.linkedTreeRequests(domain(top)) == 0
