@@ -143,6 +143,14 @@ class HatsClient:
             )
         return HatView(hat, details, max_supply, supply, str(elig), str(toggle), mutable, active, image)
 
+    def link_request(self, hat: int) -> int:
+        """The hat that `hat`'s tree has asked to be linked under; 0 if no request is pending.
+
+        While a request is pending, any admin of the requested hat can approve it,
+        and its wearers then become admins of every hat in the tree.
+        """
+        return int(self.contract.linkedTreeRequests(hat >> DOMAIN_SHIFT))
+
     def is_wearer(self, who: str, hat: int) -> bool:
         return bool(self.contract.isWearerOfHat(who, hat))
 

@@ -1,7 +1,7 @@
 """The org as it is on chain: the Safe, the cells' budgets and the proposals, in plain words.
 
 `org_status` reads (it never sends); `status_lines` lays the result out as the
-table `opgov status` and the demo print.
+table `opgov status` and the demo print, any warnings right under the Safe.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from opgov.deploy import OrgState
-from opgov.hats import hat_path
+from opgov.hats import DOMAIN_SHIFT, hat_path
 from opgov.units import format_duration, format_time
 
 
@@ -52,6 +52,8 @@ class OrgStatus:
     treasury: str
     cells: list[CellStatus] = field(default_factory=list)
     proposals: list[ProposalStatus] = field(default_factory=list)
+    # lines about something that needs the signers' attention (none when all is well)
+    warnings: list[str] = field(default_factory=list)
 
 
 def org_status(name: str, state: OrgState, names: dict[str, str] | None = None) -> OrgStatus:
@@ -64,6 +66,7 @@ def org_status(name: str, state: OrgState, names: dict[str, str] | None = None) 
     """
     from opgov.consent import ConsentClient
     from opgov.contracts import container
+    from opgov.hats import HatsClient
     from opgov.safe import Safe
     from opgov.streams import StreamsClient
 
@@ -79,6 +82,13 @@ def org_status(name: str, state: OrgState, names: dict[str, str] | None = None) 
         name=name, safe=state.safe, owners=[names.get(o, o) for o in safe.owners()],
         threshold=safe.threshold(), valid_signers=valid, treasury=treasury,
     )
+    if state.hats:
+        hats = HatsClient.at(state.hats)
+        requested = hats.link_request(state.top_hat)
+        if requested:
+            out.warnings += link_request_warning(
+                state.top_hat, requested, hats.address, hats.is_wearer(state.safe, state.top_hat)
+            )
     cell_names = {}
     consent = ConsentClient.at(state.consent)
     for cell_id, hat in state.cells.items():
@@ -105,6 +115,37 @@ def org_status(name: str, state: OrgState, names: dict[str, str] | None = None) 
     return out
 
 
+def link_request_warning(top_hat: int, requested: int, hats: str, safe_wears_top: bool) -> list[str]:
+    """What a pending request to link the org's tree under another hat means, and what to do.
+
+    Args:
+        top_hat: the org's top hat.
+        requested: the hat the tree asked to be linked under (0: no request).
+        hats: the Hats contract's address.
+        safe_wears_top: whether the Safe wears the top hat (it does once deployed).
+
+    Returns:
+        the warning's lines; none if no request is pending.
+    """
+    if not requested:
+        return []
+    domain = top_hat >> DOMAIN_SHIFT
+    where = hat_path(requested)
+    if safe_wears_top:
+        how = (f"`opgov safe propose --call {hats} 'requestLinkTopHatToTree(uint32,uint256)' '{domain},0' "
+               "--sign --account ALIAS`, then the signers sign and execute it")
+    else:
+        how = f"the top hat's wearer calls requestLinkTopHatToTree({domain}, 0) on the Hats contract {hats}"
+    return [
+        f"warning: a request to link this org's role tree (top hat {hat_path(top_hat)}) under hat {where} "
+        "is pending",
+        f"  what it means: any admin of hat {where} can approve it, and from then on the wearers of {where} "
+        "and of its admin hats are admins of every hat of this org: they could give any role, the signer "
+        "hat too, to anyone",
+        f"  what to do: unless the signers asked for this link, withdraw the request: {how}",
+    ]
+
+
 def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
     line = "  ".join(h.ljust(w) for h, w in zip(headers, widths))
@@ -121,9 +162,10 @@ def status_lines(status: OrgStatus) -> list[str]:
         f"Safe {status.safe}: {status.threshold} of {len(status.owners)} signers needed{gate}",
         f"  signers: {', '.join(status.owners)}",
         f"  treasury: {status.treasury}",
-        "",
-        "Cells",
     ]
+    if status.warnings:
+        lines += ["", *status.warnings]
+    lines += ["", "Cells"]
     lines += ["  " + x for x in _table(
         ["cell", "budget", "streamed", "withdrawn", "withdrawable", "remaining", "runway", "depletes"],
         [[c.name, c.rate, c.streamed, c.withdrawn, c.withdrawable, c.remaining, c.runway, c.depletes]
