@@ -7,12 +7,31 @@
         execution, only signatures from owners who wear the signer hat now).
 @dev Design choices, each learnt from Hats Signer Gate (HSG) and its audits:
 
-     Threshold rule. `required = clamp(valid signers, min, target)`, where a
-     valid signer is a Safe owner who wears the signer hat now. The Safe's own
-     threshold is kept at `min(required, owner count)` (a Safe cannot require
-     more signatures than it has owners). `min_threshold` is a floor for
-     execution: while fewer than `min_threshold` valid signers exist, no Safe
-     transaction can execute, until more wearers claim a seat.
+     Threshold rule. A valid signer is a Safe owner who wears the signer hat
+     now. `required = clamp(valid signers, min, target)`; the Safe's own
+     threshold is kept at `min(required, owner count)` (a Safe cannot
+     require more signatures than it has owners). Before the Safe has first
+     had `min_threshold` valid signers (while signers claim their seats), no
+     Safe transaction can execute.
+
+     Never lowered by a transaction, never locked by departures. No Safe
+     transaction may leave fewer valid signers than `min(min_threshold,
+     valid signatures it carried)`: `checkAfterExecution` checks the hats
+     again, so a transaction that revokes or toggles off the signer hat
+     below the minimum is refused. Wearers can still leave on their own
+     (`renounceHat`), which no contract can stop. Once the Safe has had the
+     minimum (`armed`), it does not then lock for good: it enters recovery.
+     In recovery (fewer valid signers than the minimum, at least one) the
+     requirement is all the valid signers that remain, and the only Safe
+     transaction they can execute is a plain call to the Hats contract: they
+     can restore signers (have the signer hat minted to new wearers, who
+     claim their seats; the Safe wears the top hat in an opgov org), and
+     nothing else, no payment, until the minimum is back. Anyone removes the
+     departed owners (`remove_signer`), which lowers the Safe's threshold to
+     what recovery needs. If every wearer leaves, only an admin of the
+     signer hat outside the Safe can restore it. The signer hat's
+     eligibility and toggle modules decide who is valid, so they must be
+     trusted as much as the signers (in an opgov org they are the Safe).
 
      Signature counting. The guard counts only the first `threshold`
      signatures, exactly those the Safe's own `checkNSignatures` has just
@@ -30,17 +49,21 @@
      Nothing behind the gate's back. Two layers. First, `checkTransaction`
      refuses a Safe transaction that calls the Safe itself (owner, threshold,
      module, guard and fallback-handler setters, a nested `execTransaction`)
-     or this gate, or that delegatecalls anything but MultiSendCallOnly (which
-     cannot write the Safe's storage); inside a MultiSendCallOnly batch, every
-     call's target is checked the same way (HSG: owners added through a
-     MultiSend delegatecall). Second, `checkAfterExecution` checks the guard is
-     still this gate and compares a digest, taken in `checkTransaction`, of the
-     owner count, threshold, head of the module list (where `enableModule`
-     inserts) and fallback handler: this catches a change made during the
-     transaction by another enabled module. (The digest does not cover an
-     owner swap or a disabled module behind the head, which no Safe
-     transaction can make through the first layer: reading every owner and
-     module would cost about 10,000 gas a transaction.) The digest lives in
+     or this gate, or that delegatecalls anything but MultiSendCallOnly v1.4.1
+     (which cannot write the Safe's storage; its runtime code hash is pinned
+     and checked at construction and at every delegatecall, so no other code
+     can stand at that address); inside a MultiSendCallOnly batch, every inner
+     transaction must be a plain CALL (operation byte 0) to a non-zero address
+     other than the Safe and this gate (HSG: owners added through a MultiSend
+     delegatecall). Second, `checkAfterExecution` checks the guard is still
+     this gate and compares a digest, taken in `checkTransaction`, of the
+     owner count, threshold, the whole module list (up to MAX_MODULES
+     entries) and fallback handler: this catches a change made during the
+     transaction by another enabled module, including "enable a rogue module,
+     disable this gate, enable it again". (The digest does not cover an
+     owner swap, which keeps the count and which no Safe transaction can make
+     through the first layer; reading every owner would cost every
+     transaction about 2,100 gas an owner.) The digest lives in
      transient storage; a non-zero digest marks a Safe transaction in
      progress, so a nested `execTransaction` (HSG's reentrancy finding) and
      calls to this gate's own owner-changing functions during a Safe
@@ -55,7 +78,10 @@
 
      Limits. At most MAX_SIGNERS owners (claims stop there; a Safe must have
      at most MAX_SIGNERS owners when the guard is set, or the guard cannot
-     read them and every Safe transaction reverts). Safe transaction calldata
+     read them and every Safe transaction reverts). The module list is read
+     up to MAX_MODULES entries; with more, a module disabled behind the first
+     MAX_MODULES would go unseen (an enabled one is inserted at the head and
+     is seen). Safe transaction calldata
      up to MAX_DATA bytes and signatures up to MAX_SIGNATURE_BYTES bytes: a
      larger transaction cannot execute while this gate is the guard (larger
      bounds cost every transaction memory gas). Safe v1.4.1 does not guard
@@ -71,6 +97,7 @@ interface ISafe:
         to: address, _value: uint256, data: Bytes[MAX_CALL], operation: uint8
     ) -> bool: nonpayable
     def getOwners() -> DynArray[address, MAX_SIGNERS]: view
+    def getModulesPaginated(start: address, pageSize: uint256) -> (DynArray[address, MAX_MODULES], address): view
     def getStorageAt(offset: uint256, length: uint256) -> Bytes[96]: view
     def getThreshold() -> uint256: view
     def isOwner(owner: address) -> bool: view
@@ -82,6 +109,13 @@ interface ISafe:
 # Most owners the Safe may have: claims stop here, and loops over owners are
 # bounded by it.
 MAX_SIGNERS: public(constant(uint256)) = 20
+
+# Most modules the digest covers (the Safe's list is read up to here).
+MAX_MODULES: public(constant(uint256)) = 32
+
+# Runtime code hash of Safe's MultiSendCallOnly v1.4.1 (the same at every
+# address: the contract has no immutables).
+MULTISEND_CALL_ONLY_CODEHASH: constant(bytes32) = 0xecd5bd14a08c5d2122379900b2f272bdf107a7e92423c10dd5fe3254386c9939
 
 # Largest Safe transaction calldata the guard accepts, in bytes.
 MAX_DATA: constant(uint256) = 24_576
@@ -103,13 +137,8 @@ MAX_CALL: constant(uint256) = 100
 SENTINEL: constant(address) = 0x0000000000000000000000000000000000000001
 
 # Safe v1.4.1 storage slots: ownerCount (slot 3; threshold and nonce follow in
-# slots 4 and 5), modules[SENTINEL] (the head of the module list), fallback
-# handler and guard.
+# slots 4 and 5), fallback handler and guard.
 OWNER_COUNT_SLOT: constant(uint256) = 3
-# keccak256(abi.encode(SENTINEL, 1))
-MODULES_HEAD_SLOT: constant(uint256) = (
-    92458281274488595289803937127152923398167637295201432141969818930235769911599
-)
 # keccak256("fallback_manager.handler.address")
 FALLBACK_HANDLER_SLOT: constant(uint256) = (
     49122629484629529244014240937346711770925847994644146912111677022347558721749
@@ -160,9 +189,18 @@ multisend: public(immutable(address))
 # STORAGE #
 
 
-# Digest of the Safe's owner count, threshold, module-list head and fallback
+# Digest of the Safe's owner count, threshold, module list and fallback
 # handler taken in `checkTransaction`; non-zero while a Safe transaction runs.
 _snapshot: transient(bytes32)
+
+# Whether the Safe has had min_threshold valid signers (set by `claim_signer`
+# and `reconcile_threshold`); until then nothing executes, after it a shortfall
+# means recovery, not a lock.
+armed: public(bool)
+
+# The transaction's first min(min_threshold, valid signatures) valid signers:
+# `checkAfterExecution` checks they are still valid (else counts them all).
+_signed: transient(DynArray[address, MAX_SIGNERS])
 
 
 # EVENTS #
@@ -182,6 +220,10 @@ event ThresholdReconciled:
     threshold: uint256
 
 
+event Armed:
+    valid_signers: uint256
+
+
 @deploy
 def __init__(
     _safe: address,
@@ -199,14 +241,16 @@ def __init__(
     @param _min_threshold Fewest valid signatures a Safe transaction needs (>= 1).
     @param _target_threshold Most signatures a Safe transaction needs
            (>= _min_threshold, <= MAX_SIGNERS).
-    @param _multisend The MultiSendCallOnly contract the Safe may delegatecall,
-           or empty to refuse every delegatecall.
+    @param _multisend The MultiSendCallOnly v1.4.1 contract the Safe may
+           delegatecall (its code hash is checked), or empty to refuse every
+           delegatecall.
     """
     assert _safe != empty(address), "signer_gate: safe is the zero address"
     assert _hats != empty(address), "signer_gate: hats is the zero address"
     assert _min_threshold >= 1, "signer_gate: min threshold is zero"
     assert _min_threshold <= _target_threshold, "signer_gate: min threshold above target"
     assert _target_threshold <= MAX_SIGNERS, "signer_gate: target threshold above max signers"
+    assert _multisend == empty(address) or _multisend.codehash == MULTISEND_CALL_ONLY_CODEHASH, "signer_gate: multisend is not MultiSendCallOnly v1.4.1"
     safe = _safe
     hats = IHats(_hats)
     signer_hat = _signer_hat
@@ -232,7 +276,9 @@ def claim_signer():
     assert msg.sender not in owners, "signer_gate: caller is already a signer"
     owner_count: uint256 = len(owners)
     assert owner_count < MAX_SIGNERS, "signer_gate: safe has the maximum number of signers"
-    threshold: uint256 = self._safe_threshold(self._count_valid(owners) + 1, owner_count + 1)
+    valid: uint256 = self._count_valid(owners) + 1
+    self._arm(valid)
+    threshold: uint256 = self._safe_threshold(valid, owner_count + 1)
     self._exec(abi_encode(msg.sender, threshold, method_id=method_id("addOwnerWithThreshold(address,uint256)")))
     log SignerClaimed(signer=msg.sender, threshold=threshold)
 
@@ -268,12 +314,16 @@ def reconcile_threshold() -> uint256:
     """
     @notice Set the Safe's threshold to what the rule says now (after hats were
             revoked or regained); anyone may. Does nothing when it is right.
-    @dev Reverts during a Safe transaction.
+    @dev Reverts during a Safe transaction. Also arms the gate when the Safe
+         has `min_threshold` valid signers (needed once when the Safe's
+         initial owners already wore the hat, since none of them claimed).
     @return The Safe's threshold.
     """
     self._assert_no_safe_transaction()
     owners: DynArray[address, MAX_SIGNERS] = staticcall ISafe(safe).getOwners()
-    threshold: uint256 = self._safe_threshold(self._count_valid(owners), len(owners))
+    valid: uint256 = self._count_valid(owners)
+    self._arm(valid)
+    threshold: uint256 = self._safe_threshold(valid, len(owners))
     if threshold != staticcall ISafe(safe).getThreshold():
         self._exec(abi_encode(threshold, method_id=method_id("changeThreshold(uint256)")))
         log ThresholdReconciled(threshold=threshold)
@@ -308,10 +358,24 @@ def valid_signer_count() -> uint256:
 def required_signatures() -> uint256:
     """
     @notice How many valid signatures a Safe transaction needs now:
-            clamp(valid signers, min_threshold, target_threshold).
+            clamp(valid signers, min_threshold, target_threshold), or, in
+            recovery, all the valid signers left.
     @return The number of signatures required.
     """
     return self._required(self._count_valid(staticcall ISafe(safe).getOwners()))
+
+
+@view
+@external
+def in_recovery() -> bool:
+    """
+    @notice Whether the Safe is in recovery: it had `min_threshold` valid
+            signers once and has fewer now (at least one); only calls to the
+            Hats contract can execute until the minimum is back.
+    @return True in recovery.
+    """
+    valid: uint256 = self._count_valid(staticcall ISafe(safe).getOwners())
+    return self.armed and valid != 0 and valid < min_threshold
 
 
 # GUARD #
@@ -360,6 +424,8 @@ def checkTransaction(
         self._assert_allowed_target(to)
     else:
         assert to == multisend and multisend != empty(address), "signer_gate: delegatecall to a contract other than multisend"
+        # pinned code: nothing else can stand at that address (this also warms it for the call)
+        assert to.codehash == MULTISEND_CALL_ONLY_CODEHASH, "signer_gate: multisend code changed"
         # MultiSendCallOnly.multiSend(bytes transactions), each transaction
         # packed as operation (1 byte), to (20), value (32), data length (32),
         # data. Read as its ABI decoder reads it: from the offset in the first
@@ -372,8 +438,13 @@ def checkTransaction(
         for i: uint256 in range(MAX_BATCH):
             if position >= end:
                 break
-            # The 20 address bytes end 21 bytes after the position.
-            self._assert_allowed_target(convert(convert(extract32(data, position + 21 - 32), uint256) & ADDRESS_MASK, address))
+            # The operation byte and the 20 address bytes end 21 bytes after
+            # the position: one word read gives both.
+            head: uint256 = convert(extract32(data, position + 21 - 32), uint256)
+            assert (head >> 160) & 255 == convert(CALL, uint256), "signer_gate: multisend batch holds a delegatecall"
+            inner: address = convert(head & ADDRESS_MASK, address)
+            assert inner != empty(address), "signer_gate: multisend batch calls the zero address"
+            self._assert_allowed_target(inner)
             position += 85 + convert(extract32(data, position + 53), uint256)
 
     # ownerCount, threshold and nonce: slots 3, 4 and 5.
@@ -382,6 +453,7 @@ def checkTransaction(
 
     tx_hash: bytes32 = empty(bytes32)
     count: uint256 = 0
+    signed: DynArray[address, MAX_SIGNERS] = []
     for i: uint256 in range(threshold, bound=MAX_SIGNERS):
         offset: uint256 = i * 65
         r: bytes32 = extract32(signatures, offset)
@@ -406,13 +478,20 @@ def checkTransaction(
                 signer = ecrecover(tx_hash, v, r, s)
         if staticcall hats.isWearerOfHat(signer, signer_hat):
             count += 1
+            if count <= min_threshold:
+                signed.append(signer)
 
     # Signatures from the target number of wearers always suffice; below it,
     # the requirement depends on how many valid signers there are.
     if count < target_threshold:
-        assert count >= self._required(self._count_valid(staticcall ISafe(safe).getOwners())), "signer_gate: not enough valid signatures"
+        valid: uint256 = self._count_valid(staticcall ISafe(safe).getOwners())
+        assert count >= self._required(valid), "signer_gate: not enough valid signatures"
+        if count < min_threshold:
+            # recovery: the only way out is restoring signers through Hats
+            assert operation == CALL and to == hats.address, "signer_gate: in recovery (fewer valid signers than the minimum) only calls to the Hats contract can execute"
 
     self._snapshot = self._digest(slice(counters, 0, 64))
+    self._signed = signed
 
 
 @external
@@ -420,9 +499,13 @@ def checkAfterExecution(txHash: bytes32, success: bool):
     """
     @notice Called by the Safe after it executed a transaction: refuses it if
             the Safe's owner count, threshold, modules, fallback handler or
-            guard changed.
+            guard changed, or if it left fewer valid signers than the
+            minimum (or than it had signatures from, when already below it).
     @dev Clears the in-progress mark. Reverts for any caller but the Safe,
-         without a matching `checkTransaction`, and on any change.
+         without a matching `checkTransaction`, and on any such change. The
+         signers whose signatures counted are checked first (their hat and
+         owner slots are warm); only if one of them is no longer valid are
+         all owners counted.
     @param txHash The SafeTx hash (unused).
     @param success Whether the inner call succeeded (unused).
     """
@@ -432,7 +515,13 @@ def checkAfterExecution(txHash: bytes32, success: bool):
     assert self._slot(GUARD_SLOT) == convert(convert(self, uint160), bytes32), "signer_gate: transaction changed the guard"
     counters: Bytes[96] = staticcall ISafe(safe).getStorageAt(OWNER_COUNT_SLOT, 2)
     assert self._digest(slice(counters, 0, 64)) == snapshot, "signer_gate: transaction changed the owners, threshold, modules or fallback handler"
+    signed: DynArray[address, MAX_SIGNERS] = self._signed
+    for signer: address in signed:
+        if not (staticcall ISafe(safe).isOwner(signer) and staticcall hats.isWearerOfHat(signer, signer_hat)):
+            assert self._count_valid(staticcall ISafe(safe).getOwners()) >= len(signed), "signer_gate: transaction would leave fewer valid signers than the minimum"
+            break
     self._snapshot = empty(bytes32)
+    self._signed = []
 
 
 @pure
@@ -468,7 +557,18 @@ def _count_valid(_owners: DynArray[address, MAX_SIGNERS]) -> uint256:
 @view
 @internal
 def _required(_valid: uint256) -> uint256:
+    # In recovery (armed, below the minimum) the requirement is every valid
+    # signer left (never below one): departures cannot lock the Safe.
+    if _valid < min_threshold and self.armed:
+        return max(_valid, 1)
     return min(max(_valid, min_threshold), target_threshold)
+
+
+@internal
+def _arm(_valid: uint256):
+    if _valid >= min_threshold and not self.armed:
+        self.armed = True
+        log Armed(valid_signers=_valid)
 
 
 @view
@@ -486,9 +586,12 @@ def _exec(_data: Bytes[MAX_CALL]):
 @view
 @internal
 def _digest(_counters: Bytes[64]) -> bytes32:
-    # Owner count and threshold; the head of the module list (enableModule
-    # inserts there); the fallback handler.
-    return keccak256(concat(_counters, self._slot(MODULES_HEAD_SLOT), self._slot(FALLBACK_HANDLER_SLOT)))
+    # Owner count and threshold; the whole module list (up to MAX_MODULES,
+    # with the Safe's pointer past it); the fallback handler.
+    modules: DynArray[address, MAX_MODULES] = []
+    next: address = empty(address)
+    modules, next = staticcall ISafe(safe).getModulesPaginated(SENTINEL, MAX_MODULES)
+    return keccak256(concat(_counters, keccak256(abi_encode(modules, next)), self._slot(FALLBACK_HANDLER_SLOT)))
 
 
 @view

@@ -75,15 +75,22 @@ def test_regained_hat_raises_the_requirement(make_org):
     assert execute(org.safe, [s[0].sig(), s[1].sig(), s[2].sig()], to, ETH)
 
 
-def test_fewer_valid_signers_than_min_locks_execution(make_org):
+def test_fewer_valid_signers_than_min_is_recovery_not_payment(make_org):
+    """Two of three signers lose the hat outside the Safe (min 2): the one left cannot
+    pay (before, nothing could execute at all, the Safe was locked); once the minimum
+    is back, payments execute again."""
     org = make_org(2, 2, 3)
     s, to = org.signers, Account.create().address
     org.roles.revoke(s[1].address)
     org.roles.revoke(s[2].address)
-    for pair in ([0, 1], [0, 2], [1, 2]):
-        with boa.reverts("signer_gate: not enough valid signatures"):
+    assert org.gate.in_recovery()
+    for pair in ([0, 1], [0, 2]):
+        with boa.reverts("signer_gate: in recovery (fewer valid signers than the minimum) only calls to the Hats contract can execute"):
             execute(org.safe, [s[i].sig() for i in pair], to, ETH)
+    with boa.reverts("signer_gate: not enough valid signatures"):
+        execute(org.safe, [s[1].sig(), s[2].sig()], to, ETH)
     org.roles.grant(s[2].address)
+    assert not org.gate.in_recovery()
     assert execute(org.safe, [s[0].sig(), s[2].sig()], to, ETH)
 
 

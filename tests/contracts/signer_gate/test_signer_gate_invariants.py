@@ -1,11 +1,14 @@
 """Stateful property test: after any sequence of claims, removals, hat grants and
 revocations and reconciliations,
 
-* right after the gate changes the Safe, its threshold is
-  min(clamp(valid signers, min, target), owner count);
-* a Safe transaction executes exactly when the Safe's first `threshold` signatures
-  hold at least clamp(valid signers, min, target) current wearers, so none ever
-  executes with fewer.
+* right after the gate changes the Safe, its threshold is min(required, owner
+  count), where required is clamp(valid signers, min, target), or, in recovery
+  (the Safe had `min` valid signers once and has fewer now), max(valid, 1);
+* the gate is armed exactly when a claim or a reconciliation has seen `min` valid
+  signers;
+* a payment executes exactly when the Safe's first `threshold` signatures hold at
+  least max(required, min) current wearers, so none ever executes with fewer than
+  the minimum.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ class SignerGateMachine(RuleBasedStateMachine):
         self._anchor.__enter__()
         self.accounts = [Account.create() for _ in range(POOL)]
         self.recipient = Account.create().address
+        self.armed = False
 
     def teardown(self):
         self._anchor.__exit__(None, None, None)
@@ -47,6 +51,7 @@ class SignerGateMachine(RuleBasedStateMachine):
                 self.roles.grant(account.address)
                 with boa.env.prank(account.address):
                     self.gate.claim_signer()
+                self._arm()
         if seated and drop_deployer:
             self.gate.remove_signer(deployer.address)
         self._assert_threshold_follows_rule()
@@ -62,8 +67,14 @@ class SignerGateMachine(RuleBasedStateMachine):
     def _valid(self) -> int:
         return sum(self._wears(o) for o in self._owners())
 
+    def _arm(self) -> None:
+        self.armed = self.armed or self._valid() >= self.min
+
     def _required(self) -> int:
-        return min(max(self._valid(), self.min), self.target)
+        valid = self._valid()
+        if self.armed and valid < self.min:
+            return max(valid, 1)
+        return min(max(valid, self.min), self.target)
 
     def _assert_threshold_follows_rule(self):
         assert self.safe.getThreshold() == min(self._required(), len(self._owners()))
@@ -86,6 +97,7 @@ class SignerGateMachine(RuleBasedStateMachine):
         if self._wears(who) and who not in self._owners():
             with boa.env.prank(who):
                 self.gate.claim_signer()
+            self._arm()
             assert who in self._owners()
             self._assert_threshold_follows_rule()
         else:
@@ -107,6 +119,7 @@ class SignerGateMachine(RuleBasedStateMachine):
     @rule()
     def reconcile(self):
         self.gate.reconcile_threshold()
+        self._arm()
         self._assert_threshold_follows_rule()
 
     @rule(mask=st.integers(1, 2**POOL - 1), eth_sign=st.booleans())
@@ -119,7 +132,8 @@ class SignerGateMachine(RuleBasedStateMachine):
         threshold = self.safe.getThreshold()
         verified = signers[:threshold]  # the signatures the Safe checks
         counted = sum(self._wears(a.address) for a in verified)
-        expected = len(signers) >= threshold and counted >= self._required()
+        # in recovery a payment never executes: only calls to the Hats contract do
+        expected = len(signers) >= threshold and counted >= self._required() and counted >= self.min
         kind = "eth_sign" if eth_sign else "ecdsa"
         sigs = [Sig(a.address, kind, a) for a in signers]
         before = boa.env.get_balance(self.recipient)
@@ -130,6 +144,11 @@ class SignerGateMachine(RuleBasedStateMachine):
             done = False
         assert done == expected, (done, expected, counted, self._required(), threshold, len(signers))
         assert boa.env.get_balance(self.recipient) == before + done
+
+    @invariant()
+    def armed_as_modelled(self):
+        if hasattr(self, "safe"):
+            assert self.gate.armed() == self.armed
 
     @invariant()
     def safe_threshold_within_owner_count(self):

@@ -159,11 +159,14 @@ def test_remove_lowers_threshold_to_owner_count(make_org):
     assert org.safe.getThreshold() == 3
     org.roles.revoke(org.signers[0].address)
     org.roles.revoke(org.signers[1].address)
+    # one valid signer left of a minimum of two: recovery, which needs every valid
+    # signer left (one), and allows only calls to the Hats contract
     org.gate.remove_signer(org.signers[0].address)
-    assert org.safe.getThreshold() == 2  # clamp(1, 2, 3) = 2, two owners
+    assert org.safe.getThreshold() == 1
     org.gate.remove_signer(org.signers[1].address)
-    assert org.safe.getThreshold() == 1  # clamp(1, 2, 3) = 2, capped by one owner
-    assert org.gate.required_signatures() == 2
+    assert org.safe.getThreshold() == 1
+    assert org.gate.required_signatures() == 1
+    assert org.gate.in_recovery()
 
 
 def test_remove_reverts_for_non_owner(make_org):
@@ -238,8 +241,10 @@ def test_reconcile_follows_revocations_and_regained_hats(make_org):
     org.roles.revoke(s[2].address)
     org.roles.revoke(s[3].address)
     org.roles.revoke(s[0].address)
-    assert gate.reconcile_threshold() == 2  # valid 0: the floor is min
-    assert gate.required_signatures() == 2
+    # valid 0 after the Safe had its minimum: never below one, and no signature counts
+    assert gate.reconcile_threshold() == 1
+    assert gate.required_signatures() == 1
+    assert not gate.in_recovery()
 
 
 def test_reconcile_does_nothing_when_right(make_org):
