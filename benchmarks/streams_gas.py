@@ -67,7 +67,7 @@ ROWS = [
     ("void", "void (solvent, by the payer)", "void"),
     ("void_insolvent", "void (insolvent, by the payer)", None),
     ("void_by_recipient", "void (solvent, by the recipient)", None),
-    ("set_recipient", "set_recipient", None),
+    ("set_recipient", "set_recipient (by the recipient)", None),
     ("view_withdrawable", "withdrawable_amount_of (view)", None),
     ("view_status", "status_of (view)", None),
     ("view_depletion", "depletion_time_of (view)", None),
@@ -186,7 +186,7 @@ def _measure(existing: int) -> dict[str, int]:
     out["void_by_recipient"] = gas(streams.void, s, sender=recipient)
 
     s = new_stream()
-    out["set_recipient"] = gas(streams.set_recipient, s, supplier)
+    out["set_recipient"] = gas(streams.set_recipient, s, supplier, sender=recipient)
 
     s = new_stream()
     out["view_withdrawable"] = gas(streams.withdrawable_amount_of, s)
@@ -332,6 +332,9 @@ def report(one: dict[str, int], many: dict[str, int], like_flow: dict[str, int])
         "  no storage read to check the caller: pause, restart and adjust_rate read and",
         "  write one slot.",
         "- The spender-hat row checks the wearer in the real `contracts/Hats.vy`.",
+        "- set_recipient is the cell's call (the payer cannot redirect what it owes): it",
+        "  is measured from the recipient, which reads the cold recipient slot to check",
+        "  the caller; a spender-hat wearer also pays the Hats query.",
         "",
     ]
     return "\n".join(lines)

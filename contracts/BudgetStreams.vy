@@ -4,7 +4,8 @@
 @notice Open-ended per-second budget streams from a payer (the treasury Safe)
         to a cell. Each stream has its own balance, so one cell's runway never
         depends on another's. The recipient, or any current wearer of the
-        stream's spender hat, draws the budget down to any address.
+        stream's spender hat, draws the budget down to any address and
+        decides where the stream pays; the payer cannot redirect what it owes.
 @dev Design choices:
 
      Stream ids carry their payer. A stream id is `payer << 96 | n`, where n
@@ -357,6 +358,24 @@ def batch_withdraw_max(stream_ids: DynArray[uint256, MAX_BATCH], to: address):
         self._withdraw(stream_id, to, 0, True)
 
 
+@external
+def set_recipient(stream_id: uint256, recipient: address):
+    """
+    @notice Send the stream's budget to another recipient from now on.
+    @dev Callable by the recipient or a current wearer of the spender hat
+         (the cell), not by the payer as such: what was streamed is owed to
+         the cell, so the cell alone decides where it goes. What is already
+         withdrawable moves with the stream. Allowed on voided streams.
+    @param stream_id The stream.
+    @param recipient The new recipient, not the zero address.
+    """
+    assert self._state[stream_id] != 0, "budget_streams: unknown stream"
+    self._check_recipient_or_spender(stream_id)
+    assert recipient != empty(address), "budget_streams: zero recipient"
+    self._recipient[stream_id] = recipient
+    log RecipientSet(stream_id=stream_id, recipient=recipient)
+
+
 # PAYER #
 
 
@@ -445,21 +464,6 @@ def refund_max(stream_id: uint256) -> uint256:
     refunded: uint256 = self._refund(stream_id, 0, True)
     assert refunded != 0, "budget_streams: nothing to refund"
     return refunded
-
-
-@external
-def set_recipient(stream_id: uint256, recipient: address):
-    """
-    @notice Send the stream's budget to another recipient from now on.
-    @dev Payer only. What is already withdrawable moves with the stream.
-    @param stream_id The stream.
-    @param recipient The new recipient, not the zero address.
-    """
-    assert self._state[stream_id] != 0, "budget_streams: unknown stream"
-    assert msg.sender == self._payer(stream_id), "budget_streams: caller is not the payer"
-    assert recipient != empty(address), "budget_streams: zero recipient"
-    self._recipient[stream_id] = recipient
-    log RecipientSet(stream_id=stream_id, recipient=recipient)
 
 
 @external
@@ -765,13 +769,7 @@ def _deposit(stream_id: uint256, amount: uint256):
 @internal
 def _withdraw(stream_id: uint256, to: address, amount: uint256, is_max: bool) -> uint256:
     state: uint256 = self._existing_state(stream_id)
-    recipient: address = self._recipient[stream_id]
-    if msg.sender != recipient:
-        hat: uint256 = self._spender_hat[stream_id]
-        allowed: bool = False
-        if hat != 0:
-            allowed = staticcall hats.isWearerOfHat(msg.sender, hat)
-        assert allowed, "budget_streams: caller is not the recipient or a spender"
+    self._check_recipient_or_spender(stream_id)
     assert to != empty(address), "budget_streams: withdraw to the zero address"
     assert to != self, "budget_streams: withdraw to this contract"
     funds: uint256 = self._funds[stream_id]
@@ -835,6 +833,20 @@ def _payer_state(stream_id: uint256) -> uint256:
     assert msg.sender == self._payer(stream_id), "budget_streams: caller is not the payer"
     assert state & _VOIDED == 0, "budget_streams: stream is voided"
     return state
+
+
+@internal
+@view
+def _check_recipient_or_spender(stream_id: uint256):
+    """
+    @dev The caller is the stream's recipient or wears its spender hat: the cell.
+    """
+    if msg.sender != self._recipient[stream_id]:
+        hat: uint256 = self._spender_hat[stream_id]
+        allowed: bool = False
+        if hat != 0:
+            allowed = staticcall hats.isWearerOfHat(msg.sender, hat)
+        assert allowed, "budget_streams: caller is not the recipient or a spender"
 
 
 @internal

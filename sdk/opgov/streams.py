@@ -698,9 +698,25 @@ class StreamsClient:
         return int(receipt.decode_logs(self.contract.Refunded)[0].amount)
 
     def set_recipient(self, stream_id: int, recipient: str, sender: "AccountAPI", announce: Announce = None) -> None:
-        """Send the stream's budget to another recipient from now on (payer only)."""
+        """Send the stream's budget to another recipient from now on.
+
+        The cell decides where its budget goes: the recipient or a wearer of the
+        stream's spender hat may do this, the payer may not (what was streamed is
+        owed to the cell). What is already withdrawable moves with the stream.
+
+        Raises:
+            StreamError: the sender is not the recipient nor wears the spender hat,
+                or the new recipient is the zero address.
+        """
         view = self.stream(stream_id)
-        self._check_payer(view, sender, "change the recipient of")
+        if not self._spender_ok(view, sender.address):
+            hat = f" nor wears its spender hat {hat_path(view.spender_hat)}" if view.spender_hat else ""
+            raise StreamError(
+                f"{sender.address} is not the recipient of stream {view.number}{hat}, "
+                "so it cannot change where the stream pays",
+                "send from the recipient's account" + (" or a wearer of the spender hat" if hat else "")
+                + "; the payer cannot redirect what the stream owes the cell (it may void the stream instead)",
+            )
         if not recipient or int(str(recipient), 16) == 0:
             raise StreamError("the new recipient is the zero address", "give the cell's address")
         _tell(announce, f"send the budget of stream {view.number} to {recipient} instead of {view.recipient}")

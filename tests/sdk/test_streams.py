@@ -215,7 +215,7 @@ def test_payer_operations(world):
     assert 0 < w.client.refund(sid, "max", sender=w.treasury) <= refundable  # a second later: less
     assert w.client.stream(sid).refundable == 0
     _set_time(chain.blocks.head.timestamp + DAY)
-    w.client.set_recipient(sid, w.other_cell.address, sender=w.treasury)
+    w.client.set_recipient(sid, w.other_cell.address, sender=w.cell)  # the cell's call, not the payer's
     assert w.client.stream(sid).recipient == w.other_cell.address
     written_off = w.client.void(sid, sender=w.other_cell)
     view = w.client.stream(sid)
@@ -225,6 +225,31 @@ def test_payer_operations(world):
     _set_time(chain.blocks.head.timestamp + DAY)
     w.dai.mint(w.stranger.address, 1, sender=w.stranger)
     assert w.client.stream(sid).total_debt == view.total_debt  # a voided stream never accrues
+
+
+def test_attack_payer_redirects_streamed_funds_fails(world):
+    """The payer voids a stream, then tries to point it at itself and take what the
+    void promised the cell: the SDK refuses before sending, and the contract reverts."""
+    from ape import chain
+
+    w = world
+    sid = w.client.create_and_deposit(w.cell.address, w.usdc.address, "1500 USDC/month", "1000 USDC",
+                                      sender=w.treasury, spender_hat=w.spender_hat)
+    _set_time(w.client.stream(sid).snapshot_time + 10 * DAY)
+    w.client.void(sid, sender=w.treasury)
+    owed = w.client.stream(sid).withdrawable
+    assert owed > 0
+    with pytest.raises(StreamError, match="the payer cannot redirect"):
+        w.client.set_recipient(sid, w.treasury.address, sender=w.treasury)
+    with pytest.raises(TransactionReverted, match="budget_streams: caller is not the recipient or a spender"):
+        send(w.client.contract.set_recipient, sid, w.treasury.address, sender=w.treasury)
+    before = w.usdc.balanceOf(w.treasury.address)
+    _set_time(chain.blocks.head.timestamp + DAY)
+    assert w.client.withdraw(sid, "max", sender=w.spender, to=w.supplier.address) == owed
+    assert w.usdc.balanceOf(w.treasury.address) == before
+    # The cell itself may still send its budget elsewhere.
+    w.client.set_recipient(sid, w.other_cell.address, sender=w.spender)
+    assert w.client.stream(sid).recipient == w.other_cell.address
 
 
 def test_paused_insolvent_and_a_deposit_covers_the_debt(world):
@@ -248,8 +273,8 @@ def test_a_cells_streams_together_in_one_batched_read(world, monkeypatch):
     c = w.client.create(w.other_cell.address, w.usdc.address, "1 USDC/day", sender=w.treasury,
                         spender_hat=w.spender_hat)
     d = w.client.create(w.other_cell.address, w.usdc.address, "2 USDC/day", sender=w.treasury)
-    w.client.set_recipient(d, w.cell.address, sender=w.treasury)
-    w.client.set_recipient(b, w.other_cell.address, sender=w.treasury)
+    w.client.set_recipient(d, w.cell.address, sender=w.other_cell)
+    w.client.set_recipient(b, w.other_cell.address, sender=w.cell)
     calls = []
     real = w.client._read_batched
     monkeypatch.setattr(w.client, "_read_batched", lambda ids: calls.append(ids) or real(ids))
@@ -328,9 +353,11 @@ BAD = [
     ("refund not payer", lambda w, s: w.client.refund(s, "1", sender=w.cell), "only the payer"),
     ("pause not payer", lambda w, s: w.client.pause(s, sender=w.cell), "only the payer"),
     ("adjust not payer", lambda w, s: w.client.adjust(s, "1 USDC/day", sender=w.stranger), "only the payer"),
-    ("recipient not payer", lambda w, s: w.client.set_recipient(s, w.stranger.address, sender=w.cell),
-     "only the payer"),
-    ("recipient zero", lambda w, s: w.client.set_recipient(s, ZERO, sender=w.treasury), "zero address"),
+    ("recipient by payer", lambda w, s: w.client.set_recipient(s, w.treasury.address, sender=w.treasury),
+     "is not the recipient of stream .* nor wears its spender hat 1.1.1, so it cannot change where"),
+    ("recipient by stranger", lambda w, s: w.client.set_recipient(s, w.stranger.address, sender=w.stranger),
+     "is not the recipient"),
+    ("recipient zero", lambda w, s: w.client.set_recipient(s, ZERO, sender=w.cell), "zero address"),
     ("void stranger", lambda w, s: w.client.void(s, sender=w.stranger), "neither the payer nor the recipient"),
     ("deposit voided", lambda w, s: w.client.deposit(_voided(w, s), "1 USDC", sender=w.treasury), "is voided"),
     ("pause voided", lambda w, s: w.client.pause(_voided(w, s), sender=w.treasury), "is voided"),
@@ -425,7 +452,9 @@ def test_cli_stream_story(world, recorded):
     assert code == 0 and "1 stream for" in out and "stream 1: 1,000.00 USDC/month" in out, out
     code, out = run("stream", "list", "--hat", "1.1.1")
     assert code == 0 and "stream 1:" in out and "in all (USDC)" in out, out
-    code, out = run("stream", "set-recipient", "1", w.other_cell.address)
+    code, out = run("stream", "set-recipient", "1", w.other_cell.address)  # the treasury: refused
+    assert code != 0 and "cannot change where the stream pays" in out, out
+    code, out = run("stream", "set-recipient", "1", w.other_cell.address, "--account", "TEST::1")
     assert code == 0 and f"now pays {w.other_cell.address}" in out, out
     code, out = run("stream", "void", "1")
     assert code == 0 and "→ void stream 1 for good" in out and "voided" in out, out

@@ -207,7 +207,7 @@ def refund(stream, amount, streams_address, account) -> None:
 @connected
 @account_option
 def set_recipient(stream, recipient, streams_address, account) -> None:
-    """Send STREAM's budget to RECIPIENT from now on (payer only)."""
+    """Send STREAM's budget to RECIPIENT from now on (its recipient or a spender-hat wearer, not the payer)."""
     client = _client(streams_address)
     sid = client.resolve(stream)
     client.set_recipient(sid, recipient, sender=account, announce=about_to)

@@ -1,4 +1,4 @@
-"""BudgetStreams: adjust_rate, pause, restart, set_recipient and void."""
+"""BudgetStreams: adjust_rate, pause, restart and void."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from streams_helpers import (
     STREAMING_SOLVENT,
     USDC,
     VOIDED,
-    ZERO,
     events,
     rate_per_month,
 )
@@ -115,31 +114,6 @@ def test_restart_refusals(streams, make_stream, payer, recipient, rate):
         streams.void(stream_id)
         with boa.reverts("budget_streams: stream is voided"):
             streams.restart(stream_id, rate)
-
-
-def test_set_recipient_moves_the_stream(streams, make_stream, payer, recipient, stranger, usdc):
-    stream_id = make_stream(deposit=1_000 * USDC)
-    boa.env.time_travel(seconds=DAY)
-    with boa.env.prank(payer):
-        streams.set_recipient(stream_id, stranger)
-    (log,) = events(streams, "RecipientSet")
-    assert (log.stream_id, log.recipient) == (stream_id, stranger)
-    assert streams.get_stream(stream_id).recipient == stranger
-    with boa.env.prank(recipient), boa.reverts("budget_streams: caller is not the recipient or a spender"):
-        streams.withdraw_max(stream_id, recipient)
-    with boa.env.prank(stranger):
-        assert streams.withdraw_max(stream_id, stranger) == usdc.balanceOf(stranger) > 0
-
-
-def test_set_recipient_refusals(streams, make_stream, payer, recipient, stranger):
-    stream_id = make_stream()
-    with boa.env.prank(recipient), boa.reverts("budget_streams: caller is not the payer"):
-        streams.set_recipient(stream_id, stranger)
-    with boa.env.prank(payer):
-        with boa.reverts("budget_streams: zero recipient"):
-            streams.set_recipient(stream_id, ZERO)
-        with boa.reverts("budget_streams: unknown stream"):
-            streams.set_recipient(stream_id + 1, stranger)
 
 
 def test_void_solvent_writes_off_nothing(streams, make_stream, payer, rate):

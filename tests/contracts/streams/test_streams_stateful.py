@@ -4,6 +4,8 @@ time jumps, with a 6-decimal and an 18-decimal token.
 Invariants, checked after every step:
 - the tokens the contract holds equal the sum of its streams' balances, and the
   tokens of everyone involved add up to what was minted (nothing created or lost);
+- the payer gets back only refunds: it can never redirect what a stream owes to
+  its cell (set_recipient is the cell's: the recipient's or a spender's);
 - withdrawn + withdrawable never exceeds what was streamed (summed independently
   as rate x time);
 - covered + uncovered = total debt, and every view agrees with a Python model;
@@ -25,7 +27,7 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from streams_helpers import DAY, load_mock
+from streams_helpers import DAY, VOIDED, load_mock
 
 MINT = 10**40
 # Time jumps taken before most operations (none half of the time).
@@ -51,6 +53,7 @@ class Model:
     withdrawn: int = 0
     voided: bool = False
     voided_total: int = 0  # total debt + withdrawn when voided
+    hat: int = 0
 
     def now_streamed(self, now: int) -> int:
         return self.streamed + self.rate * (now - self.t0)
@@ -88,6 +91,9 @@ class StreamsMachine(RuleBasedStateMachine):
         self.tokens = c["tokens"]
         self.holders = [self.payer, self.funder, self.spender, self.streams.address, *self.recipients]
         self.model: dict[int, Model] = {}
+        # Per token: what the payer put into streams and what refunds gave back.
+        self.payer_in = {token.address: 0 for token in self.tokens}
+        self.refunded = {token.address: 0 for token in self.tokens}
 
     def teardown(self):
         self._anchor.__exit__(None, None, None)
@@ -128,8 +134,10 @@ class StreamsMachine(RuleBasedStateMachine):
             else:
                 stream_id = self.streams.create(recipient, token.address, rate, hat)
         now = self.now()
-        self.model[stream_id] = Model(token, scale, recipient, rate, now, ever_t0=now, balance=amount)
-        self.model[stream_id].hat = hat
+        self.model[stream_id] = Model(
+            token, scale, recipient, rate, now, ever_t0=now, balance=amount, hat=hat
+        )
+        self.payer_in[token.address] += amount
         return stream_id
 
     @rule(stream_id=ids, whole=WHOLE, units=UNITS, by_funder=st.booleans(), wait=WAITS)
@@ -147,6 +155,8 @@ class StreamsMachine(RuleBasedStateMachine):
             else:
                 self.streams.deposit(stream_id, amount)
                 m.balance += amount
+                if not by_funder:
+                    self.payer_in[m.token.address] += amount
 
     @rule(stream_id=ids, part=st.integers(0, 100), extra=st.integers(0, 2), by_spender=st.booleans(), wait=WAITS)
     def withdraw(self, stream_id, part, extra, by_spender, wait):
@@ -265,6 +275,7 @@ class StreamsMachine(RuleBasedStateMachine):
             else:
                 assert self.streams.refund(stream_id, amount) == amount
                 m.balance -= amount
+                self.refunded[m.token.address] += amount
 
     @rule(stream_id=ids, wait=WAITS)
     def refund_max(self, stream_id, wait):
@@ -278,6 +289,7 @@ class StreamsMachine(RuleBasedStateMachine):
             else:
                 assert self.streams.refund_max(stream_id) == refundable
                 m.balance -= refundable
+                self.refunded[m.token.address] += refundable
 
     @rule(stream_id=ids, by_recipient=st.booleans(), wait=WAITS)
     def void(self, stream_id, by_recipient, wait):
@@ -297,11 +309,20 @@ class StreamsMachine(RuleBasedStateMachine):
         m.voided = True
         m.voided_total = m.debt(now) + m.withdrawn
 
-    @rule(stream_id=ids, who=st.sampled_from([0, 1]))
-    def set_recipient(self, stream_id, who):
-        with boa.env.prank(self.payer):
-            self.streams.set_recipient(stream_id, self.recipients[who])
-        self.model[stream_id].recipient = self.recipients[who]
+    @rule(stream_id=ids, who=st.sampled_from([0, 1]), by=st.sampled_from(["recipient", "spender", "payer"]))
+    def set_recipient(self, stream_id, who, by):
+        m = self.model[stream_id]
+        caller = {"recipient": m.recipient, "spender": self.spender, "payer": self.payer}[by]
+        # The payer always tries to take the stream for itself.
+        to = self.payer if by == "payer" else self.recipients[who]
+        allowed = by == "recipient" or (by == "spender" and m.hat != 0)
+        with boa.env.prank(caller):
+            if not allowed:
+                with boa.reverts("budget_streams: caller is not the recipient or a spender"):
+                    self.streams.set_recipient(stream_id, to)
+                return
+            self.streams.set_recipient(stream_id, to)
+        m.recipient = to
 
     @rule(seconds=st.sampled_from([1, 59, 3_600, DAY, 7 * DAY, 45 * DAY]))
     def time_passes(self, seconds):
@@ -315,6 +336,12 @@ class StreamsMachine(RuleBasedStateMachine):
             held = token.balanceOf(self.streams.address)
             assert held == sum(m.balance for m in self.model.values() if m.token is token)
             assert sum(token.balanceOf(h) for h in self.holders) == MINT
+
+    @invariant()
+    def payer_gets_back_only_refunds(self):
+        for token in self.tokens:
+            paid_out = self.payer_in[token.address] - self.refunded[token.address]
+            assert token.balanceOf(self.payer) == MINT // 2 - paid_out
 
     @invariant()
     def views_match_the_model(self):
@@ -334,7 +361,7 @@ class StreamsMachine(RuleBasedStateMachine):
             assert m.withdrawn + withdrawable <= m.now_ever(now) // m.scale
             if m.voided:
                 assert total + m.withdrawn == m.voided_total
-                assert self.streams.status_of(stream_id) == 5
+                assert self.streams.status_of(stream_id) == VOIDED
                 assert self.streams.depletion_time_of(stream_id) == 0
 
 
