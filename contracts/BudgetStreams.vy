@@ -60,7 +60,11 @@
      the snapshot, the snapshot time is the block's timestamp.
 
      Reentrancy. Every function that calls a token is `@nonreentrant`, and
-     storage is written before tokens leave the contract.
+     writes all of its storage before the token call, deposits included
+     (their balance-change check comes after the call and reverts the whole
+     deposit). A token calling back into an unlocked function (void, pause,
+     set_recipient, ...) therefore finds every stream in a finished state, as
+     if its call came after the deposit or payment.
 """
 
 from ethereum.ercs import IERC20
@@ -756,14 +760,18 @@ def _deposit(stream_id: uint256, amount: uint256):
     )
     token: IERC20 = IERC20(self._token[stream_id])
     before: uint256 = staticcall token.balanceOf(self)
+    # Effects before the token call: a call the token makes back into this
+    # contract (void, pause, ...) sees the deposit made, never a stale balance
+    # that this function would then overwrite. If the token delivers less,
+    # the check below reverts the whole deposit, event included.
+    self._funds[stream_id] = (funds & ~_BALANCE_MASK) | balance
+    log Deposited(stream_id=stream_id, funder=msg.sender, amount=amount, balance=balance)
     assert extcall token.transferFrom(msg.sender, self, amount, default_return_value=True), (
         "budget_streams: transfer failed"
     )
     assert staticcall token.balanceOf(self) == before + amount, (
         "budget_streams: token delivered less than the amount sent"
     )
-    self._funds[stream_id] = (funds & ~_BALANCE_MASK) | balance
-    log Deposited(stream_id=stream_id, funder=msg.sender, amount=amount, balance=balance)
 
 
 @internal

@@ -4,7 +4,7 @@ more than 18 decimals, and a malicious reentrant token."""
 from __future__ import annotations
 
 import boa
-from streams_helpers import DAY, E18, USDC, load_mock
+from streams_helpers import DAY, E18, USDC, events, load_mock
 
 
 def test_usdt_style_token_works(streams, make_stream, payer, recipient, usdt):
@@ -125,3 +125,62 @@ def test_reentrancy_guard_reverts_without_data(streams, payer):
     # Vyper's lock check reverts with no reason; without the lock this call would
     # have reverted with "budget_streams: caller is not the payer".
     assert evil.reentry_error() == b""
+
+
+def test_attack_deposit_lands_on_a_voided_stream_fails(streams, payer):
+    """A token whose transferFrom calls back into `void` (here as the recipient)
+    voids an insolvent stream in the middle of a deposit. Before the fix, void saw
+    the old balance and wrote off the debt the deposit was paying, and the deposit
+    then landed on the voided stream as refundable to the payer."""
+    evil, stream_id = _reentrant_stream(streams, payer)  # 100 tokens, 1 a second, 10 s old
+    boa.env.time_travel(seconds=120)  # owes 130: 30 uncovered
+    evil.arm(streams.address, streams.void.prepare_calldata(stream_id))
+    with boa.env.prank(payer):
+        streams.deposit(stream_id, 50 * E18)
+    assert evil.attempted()
+    # The void ran after the deposit was booked, exactly as if it had come next:
+    # the deposit covered the debt, nothing was written off, the cell keeps it all.
+    logs = [log for log in events(streams) if type(log).__name__ in ("Deposited", "Voided")]
+    assert [type(log).__name__ for log in logs] == ["Deposited", "Voided"]
+    assert logs[1].written_off == 0
+    s = streams.get_stream(stream_id)
+    assert s.voided and s.balance == 150 * E18 == evil.balanceOf(streams.address)
+    assert streams.withdrawable_amount_of(stream_id) == 130 * E18
+    assert streams.refundable_amount_of(stream_id) == 20 * E18
+    assert streams.uncovered_debt_of(stream_id) == 0
+
+
+def test_attack_deposit_lands_on_a_voided_stream_matches_deposit_then_void(streams, payer):
+    """The same reentrant void leaves every figure as a deposit followed by a void."""
+    figures = []
+    for reenter in (True, False):
+        with boa.env.anchor():
+            evil, stream_id = _reentrant_stream(streams, payer)
+            boa.env.time_travel(seconds=120)
+            if reenter:
+                evil.arm(streams.address, streams.void.prepare_calldata(stream_id))
+                with boa.env.prank(payer):
+                    streams.deposit(stream_id, 50 * E18)
+            else:
+                with boa.env.prank(payer):
+                    streams.deposit(stream_id, 50 * E18)
+                evil.call(streams.address, streams.void.prepare_calldata(stream_id))
+            figures.append((
+                tuple(streams.get_stream(stream_id)),
+                streams.withdrawable_amount_of(stream_id),
+                streams.refundable_amount_of(stream_id),
+                evil.balanceOf(streams.address),
+            ))
+    assert figures[0] == figures[1]
+
+
+def test_fee_on_transfer_is_still_refused_after_the_balance_is_booked(streams, payer, recipient):
+    """The deposit books the balance before the token call; a short delivery undoes it."""
+    fee = load_mock("StreamsFeeToken.vy")
+    fee.mint(payer, 100 * E18)
+    with boa.env.prank(payer):
+        fee.approve(streams.address, 100 * E18)
+        stream_id = streams.create(recipient, fee.address, E18, 0)
+        with boa.reverts("budget_streams: token delivered less than the amount sent"):
+            streams.deposit(stream_id, 100 * E18)
+    assert streams.get_stream(stream_id).balance == 0 == fee.balanceOf(streams.address)
