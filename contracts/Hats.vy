@@ -49,8 +49,11 @@
        batch functions at most 100 entries (`MAX_BATCH`).
      - Linked trees: Vyper has no recursion, so walks up a chain of linked
        trees are loops bounded by `MAX_TREE_CHAIN` trees, and a link that
-       could make any chain longer is refused. A conservative height is
-       kept per tree for that check.
+       would make any chain longer is refused. For that check each tree
+       counts the trees linked directly below it by their height (the
+       trees in their longest chain below), so its own height is exact and
+       falls again when a tree below is unlinked or moved; a link, unlink
+       or move updates the counts of at most the 15 trees above it.
      - Transferring a top hat withdraws its tree's pending link request
        (Hats Protocol keeps it): a request filed before a hand-over is the
        old wearer's, not the new one's.
@@ -85,6 +88,18 @@ MAX_BATCH: constant(uint256) = 100
 MAX_BATCH_CREATE: constant(uint256) = 16
 # most trees one chain of linked trees may hold (a tree, its parent, ...)
 MAX_TREE_CHAIN: constant(uint256) = 16
+
+# counts of the trees linked directly below a tree, by height (the number
+# of trees in a tree's longest chain below it; at most 14 for a tree that
+# is itself linked): 32 bits a height, which no count can overflow since
+# there are fewer than 2**32 trees; heights 0-6 in a first slot, whose top
+# bits flag each height 0-14 whose count is not 0, heights 7-14 in a second
+COUNT_BITS: constant(uint256) = 32
+COUNT_MASK: constant(uint256) = 2**32 - 1
+LOW_HEIGHTS: constant(uint256) = 7
+HEIGHT_FLAGS_SHIFT: constant(uint256) = 224
+# a height for "not there": a tree not yet linked, or no longer
+NO_HEIGHT: constant(uint256) = 16
 
 # packed hat config: eligibility (bits 0-159), maxSupply (160-191),
 # supply (192-223), lastHatId (224-239), flags (240-243)
@@ -149,9 +164,12 @@ _toggle: HashMap[uint256, uint256]
 _text: HashMap[uint256, bytes32[TEXT_SLOTS]]
 # hat id => wearer => packed static balance and bad standing
 _wearers: HashMap[uint256, HashMap[address, uint256]]
-# top-hat domain => at least the number of trees linked below it in its
-# longest chain (never lowered, so a safe upper bound)
-_chain_height: HashMap[uint32, uint256]
+# top-hat domain => counts of the trees linked directly below it with
+# heights 0-6, and flags of the heights present (see the constants above)
+_below_low: HashMap[uint32, uint256]
+# top-hat domain => counts of the trees linked directly below it with
+# heights 7-14
+_below_high: HashMap[uint32, uint256]
 # module => it declared that it never answers status queries (irrevocable)
 isQuietModule: public(HashMap[address, bool])
 
@@ -707,6 +725,9 @@ def unlinkTopHatFromTree(_topHatId: uint32, _wearer: address):
     hat_id: uint256 = convert(_topHatId, uint256) << 224
     self._check_admin(hat_id)
     assert _wearer != empty(address) and self._is_wearer(_wearer, hat_id), "hats: unlink needs the top hat's current wearer"
+    linked: uint256 = self.linkedTreeAdmins[_topHatId]
+    if linked != 0:
+        self._restack(convert(linked >> 224, uint32), self._height(_topHatId), NO_HEIGHT)
     self.linkedTreeAdmins[_topHatId] = 0
     self.linkedTreeRequests[_topHatId] = 0
     self._config[hat_id] = (self._config[hat_id] & ~(ADDRESS_MASK | QUIET)) | SAME_MODULES
@@ -1315,16 +1336,15 @@ def _link(
     # bound every chain of linked trees: the trees above the new admin, this
     # one, and the longest chain below this one
     admin_domain: uint32 = convert(_new_admin >> 224, uint32)
-    height: uint256 = self._chain_height[_domain]
+    height: uint256 = self._height(_domain)
     assert self._chain_depth(admin_domain) + 1 + height <= MAX_TREE_CHAIN, "hats: linked trees would nest too deep"
-    current: uint32 = admin_domain
-    for distance: uint256 in range(1, MAX_TREE_CHAIN + 1):
-        if self._chain_height[current] < distance + height:
-            self._chain_height[current] = distance + height
-        above: uint256 = self.linkedTreeAdmins[current]
-        if above == 0:
-            break
-        current = convert(above >> 224, uint32)
+    old_domain: uint32 = convert(linked >> 224, uint32)
+    if linked == 0:
+        self._restack(admin_domain, NO_HEIGHT, height)
+    elif old_domain != admin_domain:
+        # a move to another tree: out of the old chain, then into the new one
+        self._restack(old_domain, height, NO_HEIGHT)
+        self._restack(admin_domain, NO_HEIGHT, height)
 
     hat_id: uint256 = convert(_domain, uint256) << 224
     if _eligibility != empty(address):
@@ -1350,6 +1370,74 @@ def _link(
         self._write_text(hat_id, slot, slot, old_details, old_image)
     self.linkedTreeAdmins[_domain] = _new_admin
     log TopHatLinked(domain=_domain, newAdmin=_new_admin)
+
+
+@internal
+def _restack(_domain: uint32, _old: uint256, _new: uint256):
+    # a tree linked directly below `_domain` went from height `_old` to
+    # `_new` (NO_HEIGHT: it was not there, or is gone): recount it, and
+    # carry the change up the chain for as long as heights change
+    current: uint32 = _domain
+    old: uint256 = _old
+    new: uint256 = _new
+    for i: uint256 in range(MAX_TREE_CHAIN):
+        low: uint256 = self._below_low[current]
+        before: uint256 = self._height_of(low)
+        if old != NO_HEIGHT:
+            low = self._count(current, low, old, False)
+        if new != NO_HEIGHT:
+            low = self._count(current, low, new, True)
+        self._below_low[current] = low
+        after: uint256 = self._height_of(low)
+        if after == before:
+            return
+        above: uint256 = self.linkedTreeAdmins[current]
+        if above == 0:
+            return
+        old = before
+        new = after
+        current = convert(above >> 224, uint32)
+
+
+@internal
+def _count(_domain: uint32, _low: uint256, _height: uint256, _add: bool) -> uint256:
+    # one more (or one fewer) tree of height `_height` directly below
+    # `_domain`; returns the first counting slot, which the caller stores
+    offset: uint256 = COUNT_BITS * _height
+    word: uint256 = _low
+    if _height >= LOW_HEIGHTS:
+        offset = COUNT_BITS * (_height - LOW_HEIGHTS)
+        word = self._below_high[_domain]
+    if _add:
+        word += 1 << offset
+    else:
+        word -= 1 << offset
+    low: uint256 = word
+    if _height >= LOW_HEIGHTS:
+        self._below_high[_domain] = word
+        low = _low
+    flag: uint256 = 1 << (HEIGHT_FLAGS_SHIFT + _height)
+    if (word >> offset) & COUNT_MASK == 0:
+        return low & ~flag
+    return low | flag
+
+
+@view
+@internal
+def _height(_domain: uint32) -> uint256:
+    # the number of trees in the longest chain of trees linked below `_domain`
+    return self._height_of(self._below_low[_domain])
+
+
+@pure
+@internal
+def _height_of(_low: uint256) -> uint256:
+    # one more than the greatest height flagged in a first counting slot (0: none)
+    flags: uint256 = _low >> HEIGHT_FLAGS_SHIFT
+    for height: uint256 in range(MAX_TREE_CHAIN):
+        if flags >> height == 0:
+            return height
+    return MAX_TREE_CHAIN
 
 
 @view

@@ -2,7 +2,7 @@
 
 import boa
 import pytest
-from hats_helpers import ZERO, create, mint
+from hats_helpers import ZERO, create, mint, stored_height
 
 
 @pytest.fixture
@@ -206,3 +206,81 @@ def test_top_hat_transfer_without_a_request_logs_no_withdrawal(hats, top, top_we
     hats.requestLinkTopHatToTree(domain(top), top | (1 << 208), sender=accounts[3])
     hats.requestLinkTopHatToTree(domain(top), 0, sender=accounts[3])
     assert hats.linkedTreeRequests(domain(top)) == 0
+
+
+def chain_below(hats, admin_hat, n, who):
+    """Link `n` new trees worn by `who` one below the other, the first under
+    `admin_hat` (which `who` must wear); returns their top hats."""
+    tops = []
+    for _ in range(n):
+        tops.append(hats.mintTopHat(who, "throw-away", ""))
+        link(hats, tops[-1], admin_hat, who, who)
+        admin_hat = tops[-1]
+    return tops
+
+
+def test_attack_throwaway_chain_blocks_linking_forever(hats, top, top_wearer, accounts):
+    """A member links a throw-away chain of 15 trees below their hat, the
+    longest a chain may be, and unlinks it at once: the tree's height used
+    to stay 15, so it could never again be linked under anything."""
+    member = accounts[4]
+    role = create(hats, top_wearer, top)
+    mint(hats, top_wearer, role, member)
+    throwaway = chain_below(hats, role, 15, member)
+    assert hats.getHatLevel(throwaway[-1]) == 16 and stored_height(hats, domain(top)) == 15
+    hats.unlinkTopHatFromTree(domain(throwaway[0]), member, sender=member)
+    assert stored_height(hats, domain(top)) == 0
+
+    parent_org = hats.mintTopHat(accounts[5], "parent org", "")
+    link(hats, top, parent_org, top_wearer, accounts[5])  # refused before the fix: nest too deep
+    assert hats.linkedTreeAdmins(domain(top)) == parent_org
+    assert hats.isAdminOfHat(accounts[5], role)
+    # the unlinked chain still counts its own 14 trees below it
+    assert stored_height(hats, domain(throwaway[0])) == 14 and stored_height(hats, domain(parent_org)) == 1
+    hats.requestLinkTopHatToTree(domain(throwaway[0]), top, sender=member)
+    with boa.reverts("hats: linked trees would nest too deep"):
+        hats.approveLinkTopHatToTree(domain(throwaway[0]), top, ZERO, ZERO, "", "", sender=top_wearer)
+
+
+def test_unlinking_the_longest_chain_leaves_the_next_longest(hats, top, top_wearer, accounts):
+    member = accounts[4]
+    roles = [create(hats, top_wearer, top) for _ in range(3)]
+    for role in roles:
+        mint(hats, top_wearer, role, member)
+    short = chain_below(hats, roles[0], 5, member)
+    also_short = chain_below(hats, roles[1], 5, member)
+    long = chain_below(hats, roles[2], 10, member)
+    assert stored_height(hats, domain(top)) == 10
+    hats.unlinkTopHatFromTree(domain(long[0]), member, sender=member)
+    assert stored_height(hats, domain(top)) == 5  # two chains of 5 are left
+    hats.unlinkTopHatFromTree(domain(short[0]), member, sender=member)
+    assert stored_height(hats, domain(top)) == 5
+    # cutting a chain in the middle lowers every tree above the cut
+    hats.unlinkTopHatFromTree(domain(also_short[2]), member, sender=member)
+    assert [stored_height(hats, domain(t)) for t in [top, *also_short]] == [2, 1, 0, 2, 1, 0]
+    # exactly at the bound: 13 trees down to the new admin, tree A, and its 2 below
+    root = hats.mintTopHat(member, "root", "")
+    above = chain_below(hats, root, 12, member)
+    hats.requestLinkTopHatToTree(domain(top), above[-1], sender=top_wearer)
+    hats.approveLinkTopHatToTree(domain(top), above[-1], ZERO, ZERO, "", "", sender=member)
+    assert hats.getHatLevel(also_short[1]) == 16 and stored_height(hats, domain(root)) == 15
+
+
+def test_moving_a_chain_lowers_the_tree_it_leaves(hats, top, top_wearer, accounts):
+    member = accounts[4]
+    p = hats.mintTopHat(member, "tree p", "")
+    q = hats.mintTopHat(member, "tree q", "")
+    role = create(hats, top_wearer, top)
+    mint(hats, top_wearer, role, member)
+    link(hats, p, role, member, member)
+    link(hats, q, role, member, member)
+    chain = chain_below(hats, p, 6, member)
+    assert [stored_height(hats, domain(t)) for t in (top, p, q)] == [7, 6, 0]
+    hats.relinkTopHatWithinTree(domain(chain[0]), q, ZERO, ZERO, "", "", sender=top_wearer)
+    assert [stored_height(hats, domain(t)) for t in (top, p, q)] == [7, 0, 6]
+    hats.relinkTopHatWithinTree(domain(chain[0]), role, ZERO, ZERO, "", "", sender=top_wearer)
+    assert [stored_height(hats, domain(t)) for t in (top, p, q)] == [6, 0, 0]
+    # a move within one tree changes no height
+    other_role = create(hats, top_wearer, top)
+    hats.relinkTopHatWithinTree(domain(chain[0]), other_role, ZERO, ZERO, "", "", sender=top_wearer)
+    assert [stored_height(hats, domain(t)) for t in (top, chain[0])] == [6, 5]

@@ -4,17 +4,22 @@ Invariants: only admins create and mint (every call succeeds exactly when
 the model says the caller is an admin and the other conditions hold);
 supply never exceeds maxSupply and equals the number of holders; balances
 are 0 or 1 and match the model; an inactive hat has no wearers; linked
-trees stay acyclic.
+trees stay acyclic; a link is refused as too deep exactly when it would make
+a chain of more than 16 trees, and every tree's stored height (its counts of
+the trees linked directly below it) matches the links, through links,
+unlinks and moves.
 """
 
 import boa
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
-from hats_helpers import ELIGIBILITY_EOA, TOGGLE_EOA
+from hats_helpers import ELIGIBILITY_EOA, TOGGLE_EOA, height_of, stored_link_counts
 
 ACTORS = 4
 CONTEXT = {}
+MAX_TREE_CHAIN = 16
+ZERO = "0x" + "00" * 20
 
 
 def domain(hat_id):
@@ -34,6 +39,32 @@ def local_level(hat_id):
 
 def admin_at(hat_id, level):
     return hat_id & (((1 << 256) - 1) << (16 * (14 - level)))
+
+
+def model_depth(links, d):
+    """Trees from `d` up to its tippy top tree, both included."""
+    n = 1
+    while (linked := links.get(d, 0)) != 0:
+        d, n = domain(linked), n + 1
+    return n
+
+
+def model_height(links, d):
+    """Trees in the longest chain of trees linked below `d`."""
+    below = [c for c, admin in links.items() if admin != 0 and domain(admin) == d]
+    return max((1 + model_height(links, c) for c in below), default=0)
+
+
+def check_heights(hats, domains, links):
+    """Each tree's stored counts of the trees linked directly below it, by
+    height, are those of the links (and so is its height)."""
+    stored = stored_link_counts(hats)
+    for d in domains:
+        assert hats.linkedTreeAdmins(d) == links.get(d, 0)
+        below = [c for c, admin in links.items() if admin != 0 and domain(admin) == d]
+        expected = [sum(1 for c in below if model_height(links, c) == h) for h in range(15)]
+        assert stored.get(d, [0] * 15) == expected
+        assert height_of(expected) == model_height(links, d)
 
 
 class HatsMachine(RuleBasedStateMachine):
@@ -89,6 +120,12 @@ class HatsMachine(RuleBasedStateMachine):
                 return False
             current = domain(linked)
         raise AssertionError("cycle in the model")
+
+    def depth(self, d):
+        return model_depth(self.links, d)
+
+    def height(self, d):
+        return model_height(self.links, d)
 
     # rules
 
@@ -192,17 +229,50 @@ class HatsMachine(RuleBasedStateMachine):
         child = admin | (1 << (16 * (13 - local_level(admin))))
         approving = self.is_admin(self.actors[approver], child)
         circular = self.reaches(domain(admin), domain(top))
-        args = (domain(top), admin, "0x" + "00" * 20, "0x" + "00" * 20, "", "")
+        args = (domain(top), admin, ZERO, ZERO, "", "")
         if approving and not circular:
-            try:
-                self.hats.approveLinkTopHatToTree(*args, sender=self.actors[approver])
-            except boa.BoaError as error:  # only the documented depth bound may refuse
-                assert "nest too deep" in str(error)
+            if self.depth(domain(admin)) + 1 + self.height(domain(top)) > MAX_TREE_CHAIN:
+                with boa.reverts("hats: linked trees would nest too deep"):
+                    self.hats.approveLinkTopHatToTree(*args, sender=self.actors[approver])
                 return
+            self.hats.approveLinkTopHatToTree(*args, sender=self.actors[approver])
             self.links[domain(top)] = admin
         else:
             with boa.reverts():
                 self.hats.approveLinkTopHatToTree(*args, sender=self.actors[approver])
+
+    @rule(pick=st.integers(0, 50), sender=st.integers(0, ACTORS - 1))
+    def unlink(self, pick, sender):
+        linked = sorted(d for d, admin in self.links.items() if admin != 0)
+        if not linked:
+            return
+        d = linked[pick % len(linked)]
+        top = d << 224
+        wearers = [a for a in self.actors if self.wears(a, top)]
+        if wearers and self.is_admin(self.actors[sender], top):
+            self.hats.unlinkTopHatFromTree(d, wearers[0], sender=self.actors[sender])
+            self.links[d] = 0
+        else:
+            with boa.reverts():
+                self.hats.unlinkTopHatFromTree(d, wearers[0] if wearers else self.actors[0],
+                                               sender=self.actors[sender])
+
+    @rule(pick=st.integers(0, 50), admin_pick=st.integers(0, 50), sender=st.integers(0, ACTORS - 1))
+    def relink(self, pick, admin_pick, sender):
+        # who may move a tree where is not modelled: a move either happens or
+        # reverts, and the model follows what the contract did
+        linked = sorted(d for d, admin in self.links.items() if admin != 0)
+        if not linked:
+            return
+        d = linked[pick % len(linked)]
+        admin = self.ids[admin_pick % len(self.ids)]
+        try:
+            self.hats.relinkTopHatWithinTree(d, admin, ZERO, ZERO, "", "", sender=self.actors[sender])
+        except boa.BoaError:
+            return
+        assert not self.reaches(domain(admin), d)
+        assert self.depth(domain(admin)) + 1 + self.height(d) <= MAX_TREE_CHAIN
+        self.links[d] = admin
 
     # invariants
 
@@ -231,6 +301,12 @@ class HatsMachine(RuleBasedStateMachine):
                 assert self.hats.isAdminOfHat(user, hat) == self.is_admin(user, hat)
 
     @invariant()
+    def heights_match_the_links(self):
+        if not hasattr(self, "ids"):
+            return
+        check_heights(self.hats, {domain(h) for h in self.ids}, self.links)
+
+    @invariant()
     def links_are_acyclic(self):
         if not hasattr(self, "ids"):
             return
@@ -250,3 +326,116 @@ def test_hats_state_machine(hats, module, accounts):
     from hypothesis.stateful import run_state_machine_as_test
 
     run_state_machine_as_test(HatsMachine, settings=HatsMachine.TestCase.settings)
+
+
+class LinkMachine(RuleBasedStateMachine):
+    """Trees linked, unlinked and moved at random, every one worn by one actor
+    (so every link may be approved and every move made), with a rule that
+    grows the deepest chain so that the 16-tree bound is reached: each link
+    and move succeeds exactly when it makes no circle and no chain of more than
+    16 trees, and each tree's stored counts follow the links."""
+
+    TREES = 20
+
+    @initialize()
+    def setup(self):
+        self.hats = CONTEXT["hats"]
+        self.who = CONTEXT["actors"][0]
+        self.anchor = boa.env.anchor()
+        self.anchor.__enter__()
+        self.tops = [self.hats.mintTopHat(self.who, "t", "") for _ in range(self.TREES)]
+        self.links = {}
+
+    def teardown(self):
+        if hasattr(self, "anchor"):
+            self.anchor.__exit__(None, None, None)
+
+    def tippy(self, d):
+        while (linked := self.links.get(d, 0)) != 0:
+            d = domain(linked)
+        return d
+
+    def circular(self, d, admin):
+        current = domain(admin)
+        while current != d:
+            linked = self.links.get(current, 0)
+            if linked == 0:
+                return False
+            current = domain(linked)
+        return True
+
+    def too_deep(self, d, admin):
+        return model_depth(self.links, domain(admin)) + 1 + model_height(self.links, d) > MAX_TREE_CHAIN
+
+    def _link(self, d, admin):
+        self.hats.requestLinkTopHatToTree(d, admin, sender=self.who)
+        args = (d, admin, ZERO, ZERO, "", "")
+        if self.circular(d, admin):
+            with boa.reverts("hats: link would make a circle of trees"):
+                self.hats.approveLinkTopHatToTree(*args, sender=self.who)
+        elif self.too_deep(d, admin):
+            with boa.reverts("hats: linked trees would nest too deep"):
+                self.hats.approveLinkTopHatToTree(*args, sender=self.who)
+        else:
+            self.hats.approveLinkTopHatToTree(*args, sender=self.who)
+            self.links[d] = admin
+
+    @rule(pick=st.integers(0, TREES - 1), admin_pick=st.integers(0, TREES - 1))
+    def link(self, pick, admin_pick):
+        d = domain(self.tops[pick])
+        if self.links.get(d, 0) == 0:
+            self._link(d, self.tops[admin_pick])
+
+    @rule(pick=st.integers(0, TREES - 1))
+    def link_under_the_deepest(self, pick):
+        d = domain(self.tops[pick])
+        if self.links.get(d, 0) == 0:
+            deepest = max(self.tops, key=lambda t: model_depth(self.links, domain(t)))
+            self._link(d, deepest)
+
+    @rule(pick=st.integers(0, TREES - 1))
+    def unlink(self, pick):
+        d = domain(self.tops[pick])
+        if self.links.get(d, 0) != 0:
+            self.hats.unlinkTopHatFromTree(d, self.who, sender=self.who)
+            self.links[d] = 0
+
+    @rule(pick=st.integers(0, TREES - 1), admin_pick=st.integers(0, TREES - 1))
+    def relink(self, pick, admin_pick):
+        d, admin = domain(self.tops[pick]), self.tops[admin_pick]
+        if self.links.get(d, 0) == 0:
+            return
+        args = (d, admin, ZERO, ZERO, "", "")
+        if self.circular(d, admin):
+            with boa.reverts("hats: link would make a circle of trees"):
+                self.hats.relinkTopHatWithinTree(*args, sender=self.who)
+        elif self.tippy(d) != self.tippy(domain(admin)):
+            with boa.reverts("hats: link would cross to another tree"):
+                self.hats.relinkTopHatWithinTree(*args, sender=self.who)
+        elif self.too_deep(d, admin):
+            with boa.reverts("hats: linked trees would nest too deep"):
+                self.hats.relinkTopHatWithinTree(*args, sender=self.who)
+        else:
+            self.hats.relinkTopHatWithinTree(*args, sender=self.who)
+            self.links[d] = admin
+
+    @rule(pick=st.integers(0, TREES - 1), admin_pick=st.integers(0, 50))
+    def relink_within_the_tree_of_trees(self, pick, admin_pick):
+        d = domain(self.tops[pick])
+        if self.links.get(d, 0) == 0:
+            return
+        same = [t for t in self.tops if self.tippy(domain(t)) == self.tippy(d)]
+        self.relink(pick, self.tops.index(same[admin_pick % len(same)]))
+
+    @invariant()
+    def heights_match_the_links(self):
+        if hasattr(self, "tops"):
+            check_heights(self.hats, {domain(t) for t in self.tops}, self.links)
+
+
+def test_link_state_machine(hats, accounts):
+    CONTEXT.update(hats=hats, actors=accounts[:ACTORS])
+    from hypothesis.stateful import run_state_machine_as_test
+
+    run_state_machine_as_test(LinkMachine, settings=settings(max_examples=30, stateful_step_count=60,
+                                                             deadline=None))
