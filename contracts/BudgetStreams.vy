@@ -36,7 +36,7 @@
 
      Storage, four slots a stream (five with a spender hat):
      `_state`: streamed (120 bits, 18 decimals) | snapshot time (40) |
-     flags (8: exists, voided, token decimals) | rate per second (88);
+     flags (8: exists, voided, token decimals, funded) | rate per second (88);
      `_funds`: balance (128, token units) | withdrawn (128, token units);
      `_recipient`; `_token`; and `_spender_hat` when one is set.
      Every operation touches a fixed number of slots, whatever the number of
@@ -87,8 +87,9 @@ MAX_RATE: public(constant(uint256)) = 2**88 - 1
 MAX_STREAMED: public(constant(uint256)) = 2**120 - 1
 
 # Stream statuses returned by `status_of` (numbered as Sablier Flow's).
-# PENDING: nothing has been deposited yet (balance and withdrawn both zero);
-# debt accrues from creation all the same, see `uncovered_debt_of`.
+# PENDING: nothing has ever been deposited; debt accrues from creation all the
+# same, see `uncovered_debt_of`. A stream funded once is never pending again,
+# even when a refund has emptied it.
 PENDING: public(constant(uint8)) = 0
 # Streaming and the balance covers the debt.
 STREAMING_SOLVENT: public(constant(uint8)) = 1
@@ -119,6 +120,10 @@ _VOIDED: constant(uint256) = 2 << 160
 # Flag bits 2 to 6 hold 18 minus the token's decimals: scale = 10**that.
 _SCALE_SHIFT: constant(uint256) = 162
 _SCALE_MASK: constant(uint256) = 31
+# Flag bit 7: the stream was funded, though a refund has left its balance and
+# withdrawn both zero. Set only then: otherwise a non-zero balance or
+# withdrawn already says so, and deposits need not pay to write it.
+_FUNDED: constant(uint256) = 128 << 160
 # Everything but the rate and the snapshot time.
 _KEEP_STREAMED_AND_FLAGS: constant(uint256) = _STREAMED_MASK | (255 << 160)
 # Everything but the rate.
@@ -151,6 +156,7 @@ struct Stream:
     streamed_scaled: uint256
     snapshot_time: uint256
     voided: bool
+    funded: bool
 
 
 # STORAGE #
@@ -522,7 +528,8 @@ def get_stream(stream_id: uint256) -> Stream:
     @notice The whole stream, unpacked.
     @param stream_id The stream.
     @return The stream; `streamed_scaled` is in 18 decimals at `snapshot_time`,
-            `balance` and `withdrawn` are in token units.
+            `balance` and `withdrawn` are in token units; `funded` says whether
+            anything was ever deposited.
     """
     state: uint256 = self._existing_state(stream_id)
     funds: uint256 = self._funds[stream_id]
@@ -538,6 +545,7 @@ def get_stream(stream_id: uint256) -> Stream:
         streamed_scaled=state & _STREAMED_MASK,
         snapshot_time=(state >> _TIME_SHIFT) & _TIME_MASK,
         voided=state & _VOIDED != 0,
+        funded=funds != 0 or state & _FUNDED != 0,
     )
 
 
@@ -677,7 +685,7 @@ def depletion_time_of(stream_id: uint256) -> uint256:
 def status_of(stream_id: uint256) -> uint8:
     """
     @notice The stream's status.
-    @dev 0 PENDING (nothing deposited yet), 1 STREAMING_SOLVENT,
+    @dev 0 PENDING (nothing ever deposited), 1 STREAMING_SOLVENT,
          2 STREAMING_INSOLVENT, 3 PAUSED_SOLVENT, 4 PAUSED_INSOLVENT, 5 VOIDED.
     @param stream_id The stream.
     @return The status.
@@ -686,10 +694,10 @@ def status_of(stream_id: uint256) -> uint8:
     if state & _VOIDED != 0:
         return VOIDED
     funds: uint256 = self._funds[stream_id]
+    if funds == 0 and state & _FUNDED == 0:
+        return PENDING
     balance: uint256 = funds & _BALANCE_MASK
     withdrawn: uint256 = funds >> _WITHDRAWN_SHIFT
-    if balance == 0 and withdrawn == 0:
-        return PENDING
     insolvent: bool = self._streamed_now(state) // self._scale(state) - withdrawn > balance
     if state >> _RATE_SHIFT == 0:
         if insolvent:
@@ -822,7 +830,11 @@ def _refund(stream_id: uint256, amount: uint256, is_max: bool) -> uint256:
     else:
         assert refunded <= refundable, "budget_streams: amount above refundable"
     balance -= refunded
-    self._funds[stream_id] = (funds & ~_BALANCE_MASK) | balance
+    funds = (funds & ~_BALANCE_MASK) | balance
+    self._funds[stream_id] = funds
+    if funds == 0:
+        # Emptied before it ever paid out: remember it was funded (status_of).
+        self._state[stream_id] = state | _FUNDED
     assert extcall IERC20(self._token[stream_id]).transfer(payer, refunded, default_return_value=True), (
         "budget_streams: transfer failed"
     )

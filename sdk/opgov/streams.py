@@ -130,6 +130,7 @@ class StreamView:
     voided: bool
     total_debt: int
     now: int
+    funded: bool  # anything ever deposited (a refund may have emptied it since)
 
     @property
     def number(self) -> int:
@@ -176,7 +177,7 @@ class StreamView:
         """The contract's `status_of` number."""
         if self.voided:
             return VOIDED
-        if self.balance == 0 and self.withdrawn == 0:
+        if not self.funded:
             return PENDING
         if self.rate_per_second == 0:
             return PAUSED_INSOLVENT if self.insolvent else PAUSED_SOLVENT
@@ -410,7 +411,7 @@ class StreamsClient:
         return out
 
     def _view(self, sid: int, s: Any, debt: int, now: int) -> StreamView:
-        payer, recipient, token, decimals, hat, rate, balance, withdrawn, streamed, snap, voided = _fields(s)
+        payer, recipient, token, decimals, hat, rate, balance, withdrawn, streamed, snap, voided, funded = _fields(s)
         known = self._tokens.get(str(token))
         info = known if known else self.token(str(token))
         if info.decimals != int(decimals):  # cannot happen for an ERC-20; trust the stream
@@ -419,7 +420,7 @@ class StreamsClient:
             id=sid, payer=str(payer), recipient=str(recipient), token=info, spender_hat=int(hat),
             rate_per_second=int(rate), balance=int(balance), withdrawn=int(withdrawn),
             streamed_scaled=int(streamed), snapshot_time=int(snap), voided=bool(voided),
-            total_debt=int(debt), now=int(now),
+            total_debt=int(debt), now=int(now), funded=bool(funded),
         )
 
     def _spender_ok(self, view: StreamView, who: str) -> bool:
@@ -790,7 +791,7 @@ def _why_nothing(view: StreamView) -> str:
 
 def _fields(s: Any) -> tuple:
     names = ("payer", "recipient", "token", "token_decimals", "spender_hat", "rate_per_second",
-             "balance", "withdrawn", "streamed_scaled", "snapshot_time", "voided")
+             "balance", "withdrawn", "streamed_scaled", "snapshot_time", "voided", "funded")
     if all(hasattr(s, n) for n in names):
         return tuple(getattr(s, n) for n in names)
     return tuple(s)

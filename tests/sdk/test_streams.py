@@ -252,6 +252,23 @@ def test_attack_payer_redirects_streamed_funds_fails(world):
     assert w.client.stream(sid).recipient == w.other_cell.address
 
 
+def test_a_funded_then_refunded_stream_reads_insolvent_not_pending(world):
+    w = world
+    # 1 USDC a month is 0.39 base units a second: a second or two later nothing is owed yet
+    sid = w.client.create_and_deposit(w.cell.address, w.usdc.address, "1 USDC/month", "1 USDC",
+                                      sender=w.treasury)
+    assert w.client.refund(sid, "max", sender=w.treasury) == USDC
+    view = w.client.stream(sid)
+    assert view.balance == view.withdrawn == 0 and view.funded
+    _set_time(view.snapshot_time + DAY)
+    w.usdc.mint(w.stranger.address, 1, sender=w.stranger)
+    view = w.client.stream(sid)
+    assert view.status == STREAMING_INSOLVENT and view.uncovered_debt > 0
+    _agrees_with_contract(w.client, view)
+    unfunded = w.client.stream(w.client.create(w.cell.address, w.usdc.address, "1 USDC/day", sender=w.treasury))
+    assert unfunded.status == PENDING and not unfunded.funded
+
+
 def test_paused_insolvent_and_a_deposit_covers_the_debt(world):
     w = world
     # 86.4 USDC a day is exactly 0.001 USDC a second

@@ -8,7 +8,8 @@ Invariants, checked after every step:
   its cell (set_recipient is the cell's: the recipient's or a spender's);
 - withdrawn + withdrawable never exceeds what was streamed (summed independently
   as rate x time);
-- covered + uncovered = total debt, and every view agrees with a Python model;
+- covered + uncovered = total debt, and every view agrees with a Python model,
+  status_of included (pending only while nothing was ever deposited);
 - a voided stream never accrues.
 """
 
@@ -27,7 +28,16 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from streams_helpers import DAY, VOIDED, load_mock
+from streams_helpers import (
+    DAY,
+    PAUSED_INSOLVENT,
+    PAUSED_SOLVENT,
+    PENDING,
+    STREAMING_INSOLVENT,
+    STREAMING_SOLVENT,
+    VOIDED,
+    load_mock,
+)
 
 MINT = 10**40
 # Time jumps taken before most operations (none half of the time).
@@ -53,6 +63,7 @@ class Model:
     withdrawn: int = 0
     voided: bool = False
     voided_total: int = 0  # total debt + withdrawn when voided
+    funded: bool = False  # anything ever deposited
     hat: int = 0
 
     def now_streamed(self, now: int) -> int:
@@ -66,6 +77,16 @@ class Model:
 
     def withdrawable(self, now: int) -> int:
         return min(self.balance, self.debt(now))
+
+    def status(self, now: int) -> int:
+        if self.voided:
+            return VOIDED
+        if not self.funded:
+            return PENDING
+        insolvent = self.debt(now) > self.balance
+        if self.rate == 0:
+            return PAUSED_INSOLVENT if insolvent else PAUSED_SOLVENT
+        return STREAMING_INSOLVENT if insolvent else STREAMING_SOLVENT
 
     def snapshot(self, now: int, rate: int) -> None:
         self.ever = self.now_ever(now)
@@ -135,7 +156,7 @@ class StreamsMachine(RuleBasedStateMachine):
                 stream_id = self.streams.create(recipient, token.address, rate, hat)
         now = self.now()
         self.model[stream_id] = Model(
-            token, scale, recipient, rate, now, ever_t0=now, balance=amount, hat=hat
+            token, scale, recipient, rate, now, ever_t0=now, balance=amount, funded=amount > 0, hat=hat
         )
         self.payer_in[token.address] += amount
         return stream_id
@@ -155,6 +176,7 @@ class StreamsMachine(RuleBasedStateMachine):
             else:
                 self.streams.deposit(stream_id, amount)
                 m.balance += amount
+                m.funded = True
                 if not by_funder:
                     self.payer_in[m.token.address] += amount
 
@@ -359,9 +381,10 @@ class StreamsMachine(RuleBasedStateMachine):
             assert self.streams.refundable_amount_of(stream_id) == m.balance - covered
             # withdrawn + withdrawable never exceeds what was ever streamed
             assert m.withdrawn + withdrawable <= m.now_ever(now) // m.scale
+            assert self.streams.status_of(stream_id) == m.status(now)
+            assert s.funded == m.funded
             if m.voided:
                 assert total + m.withdrawn == m.voided_total
-                assert self.streams.status_of(stream_id) == VOIDED
                 assert self.streams.depletion_time_of(stream_id) == 0
 
 

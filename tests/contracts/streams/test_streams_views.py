@@ -15,6 +15,7 @@ from streams_helpers import (
     STREAMING_SOLVENT,
     USDC,
     VOIDED,
+    rate_per_month,
 )
 
 VIEWS = [
@@ -65,6 +66,46 @@ def test_a_drained_stream_is_not_pending(streams, make_stream, recipient):
         streams.withdraw_max(stream_id, recipient)
     assert streams.get_stream(stream_id).balance == 0
     assert streams.status_of(stream_id) == STREAMING_INSOLVENT
+
+
+def test_a_funded_then_refunded_stream_is_insolvent_not_pending(streams, make_stream, payer):
+    stream_id = make_stream(deposit=100 * USDC)
+    with boa.env.prank(payer):
+        assert streams.refund_max(stream_id) == 100 * USDC  # nothing owed yet: all of it
+    s = streams.get_stream(stream_id)
+    assert (s.balance, s.withdrawn, s.funded) == (0, 0, True)
+    assert streams.status_of(stream_id) == STREAMING_SOLVENT  # owes nothing yet
+    boa.env.time_travel(seconds=DAY)
+    assert streams.uncovered_debt_of(stream_id) > 0
+    assert streams.status_of(stream_id) == STREAMING_INSOLVENT
+    with boa.env.prank(payer):
+        streams.pause(stream_id)
+    assert streams.status_of(stream_id) == PAUSED_INSOLVENT
+    with boa.env.prank(payer):
+        streams.restart(stream_id, rate_per_month(1_000))
+        streams.deposit(stream_id, 100 * USDC)
+    assert streams.status_of(stream_id) == STREAMING_SOLVENT
+    boa.env.time_travel(seconds=MONTH)
+    assert streams.status_of(stream_id) == STREAMING_INSOLVENT
+
+
+def test_a_stream_refunded_to_zero_by_amount_is_not_pending(streams, make_stream, payer):
+    stream_id = make_stream(deposit=100 * USDC)
+    with boa.env.prank(payer):
+        streams.refund(stream_id, 60 * USDC)
+        assert streams.get_stream(stream_id).funded  # the balance says so
+        streams.refund(stream_id, 40 * USDC)
+    assert streams.get_stream(stream_id).funded
+    boa.env.time_travel(seconds=DAY)
+    assert streams.status_of(stream_id) == STREAMING_INSOLVENT
+
+
+def test_an_unfunded_stream_stays_pending_while_debt_accrues(streams, make_stream):
+    stream_id = make_stream()
+    boa.env.time_travel(seconds=DAY)
+    assert streams.uncovered_debt_of(stream_id) > 0
+    assert not streams.get_stream(stream_id).funded
+    assert streams.status_of(stream_id) == PENDING
 
 
 def test_debt_views_add_up(streams, make_stream, rate):
