@@ -189,7 +189,7 @@ def measure_consent(safe_contracts=None, pay_token=None) -> dict[str, int]:
 
         calldata = _call(w.module, "propose", w.ops, pay, "pay the supplier for March")
         gas["propose (1 ERC-20 transfer)"] = execution_gas(m, calldata, alice)
-        pid = w.module.proposal_id_of(boa.env.timestamp, pay)
+        pid = w.module.proposal_id_of(w.ops, boa.env.timestamp, pay)
 
         gas["object"] = execution_gas(m, _call(w.module, "object", pid, w.ops_objector, reason), bob)
         gas["object (second objector)"] = execution_gas(
@@ -201,7 +201,7 @@ def measure_consent(safe_contracts=None, pay_token=None) -> dict[str, int]:
 
         half = [w.pay(supplier, 50 * 10**18)]
         gas["amend"] = execution_gas(m, _call(w.module, "amend", pid, half, "amended: half now"), alice)
-        pid = w.module.proposal_id_of(boa.env.timestamp, half)
+        pid = w.module.proposal_id_of(w.ops, boa.env.timestamp, half)
         travel(3 * DAY)
         gas["execute (1 ERC-20 transfer via the Safe)"] = execution_gas(m, _call(w.module, "execute", pid, half), keeper)
 
@@ -259,7 +259,7 @@ def measure_consent(safe_contracts=None, pay_token=None) -> dict[str, int]:
             travel(DAY)
             calldata = _call(w.module, "propose", w.ops, pay, f"pay the supplier for {month}")
             gas[f"propose (hats run by the Safe, {label})"] = execution_gas(m, calldata, alice)
-            pid = w.module.proposal_id_of(boa.env.timestamp, pay)
+            pid = w.module.proposal_id_of(w.ops, boa.env.timestamp, pay)
             gas[f"object (hats run by the Safe, {label})"] = execution_gas(
                 m, _call(w.module, "object", pid, w.ops_objector, reason), bob
             )

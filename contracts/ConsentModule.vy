@@ -52,16 +52,34 @@
 @dev Design choices:
      - O(1) gas in the number of cells, proposals and objections: no loop
        runs over anything but the caller's own bounded list of actions.
-     - Proposal ids commit to the actions: an id is the proposal's creation
-       time (top 40 bits) and the low 216 bits of
-       keccak256(abi_encode(actions)) (see `proposal_id_of`). Nothing else
-       about the actions is stored; the full actions are in
-       `ProposalCreated`, and `execute` takes them again and checks them
-       against the id (216 bits: finding two action lists with the same id
-       takes about 2**108 work). Ids are not small numbers: tools show the
-       creation time or the id's first digits. The same actions cannot be
-       proposed twice in one block (the second call reverts; propose again
-       a block later).
+     - Proposal ids commit to the cell and the actions: an id is the
+       proposal's creation time (top 40 bits) and the low 216 bits of
+       keccak256(abi_encode(cell index, actions)) (see `proposal_id_of`;
+       `cell()` returns the index). Nothing else about the actions is
+       stored; the full actions are in `ProposalCreated`, and `execute`
+       takes them again and checks them against the id (216 bits: finding
+       two action lists with the same id takes about 2**108 work). Ids are
+       not small numbers: tools show the creation time or the id's first
+       digits. The same cell cannot propose the same actions twice in one
+       block (the second call reverts; propose again a block later); another
+       cell proposing the same actions first gets another id, so it cannot
+       make a cell's `propose` revert.
+     - The org's own machinery is out of every cell's reach. Calls from the
+       module run with the Safe's full authority (the Safe wears the top hat,
+       pays the streams and owns itself), and the Safe's guard does not see
+       module calls. So `execute` refuses, for every proposal (approved by the
+       signers or not), any action whose target is the Safe itself (owners,
+       threshold, modules, guard: those are Safe transactions the signer gate
+       checks) or the signer gate; after the Safe's approval it also refuses
+       the Hats contract (who signs is decided by Safe transactions, which the
+       gate checks). Inside a cell's domain it refuses, in addition, this
+       module and the BudgetStreams contract, whatever `allow_call` says; the
+       Hats contract is reachable only through the one narrow power a cell
+       may be given: `mintHat` and `transferHat` of hats strictly inside the
+       holding cell's own subtree (by hat id), never the signer hat or one of
+       its admins. Changing a cell's own budget stream is not a cell power:
+       escalate it to the signers. These addresses are constructor arguments
+       (immutable), so no domain set later can reach them.
      - Storage is packed by hand: a proposal is one word (proposer, window
        end, proposing cell's index, status, escalation round, count of
        standing objections), plus a second written only when it is
@@ -99,13 +117,20 @@
        to 2**107 - 1 to lift it). Periods are fixed-length windows anchored
        when the limit is first set (or set with a different period length):
        period k runs from anchor + k * period to anchor + (k + 1) * period.
+       Fixed windows, not a rolling allowance: a cell may spend its limit at
+       the last second of one period and its limit again at the first second
+       of the next, so up to twice the limit can leave within moments across
+       a period boundary (as with Safe's allowance module). Size limits with
+       that in mind; a rolling window would need per-payment history.
        Setting a limit again with the same period length keeps the anchor
        and what the current period already spent. Spending is recorded at
        execution, in the domain that applies (the cell's, or its parent's
        after escalation); a proposal approved by the Safe is outside every
        domain and records nothing.
-     - Calls with empty or shorter-than-4-byte calldata (plain ether
-       transfers) have the selector 0x00000000 for `allow_call`.
+     - Plain ether transfers (empty calldata) have the selector 0x00000000
+       for `allow_call`. That permission matches only empty calldata:
+       calldata of 1 to 3 bytes, or calldata whose first four bytes are zero
+       (which a fallback function would receive), is outside every domain.
      - `execute` is the only function that calls out through the Safe. It
        marks the proposal executed and records spending before the calls,
        and is `@nonreentrant`. If any action fails, or a token call returns
@@ -140,6 +165,16 @@ MAX_ROUNDS: constant(uint256) = 15
 # @dev ERC-20 selectors whose amount counts against spending limits.
 TRANSFER_SELECTOR: constant(bytes4) = 0xa9059cbb
 APPROVE_SELECTOR: constant(bytes4) = 0x095ea7b3
+
+
+# @dev The Hats calls a cell may be given, for hats inside its own subtree:
+# mintHat(uint256,address) and transferHat(uint256,address,address).
+MINT_HAT_SELECTOR: constant(bytes4) = 0x641f776e
+TRANSFER_HAT_SELECTOR: constant(bytes4) = 0xa4a1f06c
+
+
+# @dev Hat ids: 14 levels of 16 bits below the 32-bit top-hat domain.
+_HAT_LEVELS: constant(uint256) = 14
 
 
 # @dev Public proposal states (see the module docstring).
@@ -186,7 +221,7 @@ _PROPOSER_SHIFT: constant(uint256) = 32
 
 
 # @dev A proposal id is its creation time shifted left by 216 bits, OR the
-# low 216 bits of keccak256(abi_encode(actions)).
+# low 216 bits of keccak256(abi_encode(cell index, actions)).
 _CREATED_SHIFT: constant(uint256) = 216
 
 
@@ -228,9 +263,26 @@ avatar: public(immutable(address))
 hats: public(immutable(IHats))
 
 
+# @dev The org's BudgetStreams contract (empty: none), out of every domain.
+streams: public(immutable(address))
+
+
+# @dev The Safe's signer gate (empty: none), out of every proposal's reach.
+signer_gate: public(immutable(address))
+
+
+# @dev The gate's signer hat (0 without a gate): no cell may mint or
+# transfer it, or any hat that is its admin.
+signer_hat: public(immutable(uint256))
+
+
 #################################################################
 #                          INTERFACES                           #
 #################################################################
+
+
+interface ISignerGate:
+    def signer_hat() -> uint256: view
 
 
 interface ISafe:
@@ -254,6 +306,7 @@ struct Action:
 
 
 struct Cell:
+    index: uint256
     proposer_hat: uint256
     consent_window: uint256
     execution_window: uint256
@@ -442,17 +495,27 @@ event Unpaused:
 
 
 @deploy
-def __init__(avatar_: address, hats_: address):
+def __init__(avatar_: address, hats_: address, streams_: address, signer_gate_: address):
     """
     @dev The Safe must enable this module (`enableModule`) before any
-         proposal can execute.
+         proposal can execute. The streams and signer-gate addresses are
+         fixed here so that no domain set later can reach them.
     @param avatar_ The Safe that sets cells up and performs the actions.
     @param hats_ The hats contract (IHats) used for every hat check.
+    @param streams_ The org's BudgetStreams contract, or empty if none.
+    @param signer_gate_ The Safe's SignerGate, or empty if none; its signer
+           hat is read here.
     """
     assert avatar_ != empty(address), "consent: avatar is the zero address"
     assert hats_ != empty(address), "consent: hats is the zero address"
     avatar = avatar_
     hats = IHats(hats_)
+    streams = streams_
+    signer_gate = signer_gate_
+    hat: uint256 = 0
+    if signer_gate_ != empty(address):
+        hat = staticcall ISignerGate(signer_gate_).signer_hat()
+    signer_hat = hat
 
 
 #################################################################
@@ -484,13 +547,11 @@ def set_cell(
     @param parent The cell to escalate to, or 0 for the Safe's signers.
     @param max_active The most live proposals the cell may have at once.
     """
-    assert msg.sender == avatar, "consent: caller is not the Safe"
+    self._only_safe()
     assert cell != 0, "consent: cell is zero"
     assert proposer_hat != 0, "consent: proposer hat is zero"
-    assert consent_window != 0, "consent: consent window is zero"
-    assert consent_window <= _MASK32, "consent: consent window is too long"
-    assert execution_window != 0, "consent: execution window is zero"
-    assert execution_window <= _MASK32, "consent: execution window is too long"
+    assert unsafe_sub(consent_window, 1) < _MASK32, "consent: consent window must be 1 to 2**32 - 1 seconds"
+    assert unsafe_sub(execution_window, 1) < _MASK32, "consent: execution window must be 1 to 2**32 - 1 seconds"
     assert max_active <= _MASK32, "consent: max active is too large"
     assert parent != cell, "consent: cell cannot be its own parent"
     parent_index: uint256 = 0
@@ -550,7 +611,7 @@ def remove_cell(cell: uint256):
          calls and spending limits are kept but inert (see the module @dev).
     @param cell The cell's hat id.
     """
-    assert msg.sender == avatar, "consent: caller is not the Safe"
+    self._only_safe()
     index: uint256 = self._index_of[cell] & _MASK31
     word: uint256 = self._word[index]
     assert word & _CONFIGURED != 0, "consent: unknown cell"
@@ -573,7 +634,7 @@ def set_objector_hat(cell: uint256, hat: uint256, allowed: bool):
     @param hat The objector hat.
     @param allowed True to let its wearers object, False to stop them.
     """
-    assert msg.sender == avatar, "consent: caller is not the Safe"
+    self._only_safe()
     index: uint256 = self._configured_index(cell)
     assert hat != 0, "consent: hat is zero"
     self._objector_hat[index][hat] = allowed
@@ -594,7 +655,7 @@ def set_spend_limit(cell: uint256, token: address, amount: uint256, period: uint
     @param amount The most the cell may spend in one period, in token units.
     @param period The period length in seconds (1 to 2**32 - 1).
     """
-    assert msg.sender == avatar, "consent: caller is not the Safe"
+    self._only_safe()
     index: uint256 = self._configured_index(cell)
     assert amount <= _MASK107, "consent: amount does not fit in 107 bits"
     assert period != 0, "consent: period is zero"
@@ -627,7 +688,7 @@ def allow_call(cell: uint256, target: address, selector: bytes4, allowed: bool):
     @param selector The function selector.
     @param allowed True to allow the call, False to disallow it.
     """
-    assert msg.sender == avatar, "consent: caller is not the Safe"
+    self._only_safe()
     index: uint256 = self._configured_index(cell)
     key: uint256 = (convert(selector, uint256) << 160) | convert(target, uint256)
     word: uint256 = self._domain[index][key]
@@ -645,7 +706,7 @@ def pause():
     @notice Stop proposing, amending, escalating and executing.
     @dev Only the Safe. Objections, withdrawals, cancels and clears go on.
     """
-    assert msg.sender == avatar, "consent: caller is not the Safe"
+    self._only_safe()
     assert not self._paused, "consent: module is already paused"
     self._paused = True
     log Paused(account=msg.sender)
@@ -657,7 +718,7 @@ def unpause():
     @notice Resume proposing, amending, escalating and executing.
     @dev Only the Safe.
     """
-    assert msg.sender == avatar, "consent: caller is not the Safe"
+    self._only_safe()
     assert self._paused, "consent: module is not paused"
     self._paused = False
     log Unpaused(account=msg.sender)
@@ -677,10 +738,9 @@ def approve(proposal_id: uint256):
          the last cell that held it), and executes outside any domain.
     @param proposal_id The proposal.
     """
-    assert msg.sender == avatar, "consent: caller is not the Safe"
+    self._only_safe()
     meta: uint256 = self._meta[proposal_id]
-    status: uint256 = (meta >> _STATUS_SHIFT) & _MASK4
-    assert status != 0, "consent: unknown proposal"
+    status: uint256 = self._status(meta)
     assert status == _AT_SAFE, "consent: proposal is not awaiting the Safe's approval"
     # objections of earlier windows no longer count: the Safe decided
     keep: uint256 = _MASK160 | (_MASK32 << _ORIGIN_SHIFT) | (_MASK4 << _ROUND_SHIFT)
@@ -697,7 +757,7 @@ def veto(proposal_id: uint256, reason: String[MAX_TEXT]):
     @param proposal_id The proposal.
     @param reason Why (must not be empty); it is in the event.
     """
-    assert msg.sender == avatar, "consent: caller is not the Safe"
+    self._only_safe()
     assert len(reason) != 0, "consent: reason is empty"
     self._end(proposal_id, self._meta[proposal_id], _VETOED)
     log ProposalVetoed(proposal_id=proposal_id, reason=reason)
@@ -724,7 +784,7 @@ def propose(
     @param rationale Why, in plain words (may be empty).
     @return The new proposal's id (see `proposal_id_of`).
     """
-    assert not self._paused, "consent: module is paused"
+    self._check_not_paused()
     assert len(actions) != 0, "consent: no actions"
     key: uint256 = self._index_of[cell]
     index: uint256 = key & _MASK31
@@ -738,8 +798,8 @@ def propose(
     assert staticcall hats.isWearerOfHat(msg.sender, proposer_hat), "consent: caller does not wear the cell's proposer hat"
     assert (word >> _ACTIVE_SHIFT) & _MASK32 < (word >> _MAX_ACTIVE_SHIFT) & _MASK32, "consent: cell has too many live proposals"
     self._word[index] = word + (1 << _ACTIVE_SHIFT)
-    proposal_id: uint256 = (block.timestamp << _CREATED_SHIFT) | (convert(keccak256(abi_encode(actions)), uint256) & _MASK216)
-    assert self._meta[proposal_id] == 0, "consent: the same actions were proposed in this block, propose them in the next one"
+    proposal_id: uint256 = (block.timestamp << _CREATED_SHIFT) | (convert(keccak256(abi_encode(index, actions)), uint256) & _MASK216)
+    assert self._meta[proposal_id] == 0, "consent: duplicate proposal in this block"
     closes_at: uint256 = block.timestamp + (word & _MASK32)
     self._meta[proposal_id] = (
         convert(msg.sender, uint256)
@@ -765,25 +825,28 @@ def amend(
     """
     @notice Replace a live proposal with amended actions; the new proposal
             opens a fresh consent window in the proposing cell.
-    @dev By the proposer or any wearer of the cell's proposer hat (the cell
-         proposes, not one person); the amender becomes the new proposal's
-         proposer. The old proposal becomes SUPERSEDED, and the cell's
-         live count does not change. Objections, escalation and approval do
-         not carry over.
+    @dev By its proposer, who must still wear the cell's proposer hat, or
+         by the Safe (as for `cancel`); the amender becomes the new
+         proposal's proposer. A proposal whose execution window has ended
+         (EXPIRED, cleared or not) cannot be amended: propose anew. The old
+         proposal becomes SUPERSEDED, and the cell's live count does not
+         change. Objections, escalation and approval do not carry over.
     @param proposal_id The proposal to replace.
     @param actions The amended actions.
     @param rationale Why, in plain words (may be empty).
     @return The new proposal's id.
     """
-    assert not self._paused, "consent: module is paused"
+    self._check_not_paused()
     assert len(actions) != 0, "consent: no actions"
     meta: uint256 = self._meta[proposal_id]
     self._check_live(meta)
+    assert self._state(proposal_id, meta) != EXPIRED, "consent: proposal has expired"
     index: uint256 = (meta >> _ORIGIN_SHIFT) & _MASK32
-    self._check_proposer(meta, index)
+    if self._check_proposer_or_safe(meta):
+        self._check_proposer_hat(index)
     self._meta[proposal_id] = self._with_status(meta, _SUPERSEDED)
-    new_id: uint256 = (block.timestamp << _CREATED_SHIFT) | (convert(keccak256(abi_encode(actions)), uint256) & _MASK216)
-    assert self._meta[new_id] == 0, "consent: the same actions were proposed in this block, propose them in the next one"
+    new_id: uint256 = (block.timestamp << _CREATED_SHIFT) | (convert(keccak256(abi_encode(index, actions)), uint256) & _MASK216)
+    assert self._meta[new_id] == 0, "consent: duplicate proposal in this block"
     closes_at: uint256 = block.timestamp + (self._word[index] & _MASK32)
     self._meta[new_id] = (
         convert(msg.sender, uint256)
@@ -812,7 +875,7 @@ def cancel(proposal_id: uint256):
     """
     meta: uint256 = self._meta[proposal_id]
     self._check_live(meta)
-    assert msg.sender == convert(meta & _MASK160, address) or msg.sender == avatar, "consent: caller is not the proposer or the Safe"
+    self._check_proposer_or_safe(meta)
     self._end(proposal_id, meta, _CANCELLED)
     log ProposalCancelled(proposal_id=proposal_id, cancelled_by=msg.sender)
 
@@ -823,18 +886,18 @@ def escalate(proposal_id: uint256):
     @notice Escalate a proposal whose consent window has closed: to the
             parent cell (a new window among its objectors; its domain then
             applies), or at the root to the Safe's signers (state PENDING).
-    @dev By the proposer or a wearer of the proposing cell's proposer hat,
-         after the window closed and before the execution window ends.
+    @dev By a wearer, now, of the proposing cell's proposer hat (the
+         proposer too must still wear it), after the window closed and before
+         the execution window ends.
          Used when an objection stood at the end of the window, or when the
          actions are outside the domain. Standing objections do not carry
          over to the new window. If the cell holding the proposal was
          removed, the proposal has expired and cannot be escalated.
     @param proposal_id The proposal.
     """
-    assert not self._paused, "consent: module is paused"
+    self._check_not_paused()
     meta: uint256 = self._meta[proposal_id]
-    status: uint256 = (meta >> _STATUS_SHIFT) & _MASK4
-    assert status != 0, "consent: unknown proposal"
+    status: uint256 = self._status(meta)
     assert status == _LIVE, "consent: proposal is not in a consent window"
     origin: uint256 = (meta >> _ORIGIN_SHIFT) & _MASK32
     round: uint256 = (meta >> _ROUND_SHIFT) & _MASK4
@@ -845,7 +908,7 @@ def escalate(proposal_id: uint256):
     closes_at: uint256 = (meta >> _CLOSES_SHIFT) & _MASK40
     assert block.timestamp >= closes_at, "consent: consent window is still open"
     assert block.timestamp < closes_at + ((word >> _EXEC_SHIFT) & _MASK32), "consent: proposal has expired"
-    self._check_proposer(meta, origin)
+    self._check_proposer_hat(origin)
     parent: uint256 = (word >> _PARENT_SHIFT) & _MASK32
     if parent == 0:
         self._meta[proposal_id] = self._with_status(meta, _AT_SAFE)
@@ -951,10 +1014,9 @@ def execute(proposal_id: uint256, actions: DynArray[Action, MAX_ACTIONS]):
     @param proposal_id The proposal.
     @param actions The actions, exactly as proposed.
     """
-    assert not self._paused, "consent: module is paused"
+    self._check_not_paused()
     meta: uint256 = self._meta[proposal_id]
-    status: uint256 = (meta >> _STATUS_SHIFT) & _MASK4
-    assert status != 0, "consent: unknown proposal"
+    status: uint256 = self._status(meta)
     assert status != _EXECUTED, "consent: proposal was already executed"
     assert status == _LIVE or status == _APPROVED, "consent: proposal is not executable"
     origin: uint256 = (meta >> _ORIGIN_SHIFT) & _MASK32
@@ -970,7 +1032,7 @@ def execute(proposal_id: uint256, actions: DynArray[Action, MAX_ACTIONS]):
     assert block.timestamp >= closes_at, "consent: consent window is still open"
     assert block.timestamp < closes_at + ((holder_word >> _EXEC_SHIFT) & _MASK32), "consent: execution window has ended"
     assert meta >> _OBJECTIONS_SHIFT == 0, "consent: an objection stands, amend or escalate the proposal"
-    assert convert(keccak256(abi_encode(actions)), uint256) & _MASK216 == proposal_id & _MASK216, "consent: actions do not match the proposal"
+    assert convert(keccak256(abi_encode(origin, actions)), uint256) & _MASK216 == proposal_id & _MASK216, "consent: actions do not match the proposal"
 
     # status is _LIVE or _APPROVED: set it to _EXECUTED (inlined _with_status)
     self._meta[proposal_id] = (meta & ~(_MASK4 << _STATUS_SHIFT)) | (_EXECUTED << _STATUS_SHIFT)
@@ -981,11 +1043,21 @@ def execute(proposal_id: uint256, actions: DynArray[Action, MAX_ACTIONS]):
     for i: uint256 in range(len(actions), bound=MAX_ACTIONS):
         target: address = actions[i].target
         value: uint256 = actions[i].value
+        size: uint256 = len(actions[i].data)
         selector: bytes4 = empty(bytes4)
-        if len(actions[i].data) >= 4:
+        if size >= 4:
             selector = convert(slice(actions[i].data, 0, 4), bytes4)
         is_token_call: bool = selector == TRANSFER_SELECTOR or selector == APPROVE_SELECTOR
+        # the Safe's own setters and the gate: Safe transactions only, checked by the gate
+        assert target != avatar, "consent: proposals cannot call the Safe"
+        assert target != signer_gate or signer_gate == empty(address), "consent: proposals cannot call the gate"
         if in_domain:
+            assert target != self, "consent: domains cannot call the module"
+            assert target != streams or streams == empty(address), "consent: domains cannot call the streams"
+            if target == hats.address:
+                assert size >= 36, "consent: hat call data is too short"
+                self._check_cell_hat(selector, extract32(actions[i].data, 4, output_type=uint256), holder)
+            assert size == 0 or selector != empty(bytes4), "consent: call has no function selector"
             key: uint256 = (convert(selector, uint256) << 160) | convert(target, uint256)
             word: uint256 = self._domain[holder][key]
             assert word & 1 == 1, "consent: call outside the cell's domain, escalate the proposal"
@@ -1001,6 +1073,8 @@ def execute(proposal_id: uint256, actions: DynArray[Action, MAX_ACTIONS]):
                         self._domain[holder][key] = self._charged(word, holder, target, amount)
                     else:
                         self._spend(holder, target, amount)
+        else:
+            assert target != hats.address, "consent: approved proposals cannot call hats"
         if is_token_call:
             ok: bool = False
             returned: Bytes[32] = b""
@@ -1112,6 +1186,7 @@ def cell(cell: uint256) -> Cell:
     index: uint256 = self._index_of[cell] & _MASK31
     word: uint256 = self._word[index]
     return Cell(
+        index=index,
         proposer_hat=self._proposer_hat[index],
         consent_window=word & _MASK32,
         execution_window=(word >> _EXEC_SHIFT) & _MASK32,
@@ -1192,38 +1267,100 @@ def paused() -> bool:
     return self._paused
 
 
-@pure
+@view
 @external
-def hash_actions(actions: DynArray[Action, MAX_ACTIONS]) -> bytes32:
+def proposal_id_of(cell: uint256, created_at: uint256, actions: DynArray[Action, MAX_ACTIONS]) -> uint256:
     """
-    @notice The hash a proposal id commits to.
-    @dev keccak256 of the ABI encoding of the tuple (actions,), i.e. of
-         `(address,uint256,bytes)[]` as a single argument.
-    @param actions The actions.
-    @return keccak256(abi_encode(actions)).
-    """
-    return keccak256(abi_encode(actions))
-
-
-@pure
-@external
-def proposal_id_of(created_at: uint256, actions: DynArray[Action, MAX_ACTIONS]) -> uint256:
-    """
-    @notice The id of the proposal with these actions created at this time.
-    @dev (created_at << 216) | (uint256(keccak256(abi_encode(actions))) mod
-         2**216). The id is the only record of the actions: 216 bits keep
-         finding two action lists with the same id out of reach (2**108
+    @notice The id of the cell's proposal with these actions created at this
+            time.
+    @dev (created_at << 216) | (uint256(keccak256(abi_encode(index,
+         actions))) mod 2**216), where index is the cell's index (`cell()`,
+         never reused). The id is the only record of the actions: 216 bits
+         keep finding two action lists with the same id out of reach (2**108
          work for a collision).
+    @param cell The cell's hat id (must have been configured once).
     @param created_at The block timestamp of the proposal's creation.
     @param actions The actions.
     @return The proposal id.
     """
-    return (created_at << _CREATED_SHIFT) | (convert(keccak256(abi_encode(actions)), uint256) & _MASK216)
+    index: uint256 = self._index_of[cell] & _MASK31
+    assert index != 0, "consent: unknown cell"
+    return self._id(created_at, index, actions)
 
 
 #################################################################
 #                      INTERNAL FUNCTIONS                       #
 #################################################################
+
+
+@pure
+@internal
+def _status(meta: uint256) -> uint256:
+    """
+    @dev A stored proposal's status; revert for an unknown proposal.
+    """
+    status: uint256 = (meta >> _STATUS_SHIFT) & _MASK4
+    assert status != 0, "consent: unknown proposal"
+    return status
+
+
+@view
+@internal
+def _check_not_paused():
+    """
+    @dev Revert while proposing, amending, escalating and executing are paused.
+    """
+    assert not self._paused, "consent: module is paused"
+
+
+@view
+@internal
+def _only_safe():
+    """
+    @dev Revert unless the caller is the Safe (one copy of the check keeps
+         the runtime code under EIP-170).
+    """
+    assert msg.sender == avatar, "consent: caller is not the Safe"
+
+
+@pure
+@internal
+def _id(created_at: uint256, index: uint256, actions: DynArray[Action, MAX_ACTIONS]) -> uint256:
+    """
+    @dev A proposal id: creation time and the low 216 bits of the hash of
+         (cell index, actions).
+    """
+    return (created_at << _CREATED_SHIFT) | (convert(keccak256(abi_encode(index, actions)), uint256) & _MASK216)
+
+
+@view
+@internal
+def _check_cell_hat(selector: bytes4, hat: uint256, holder: uint256):
+    """
+    @dev Revert unless a call to the Hats contract inside a cell's domain is
+         the cell's narrow power: mint or transfer a hat strictly inside the
+         holding cell's subtree that is neither the signer hat nor one of
+         its admins.
+    """
+    cell: uint256 = self._hat_of[holder]
+    assert (selector == MINT_HAT_SELECTOR or selector == TRANSFER_HAT_SELECTOR) and hat != cell and hat & self._prefix_mask(cell) == cell, "consent: cells may only mint or transfer hats below them"
+    assert signer_hat == 0 or signer_hat & self._prefix_mask(hat) != hat, "consent: hat is the signer hat or its admin"
+
+
+@pure
+@internal
+def _prefix_mask(hat: uint256) -> uint256:
+    """
+    @dev The mask that keeps a hat id's own levels (down to its last
+         non-zero 16-bit level): `id & mask == hat` holds for the hat and
+         every hat below it in its tree.
+    """
+    mask: uint256 = max_value(uint256)
+    for i: uint256 in range(_HAT_LEVELS):
+        if (hat >> (16 * i)) & _MASK16 != 0:
+            break
+        mask = mask << 16
+    return mask
 
 
 @internal
@@ -1254,8 +1391,7 @@ def _check_live(meta: uint256):
     @dev Revert unless the proposal exists and is live (not yet executed,
          cancelled, vetoed, superseded or cleared).
     """
-    status: uint256 = (meta >> _STATUS_SHIFT) & _MASK4
-    assert status != 0, "consent: unknown proposal"
+    status: uint256 = self._status(meta)
     assert status == _LIVE or status == _AT_SAFE or status == _APPROVED, "consent: proposal is no longer live"
 
 
@@ -1266,8 +1402,7 @@ def _check_window(meta: uint256) -> uint256:
     @dev Revert unless the proposal's consent window is open; return its
          escalation round.
     """
-    status: uint256 = (meta >> _STATUS_SHIFT) & _MASK4
-    assert status != 0, "consent: unknown proposal"
+    status: uint256 = self._status(meta)
     assert status == _LIVE, "consent: proposal is not in a consent window"
     assert block.timestamp < (meta >> _CLOSES_SHIFT) & _MASK40, "consent: consent window has closed"
     return (meta >> _ROUND_SHIFT) & _MASK4
@@ -1275,12 +1410,24 @@ def _check_window(meta: uint256) -> uint256:
 
 @view
 @internal
-def _check_proposer(meta: uint256, index: uint256):
+def _check_proposer_or_safe(meta: uint256) -> bool:
     """
-    @dev Revert unless the caller proposed it or wears the cell's proposer hat.
+    @dev Revert unless the caller is the proposal's proposer or the Safe;
+         return True for the proposer.
     """
-    if msg.sender != convert(meta & _MASK160, address):
-        assert staticcall hats.isWearerOfHat(msg.sender, self._proposer_hat[index]), "consent: caller is not the proposer and does not wear the proposer hat"
+    if msg.sender == avatar:
+        return False
+    assert msg.sender == convert(meta & _MASK160, address), "consent: caller is not the proposer or the Safe"
+    return True
+
+
+@view
+@internal
+def _check_proposer_hat(index: uint256):
+    """
+    @dev Revert unless the caller wears the cell's proposer hat now.
+    """
+    assert staticcall hats.isWearerOfHat(msg.sender, self._proposer_hat[index]), "consent: caller does not wear the cell's proposer hat"
 
 
 @pure
@@ -1348,14 +1495,14 @@ def _charged(word: uint256, index: uint256, token: address, amount: uint256) -> 
          in the current period; revert if it would go above the limit.
     """
     limit: uint256 = (word >> _LIMIT_SHIFT) & _MASK107
-    assert amount <= limit, "consent: spending above the cell's period limit, escalate the proposal"
+    assert amount <= limit, "consent: over the cell's spending limit, escalate"
     spent: uint256 = (word >> _SPENT_SHIFT) & _MASK107
     end: uint256 = word >> _END_SHIFT
     if block.timestamp >= end:
         end = self._period_end(end, self._period[index][token])
         spent = 0
     spent += amount
-    assert spent <= limit, "consent: spending above the cell's period limit, escalate the proposal"
+    assert spent <= limit, "consent: over the cell's spending limit, escalate"
     return (word & ((_MASK107 << _LIMIT_SHIFT) | 1)) | (spent << _SPENT_SHIFT) | (end << _END_SHIFT)
 
 

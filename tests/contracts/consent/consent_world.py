@@ -42,11 +42,11 @@ def deploy(path: Path, *args):
     return boa.load(str(path), *args)
 
 
-def actions_hash(actions) -> bytes:
-    """What the module stores: keccak256(abi_encode(actions)) as one argument."""
+def actions_hash(actions, index: int) -> bytes:
+    """What a proposal id commits to: keccak256(abi_encode(cell index, actions))."""
     from eth_utils import keccak
 
-    return keccak(encode(["(address,uint256,bytes)[]"], [[(a[0], a[1], a[2]) for a in actions]]))
+    return keccak(encode(["uint256", "(address,uint256,bytes)[]"], [index, [(a[0], a[1], a[2]) for a in actions]]))
 
 
 @dataclass
@@ -59,6 +59,9 @@ class World:
     token: object
     target: object
     admin: str
+    streams: object = None
+    gate: object = None
+    signer: int = 0
     top: int = 0
     ops: int = 0
     ops_proposer: int = 0
@@ -147,16 +150,21 @@ def build_world(safe_contracts=None) -> World:
     safe = safe_contracts.new_safe([o.address for o in owners], 2)
     admin = boa.env.generate_address("hats-admin")
     hats = deploy(CONTRACTS / "Hats.vy", "opgov Hats", "")
-    module = deploy(CONTRACTS / "ConsentModule.vy", safe.address, hats.address)
+    with boa.env.prank(admin):
+        top = hats.mintTopHat(admin, "opgov org", "")
+        signer = hats.createHat(top, "signers", 10, admin, admin, True, "")
+    # the org's other machinery, which no cell's domain may reach (the gate is
+    # deployed but not attached: these tests need its address, not its guard)
+    streams = deploy(CONTRACTS / "BudgetStreams.vy", hats.address)
+    gate = deploy(CONTRACTS / "SignerGate.vy", safe.address, hats.address, signer, 1, 1, ETHER)
+    module = deploy(CONTRACTS / "ConsentModule.vy", safe.address, hats.address, streams.address, gate.address)
     assert exec_safe_tx(safe, owners[:2], safe.address, 0, safe.enableModule.prepare_calldata(module.address))
     token = deploy(MOCKS / "ConsentToken.vy")
     target = deploy(MOCKS / "ConsentTarget.vy")
     token.mint(safe.address, 10**30)
     boa.env.set_balance(safe.address, 10**22)
 
-    w = World(safe_contracts, owners, safe, hats, module, token, target, admin)
-    with boa.env.prank(admin):
-        w.top = hats.mintTopHat(admin, "opgov org", "")
+    w = World(safe_contracts, owners, safe, hats, module, token, target, admin, streams, gate, signer, top)
     w.council = w.new_hat(w.top, "council cell")
     w.council_proposer = w.new_hat(w.council, "council proposer")
     w.council_objector = w.new_hat(w.council, "council member")

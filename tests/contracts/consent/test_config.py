@@ -12,14 +12,22 @@ NOT_SAFE = "consent: caller is not the Safe"
 
 def test_constructor_refuses_zero_addresses(world):
     with boa.reverts("consent: avatar is the zero address"):
-        deploy(CONTRACTS / "ConsentModule.vy", ZERO, world.hats.address)
+        deploy(CONTRACTS / "ConsentModule.vy", ZERO, world.hats.address, ZERO, ZERO)
     with boa.reverts("consent: hats is the zero address"):
-        deploy(CONTRACTS / "ConsentModule.vy", world.safe.address, ZERO)
+        deploy(CONTRACTS / "ConsentModule.vy", world.safe.address, ZERO, ZERO, ZERO)
+
+
+def test_streams_and_gate_are_optional(world):
+    module = deploy(CONTRACTS / "ConsentModule.vy", world.safe.address, world.hats.address, ZERO, ZERO)
+    assert (module.streams(), module.signer_gate(), module.signer_hat()) == (ZERO, ZERO, 0)
 
 
 def test_immutables_and_enabled_module(world):
     assert world.module.avatar() == world.safe.address
     assert world.module.hats() == world.hats.address
+    assert world.module.streams() == world.streams.address
+    assert world.module.signer_gate() == world.gate.address
+    assert world.module.signer_hat() == world.signer
     assert world.safe.isModuleEnabled(world.module.address)
     assert not world.module.paused()
 
@@ -60,10 +68,10 @@ def test_set_cell_keeps_live_count(world):
     [
         ((0, 1, DAY, DAY, 0, 1), "consent: cell is zero"),
         ((77, 0, DAY, DAY, 0, 1), "consent: proposer hat is zero"),
-        ((77, 1, 0, DAY, 0, 1), "consent: consent window is zero"),
-        ((77, 1, 2**32, DAY, 0, 1), "consent: consent window is too long"),
-        ((77, 1, DAY, 0, 0, 1), "consent: execution window is zero"),
-        ((77, 1, DAY, 2**32, 0, 1), "consent: execution window is too long"),
+        ((77, 1, 0, DAY, 0, 1), "consent: consent window must be 1 to 2**32 - 1 seconds"),
+        ((77, 1, 2**32, DAY, 0, 1), "consent: consent window must be 1 to 2**32 - 1 seconds"),
+        ((77, 1, DAY, 0, 0, 1), "consent: execution window must be 1 to 2**32 - 1 seconds"),
+        ((77, 1, DAY, 2**32, 0, 1), "consent: execution window must be 1 to 2**32 - 1 seconds"),
         ((77, 1, DAY, DAY, 0, 2**32), "consent: max active is too large"),
         ((77, 1, DAY, DAY, 77, 1), "consent: cell cannot be its own parent"),
         ((77, 1, DAY, DAY, 78, 1), "consent: parent is not a configured cell"),

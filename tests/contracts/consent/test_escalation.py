@@ -78,7 +78,7 @@ def test_out_of_domain_proposal_escalated_without_objection(world):
     big = [world.pay(world.people["mallory"], 2_000 * TOKENS)]
     pid = world.propose(big)
     world.until_closed(pid)
-    with boa.reverts("consent: spending above the cell's period limit, escalate the proposal"):
+    with boa.reverts("consent: over the cell's spending limit, escalate"):
         world.module.execute(pid, big)
     with boa.env.prank(world.people["alex"]):  # any wearer of the proposer hat may escalate
         world.module.escalate(pid)
@@ -177,7 +177,7 @@ def test_escalate_reverts(world):
     with boa.reverts("consent: consent window is still open"):
         world.escalate(pid)
     world.until_closed(pid)
-    with boa.reverts("consent: caller is not the proposer and does not wear the proposer hat"):
+    with boa.reverts("consent: caller does not wear the cell's proposer hat"):
         world.escalate(pid, who="bob")
     world.as_safe("pause")
     with boa.reverts("consent: module is paused"):

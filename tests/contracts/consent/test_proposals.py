@@ -29,9 +29,9 @@ def test_propose_stores_one_word_and_logs_the_actions(world):
     assert ev.proposal_id == pid and ev.cell == world.ops and ev.proposer == world.people["alice"]
     assert [tuple(a) for a in ev.actions] == [tuple(a) for a in actions]
     assert ev.rationale == "pay the supplier and poke" and ev.closes_at == now + 3 * DAY
-    assert pid == world.module.proposal_id_of(now, actions)
-    assert pid & (2**216 - 1) == int.from_bytes(actions_hash(actions), "big") & (2**216 - 1)
-    assert world.module.hash_actions(actions) == actions_hash(actions)
+    index = world.module.cell(world.ops).index
+    assert pid == world.module.proposal_id_of(world.ops, now, actions)
+    assert pid & (2**216 - 1) == int.from_bytes(actions_hash(actions, index), "big") & (2**216 - 1)
     p = world.module.proposal(pid)
     assert (p.created_at, p.cell, p.holder, p.proposer) == (now, world.ops, world.ops, world.people["alice"])
     assert (p.closes_at, p.deadline, p.round, p.objections, p.state) == (now + 3 * DAY, now + 10 * DAY, 0, 0, OPEN)
@@ -82,9 +82,11 @@ def test_proposer_hat_in_another_tree(world):
 def test_propose_same_actions_twice_in_one_block(world):
     with boa.env.prank(world.people["alice"]):
         world.module.propose(world.ops, pay(world), "")
-        with boa.reverts("consent: the same actions were proposed in this block, propose them in the next one"):
+        with boa.reverts("consent: duplicate proposal in this block"):
             world.module.propose(world.ops, pay(world), "again")
         world.module.propose(world.ops, pay(world, 2), "other actions are fine")
+    with boa.env.prank(world.people["erin"]):  # another cell: another id
+        world.module.propose(world.council, pay(world), "the same actions in another cell")
     travel(1)
     with boa.env.prank(world.people["alice"]):
         world.module.propose(world.ops, pay(world), "next block is fine")
@@ -246,15 +248,15 @@ def test_amend_supersedes_and_opens_a_new_window(world):
     world.object(pid, "bob")
     travel(DAY)
     amended = pay(world, 50)
-    with boa.env.prank(world.people["alex"]):  # another wearer of the proposer hat
+    with boa.env.prank(world.people["alice"]):
         new = world.module.amend(pid, amended, "half now, half on delivery")
     created = events(world.module, "ProposalCreated")
     (ev,) = events(world.module, "ProposalAmended")
-    assert (ev.proposal_id, ev.new_proposal_id, ev.amended_by) == (pid, new, world.people["alex"])
+    assert (ev.proposal_id, ev.new_proposal_id, ev.amended_by) == (pid, new, world.people["alice"])
     assert created[0].proposal_id == new and created[0].rationale == "half now, half on delivery"
     assert world.state(pid) == SUPERSEDED
     p = world.module.proposal(new)
-    assert p.state == OPEN and p.proposer == world.people["alex"] and p.objections == 0
+    assert p.state == OPEN and p.proposer == world.people["alice"] and p.objections == 0
     assert p.closes_at == boa.env.timestamp + 3 * DAY
     assert world.module.cell(world.ops).active == 1
     world.until_closed(new)
@@ -268,9 +270,12 @@ def test_amend_reverts(world):
         world.module.amend(pid, [], "")
     with boa.env.prank(world.people["alice"]), boa.reverts("consent: unknown proposal"):
         world.module.amend(pid + 1, pay(world, 2), "")
-    with boa.env.prank(world.people["bob"]), boa.reverts("consent: caller is not the proposer and does not wear the proposer hat"):
+    with boa.env.prank(world.people["bob"]), boa.reverts("consent: caller is not the proposer or the Safe"):
         world.module.amend(pid, pay(world, 2), "")
-    with boa.env.prank(world.people["alice"]), boa.reverts("consent: the same actions were proposed in this block, propose them in the next one"):
+    # another wearer of the proposer hat may not rewrite someone else's proposal
+    with boa.env.prank(world.people["alex"]), boa.reverts("consent: caller is not the proposer or the Safe"):
+        world.module.amend(pid, pay(world, 2), "")
+    with boa.env.prank(world.people["alice"]), boa.reverts("consent: duplicate proposal in this block"):
         world.module.amend(pid, pay(world), "same actions, same block")
     world.as_safe("pause")
     with boa.env.prank(world.people["alice"]), boa.reverts("consent: module is paused"):
@@ -282,11 +287,10 @@ def test_amend_reverts(world):
         world.module.amend(pid, pay(world, 3), "")
 
 
-def test_proposer_may_amend_after_losing_the_hat(world):
+def test_safe_may_amend(world):
     pid = world.propose(pay(world))
-    with boa.env.prank(world.people["alice"]):
-        world.hats.renounceHat(world.ops_proposer)
-        world.module.amend(pid, pay(world, 2), "still my proposal")
+    new = world.as_safe("amend", pid, pay(world, 2), "the signers' counter-proposal")
+    assert world.state(pid) == SUPERSEDED and world.module.proposal(new).proposer == world.safe.address
 
 
 # -- cancel ---------------------------------------------------------------
