@@ -20,7 +20,14 @@
      - Eligibility and toggle modules are queried live with a static call
        whose answer is used only if it is exactly the expected size with
        every word 0 or 1; otherwise (no code, revert, malformed answer) the
-       stored status is used, as in the original. A module address without
+       stored status is used, as in the original. But a call that fails
+       having used all the gas it was given (all but the 1/64 that EIP-150
+       keeps back) reverts the whole call with "hats: module ran out of
+       gas" (the original falls back): otherwise a caller could pick a gas
+       limit that starves a live module and so silence it. A module that
+       always uses up its gas when it fails (an INVALID opcode, a
+       precompile that rejects the call) makes checks of its hats revert
+       until it is replaced. A module address without
        code (an EOA) is not called: the call could only return nothing, so
        the stored status is used at once (addresses up to 0x100 are still
        called, since precompiles answer without code). A flag in the
@@ -1585,6 +1592,7 @@ def _pull_hat_status(_toggle: address, _hat_id: uint256, _cfg: uint256) -> (bool
         return False, False
     ok: bool = False
     answer: Bytes[64] = b""
+    gas_before: uint256 = msg.gas
     ok, answer = raw_call(
         _toggle,
         abi_encode(_hat_id, method_id=method_id("getHatStatus(uint256)")),
@@ -1592,7 +1600,10 @@ def _pull_hat_status(_toggle: address, _hat_id: uint256, _cfg: uint256) -> (bool
         is_static_call=True,
         revert_on_failure=False,
     )
-    if not ok or len(answer) != 32:
+    if not ok:
+        self._check_not_starved(gas_before)
+        return False, False
+    if len(answer) != 32:
         return False, False
     word: uint256 = extract32(answer, 0, output_type=uint256)
     if word > 1:
@@ -1613,6 +1624,7 @@ def _wearer_status(_wearer: address, _hat_id: uint256, _cfg: uint256) -> (bool, 
         return False, False, False
     ok: bool = False
     answer: Bytes[96] = b""
+    gas_before: uint256 = msg.gas
     ok, answer = raw_call(
         _eligibility,
         abi_encode(_wearer, _hat_id, method_id=method_id("getWearerStatus(address,uint256)")),
@@ -1620,13 +1632,25 @@ def _wearer_status(_wearer: address, _hat_id: uint256, _cfg: uint256) -> (bool, 
         is_static_call=True,
         revert_on_failure=False,
     )
-    if not ok or len(answer) != 64:
+    if not ok:
+        self._check_not_starved(gas_before)
+        return False, False, False
+    if len(answer) != 64:
         return False, False, False
     first: uint256 = extract32(answer, 0, output_type=uint256)
     second: uint256 = extract32(answer, 32, output_type=uint256)
     if first > 1 or second > 1:
         return False, False, False
     return True, first == 1 and second == 1, second == 1
+
+
+@view
+@internal
+def _check_not_starved(_gas_before: uint256):
+    # after a module call failed: a call that ran out of gas used all it was
+    # given, leaving at most the 1/64 of `_gas_before` kept back (EIP-150),
+    # so it might have answered with more gas; revert rather than fall back
+    assert msg.gas > _gas_before // 64, "hats: module ran out of gas"
 
 
 @pure

@@ -2,7 +2,7 @@
 
 import boa
 import pytest
-from hats_helpers import ELIGIBILITY_EOA, TOGGLE_EOA, ZERO, create, mint
+from hats_helpers import ELIGIBILITY_EOA, TOGGLE_EOA, ZERO, create, load_test_contract, mint
 
 
 @pytest.fixture
@@ -173,3 +173,66 @@ def test_inactive_admin_hat_is_no_admin(hats, top, top_wearer, module, accounts)
     assert not hats.isAdminOfHat(accounts[1], child)
     with boa.reverts("hats: caller is not an admin of the hat"):
         mint(hats, accounts[1], child, accounts[2])
+
+
+# the heavy module works about 6,500,000 gas before it answers; this gas limit
+# starves it yet leaves Hats enough for the rest of a check or a mint (1/64)
+HEAVY_ROUNDS = 2_600
+STARVING_GAS = 4_000_000
+ENOUGH_GAS = 8_000_000
+
+
+@pytest.fixture
+def heavy_hat(request, hats, top, top_wearer, accounts):
+    """A hat whose toggle or eligibility module (the other an EOA) is heavy,
+    worn by accounts[1]; the module then says "inactive" and "ineligible"."""
+    heavy = load_test_contract("HatsHeavyModule.vy", HEAVY_ROUNDS)
+    if request.param == "toggle":
+        hat = create(hats, top_wearer, top, eligibility=ELIGIBILITY_EOA, toggle=heavy.address)
+    else:
+        hat = create(hats, top_wearer, top, eligibility=heavy.address, toggle=TOGGLE_EOA)
+    mint(hats, top_wearer, hat, accounts[1])
+    heavy.say_no(True)
+    return request.param, hat
+
+
+@pytest.mark.parametrize("heavy_hat", ["toggle", "eligibility"], indirect=True)
+def test_attack_starve_a_module_to_fall_back_on_the_stored_status(hats, top_wearer, accounts, heavy_hat):
+    """A caller picks a gas limit too small for a live module's answer: the
+    call ran out of gas and the stored status ("active", "eligible") was used
+    instead, so the wearer still wore the hat and a ruled-out newcomer could
+    be minted it. Such a call now reverts."""
+    which, hat = heavy_hat
+    wearer, newcomer = accounts[1], accounts[2]
+    for check in (hats.isWearerOfHat, hats.balanceOf):
+        with boa.reverts("hats: module ran out of gas"):
+            check(wearer, hat, gas=STARVING_GAS)
+    with boa.reverts("hats: module ran out of gas"):
+        (hats.isActive(hat, gas=STARVING_GAS) if which == "toggle"
+         else hats.isEligible(wearer, hat, gas=STARVING_GAS))
+    with boa.reverts("hats: module ran out of gas"):
+        hats.mintHat(hat, newcomer, sender=accounts[0], gas=STARVING_GAS)
+    with boa.reverts("hats: module ran out of gas"):
+        (hats.checkHatStatus(hat, gas=STARVING_GAS) if which == "toggle"
+         else hats.checkHatWearerStatus(hat, wearer, gas=STARVING_GAS))
+    assert hats.hatSupply(hat) == 1
+
+    # with enough gas the module answers live: no
+    assert not hats.isWearerOfHat(wearer, hat, gas=ENOUGH_GAS)
+    assert hats.balanceOf(wearer, hat, gas=ENOUGH_GAS) == 0
+    with boa.reverts("hats: hat is not active" if which == "toggle" else "hats: wearer is not eligible for the hat"):
+        hats.mintHat(hat, newcomer, sender=accounts[0], gas=ENOUGH_GAS)
+    if which == "toggle":
+        assert hats.checkHatStatus(hat, gas=ENOUGH_GAS)
+        assert not hats.isActive(hat)
+    else:
+        assert not hats.checkHatWearerStatus(hat, wearer, gas=ENOUGH_GAS)  # standing good, hat taken
+        assert hats.hatSupply(hat) == 0
+
+
+def test_a_module_that_reverts_still_falls_back_under_a_tight_gas_limit(hats, top, top_wearer, accounts,
+                                                                          reverting_module):
+    # a revert leaves the module's unused gas: no starvation, the stored status decides
+    hat = create(hats, top_wearer, top, eligibility=reverting_module.address, toggle=reverting_module.address)
+    mint(hats, top_wearer, hat, accounts[1])
+    assert hats.isWearerOfHat(accounts[1], hat, gas=80_000)
