@@ -437,5 +437,5 @@ def test_link_state_machine(hats, accounts):
     CONTEXT.update(hats=hats, actors=accounts[:ACTORS])
     from hypothesis.stateful import run_state_machine_as_test
 
-    run_state_machine_as_test(LinkMachine, settings=settings(max_examples=30, stateful_step_count=60,
+    run_state_machine_as_test(LinkMachine, settings=settings(max_examples=20, stateful_step_count=60,
                                                              deadline=None))
