@@ -68,29 +68,52 @@ TRANSFER = keccak(text="transfer(address,uint256)")[:4]
 APPROVE = keccak(text="approve(address,uint256)")[:4]
 ADJUST_RATE = keccak(text="adjust_rate(uint256,uint256)")[:4]
 ACTIONS_TYPE = "(address,uint256,bytes)[]"
+MINT_HAT = keccak(text="mintHat(uint256,address)")[:4]
+TRANSFER_HAT = keccak(text="transferHat(uint256,address,address)")[:4]
+
+
+def _prefix_mask(hat: int) -> int:
+    """The mask keeping a hat id's own levels: `id & mask == hat` for the hat and every hat below it."""
+    mask = (1 << 256) - 1
+    for level in range(14):
+        if (hat >> (16 * level)) & 0xFFFF:
+            break
+        mask = (mask << 16) & ((1 << 256) - 1)
+    return mask
 
 
 # ---------------------------------------------------------------- hashing (no node)
 
 
-def hash_actions(actions: Sequence[Call]) -> bytes:
-    """keccak256 of the actions ABI-encoded as one `(address,uint256,bytes)[]` argument, as the module hashes them."""
-    return keccak(abi_encode([ACTIONS_TYPE], [[(a.to, int(a.value), bytes(a.data)) for a in actions]]))
+def hash_actions(index: int, actions: Sequence[Call]) -> bytes:
+    """What a proposal id commits to, as the module hashes it: keccak256 of the proposing
+    cell's index (`cell(hat).index`) and the actions, ABI-encoded as `(uint256, (address,uint256,bytes)[])`.
+
+    The cell is in the hash so that another cell proposing the same actions gets another id.
+    """
+    return keccak(abi_encode(["uint256", ACTIONS_TYPE], [int(index), [(a.to, int(a.value), bytes(a.data)) for a in actions]]))
 
 
-def proposal_id_of(created_at: int, actions: Sequence[Call]) -> int:
-    """The id the module gives a proposal of these actions created at block time `created_at`."""
-    return (int(created_at) << CREATED_SHIFT) | (int.from_bytes(hash_actions(actions), "big") & MASK216)
+def proposal_id_of(created_at: int, index: int, actions: Sequence[Call]) -> int:
+    """The id the module gives a proposal of these actions by the cell with this index at block time `created_at`."""
+    return (int(created_at) << CREATED_SHIFT) | (int.from_bytes(hash_actions(index, actions), "big") & MASK216)
 
 
-def matches(proposal_id: int, actions: Sequence[Call]) -> bool:
-    """Whether `actions` are exactly the ones proposal `proposal_id` commits to."""
-    return (int.from_bytes(hash_actions(actions), "big") & MASK216) == (int(proposal_id) & MASK216)
+def matches(proposal_id: int, index: int, actions: Sequence[Call]) -> bool:
+    """Whether `actions` are exactly the ones proposal `proposal_id` of the cell with this index commits to."""
+    return (int.from_bytes(hash_actions(index, actions), "big") & MASK216) == (int(proposal_id) & MASK216)
 
 
-def selector_of(action: Call) -> bytes:
-    """The selector the module checks against the domain (0x00000000 for calls without one)."""
-    return bytes(action.data[:4]) if len(action.data) >= 4 else b"\x00" * 4
+def selector_of(action: Call) -> bytes | None:
+    """The selector the module checks against the domain: 0x00000000 for a plain transfer
+    (empty calldata), None for calldata no domain can allow (1 to 3 bytes, or four zero
+    bytes first, which would reach a fallback function)."""
+    data = bytes(action.data)
+    if not data:
+        return b"\x00" * 4
+    if len(data) < 4 or data[:4] == b"\x00" * 4:
+        return None
+    return data[:4]
 
 
 def spending_of(actions: Iterable[Call]) -> dict[str, int]:
@@ -404,10 +427,19 @@ class ConsentClient:
         self._cached_hash: bytes | None = None
 
     @classmethod
-    def deploy(cls, safe: str, hats: str, sender: "AccountAPI") -> "ConsentClient":
+    def deploy(cls, safe: str, hats: str, sender: "AccountAPI", streams: str | None = None,
+               gate: str | None = None) -> "ConsentClient":
         """Deploy a ConsentModule serving `safe`, checking roles with `hats`.
 
         The Safe must then enable it (a Safe transaction: `Safe.enable_module`).
+
+        Args:
+            safe: the Safe (the module's avatar).
+            hats: the Hats contract.
+            sender: the deploying account.
+            streams: the org's BudgetStreams contract, if any: no cell's domain can reach it.
+            gate: the Safe's SignerGate, if any: no proposal can call it, and no cell can
+                mint its signer hat.
 
         Raises:
             ConsentError: if an address is wrong or has no contract.
@@ -415,10 +447,14 @@ class ConsentClient:
         from opgov.safe import has_code
 
         safe, hats = _address(safe, "Safe"), _address(hats, "Hats")
-        for what, address in (("Safe", safe), ("Hats contract", hats)):
+        checked = [("Safe", safe), ("Hats contract", hats)]
+        streams = _address(streams, "BudgetStreams") if streams else ZERO_ADDRESS
+        gate = _address(gate, "SignerGate") if gate else ZERO_ADDRESS
+        checked += [(what, a) for what, a in (("BudgetStreams contract", streams), ("SignerGate", gate)) if int(a, 16)]
+        for what, address in checked:
             if not has_code(address):
                 raise ConsentError(f"there is no {what} at {address}", "check the address and --network")
-        contract = sender.deploy(container("ConsentModule"), safe, hats)
+        contract = sender.deploy(container("ConsentModule"), safe, hats, streams, gate)
         return cls(contract, int(contract.receipt.block_number) if getattr(contract, "receipt", None) else 0)
 
     @classmethod
@@ -593,7 +629,7 @@ class ConsentClient:
                 "use a node that keeps old logs, or pass the actions yourself",
             )
         actions = _actions(logs[0])
-        if not matches(pid, actions):
+        if not matches(pid, self.index_of(int(logs[0].cell)), actions):
             raise ConsentError(f"the actions in the event of proposal {hex(pid)} do not match its id", "the node returned a wrong log")
         return actions, str(logs[0].rationale)
 
@@ -696,6 +732,14 @@ class ConsentClient:
         problems = []
         for a in actions:
             selector = selector_of(a)
+            reach = self.machinery_problem(cell, a, selector)
+            if reach:
+                problems.append(f"{describe_action(a, self.safe)}: {reach}")
+                continue
+            if selector is None:
+                problems.append(f"{describe_action(a, self.safe)}: calldata without a function selector is "
+                                "outside every domain")
+                continue
             if not self.contract.allowed(cell, a.to, selector):
                 problems.append(
                     f"{describe_action(a, self.safe)}: cell {hat_path(cell)} may not call "
@@ -720,6 +764,42 @@ class ConsentClient:
                     f"per {format_duration(period)}; the next period starts {format_time(start + period)})"
                 )
         return problems
+
+    def index_of(self, cell: int) -> int:
+        """The cell's index in the module (part of its proposal ids; never reused)."""
+        cache = self.__dict__.setdefault("_indexes", {})
+        if cell not in cache:
+            cache[cell] = int(self.contract.cell(cell).index)
+        return cache[cell]
+
+    def machinery_problem(self, cell: int, action: Call, selector: bytes | None) -> str | None:
+        """Why a call inside `cell`'s domain would reach the org's own contracts, or None.
+
+        The module refuses the Safe itself and the signer gate for every proposal; inside a
+        domain also itself and the budget streams, and Hats except minting or transferring a
+        hat below the cell that is not the signer hat or one of its admins.
+        """
+        to = str(action.to).lower()
+        machinery = {str(self.safe).lower(): "the Safe itself", str(self.address).lower(): "the consent module"}
+        for name, label in (("streams", "the budget streams"), ("signer_gate", "the signer gate")):
+            address = str(getattr(self.contract, name)()).lower()
+            if int(address, 16):
+                machinery[address] = label
+        if to in machinery:
+            return (f"no cell's domain may call {machinery[to]}: make that change by a Safe transaction "
+                    "(escalate the proposal to the signers)")
+        if to != str(self.contract.hats()).lower():
+            return None
+        data = bytes(action.data)
+        below = selector in (MINT_HAT, TRANSFER_HAT) and len(data) >= 36
+        hat = int.from_bytes(data[4:36], "big") if below else 0
+        below = below and hat != cell and hat & _prefix_mask(cell) == cell
+        if not below:
+            return "a cell may only mint or transfer hats below its own hat; escalate the proposal to the signers"
+        signer = int(self.contract.signer_hat())
+        if signer and signer & _prefix_mask(hat) == hat:
+            return "no cell may mint or transfer the signer hat or one of its admins"
+        return None
 
     # ------------------------------------------------------------ checks
 
@@ -969,7 +1049,7 @@ class ConsentClient:
         if actions is None:
             actions = p.actions
         actions = list(actions)
-        if not matches(p.id, actions):
+        if not matches(p.id, self.index_of(p.cell), actions):
             raise ConsentError(
                 f"these actions do not match proposal {p.ref}",
                 "execute with the actions it was proposed with (leave them out and opgov reads them from its event)",
@@ -1019,6 +1099,18 @@ class ConsentClient:
                     f"proposal {p.ref} is outside cell {hat_path(p.holder)}'s domain: {'; '.join(problems)}",
                     f"it needs escalation: `opgov escalate {p.ref}` while it can still be escalated",
                 )
+        else:
+            out_of_reach = {str(self.safe).lower(): "the Safe itself", str(self.contract.hats()).lower(): "the Hats contract"}
+            gate = str(self.contract.signer_gate()).lower()
+            if int(gate, 16):
+                out_of_reach[gate] = "the signer gate"
+            for a in actions:
+                if str(a.to).lower() in out_of_reach:
+                    raise ConsentError(
+                        f"proposal {p.ref} calls {out_of_reach[str(a.to).lower()]}, which no proposal may do, "
+                        "even one the signers approved",
+                        "make that change by a Safe transaction (`opgov safe propose`), which the signer gate checks",
+                    )
         return p, actions
 
     def execute(self, ref: int | str, sender: "AccountAPI", actions: Sequence[Call] | None = None) -> "ReceiptAPI":

@@ -195,7 +195,6 @@ class OrgDeployer:
         hats = HatsClient.at(s.hats) if s.hats else None
         s.safe = self._safe()
         s.streams = self._contract("BudgetStreams", s.hats)
-        s.consent = self._contract("ConsentModule", s.safe, s.hats)
         if self.dry and not (s.hats and s.safe):
             self._plan_fresh()
             raise _StopPlanning
@@ -209,6 +208,12 @@ class OrgDeployer:
             multisend = safe_contracts(None if self.dry else self.deployer).multisend.address
             s.gate = self._contract("SignerGate", s.safe, s.hats, s.roles["signer"], rule.min, rule.target,
                                     multisend)
+        # last: no cell's domain may reach the streams or the gate, so the module is made with
+        # both addresses (an org without a signer gate gives none)
+        if s.streams and (s.gate or not self.spec.safe.signer_hat):
+            s.consent = self._contract("ConsentModule", s.safe, s.hats, s.streams, s.gate or ZERO_ADDRESS)
+        elif self.dry:
+            self._step("deploy the ConsentModule contract", False)
         if self.dry and not (s.streams and s.consent and (s.gate or not self.spec.safe.signer_hat)):
             self._plan_fresh(tree=False)
             raise _StopPlanning
@@ -240,6 +245,8 @@ class OrgDeployer:
                 else f"{spec.safe.threshold} of {len(spec.safe.signers)} signers needed")
         if spec.safe.signer_hat and tree:
             self._step("deploy the SignerGate contract", False)
+        if tree:
+            self._step("deploy the ConsentModule contract", False)
         self._step(f"hand the top hat and the Safe to {', '.join(spec.safe.signers)} ({rule})", False)
 
     # ------------------------------------------------------------ contracts

@@ -24,6 +24,28 @@ from opgov.units import Amount, Rate, parse_duration
 NAME = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
 CALL = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$")
+
+# The org's own machinery: a call from the consent module runs with the Safe's full authority
+# (it wears the top hat, pays the streams, owns itself), so no cell's domain may reach it.
+# The one narrow power a cell may have: mint or transfer hats below its own hat.
+MACHINERY = {
+    "Safe": "the Safe's owners, threshold, modules and guard change only by Safe transactions",
+    "ConsentModule": "cells' domains are set by the Safe, not by cells",
+    "SignerGate": "who signs changes only by Safe transactions, which the gate checks",
+    "BudgetStreams": "a cell's budget (rate, recipient, funding) is the signers' decision: escalate such a proposal",
+}
+CELL_HAT_POWERS = ("mintHat", "transferHat")
+
+
+def machinery_refusal(call: str) -> str | None:
+    """Why an allowed call may not be in a cell's domain (None if it may)."""
+    contract, function = call.split(".", 1)
+    if contract in MACHINERY:
+        return f"{call!r}: no cell's domain may call the {contract} contract ({MACHINERY[contract]})"
+    if contract == "Hats" and function not in CELL_HAT_POWERS:
+        return (f"{call!r}: a cell may only mint or transfer hats below its own hat "
+                f"(Hats.mintHat, Hats.transferHat); other role changes are Safe transactions")
+    return None
 ROLE_WORDS = ("lead", "members")
 
 
@@ -180,6 +202,9 @@ class CellSpec(_Strict):
         for call in v:
             if not CALL.match(call):
                 raise ValueError(f"{call!r}: expected Contract.function, e.g. USDC.transfer")
+            why = machinery_refusal(call)
+            if why:
+                raise ValueError(why)
         return v
 
 

@@ -59,7 +59,8 @@ class Org:
         self.usdc = self.deployer.deploy(container("TestToken"), "USD Coin", "USDC", 6)
         self.usdc.mint(self.safe.address, 100_000 * USDC, sender=self.deployer)
         self.streams = self.deployer.deploy(container("BudgetStreams"), hats.address)
-        self.client = ConsentClient.deploy(self.safe.address, hats.address, sender=self.deployer)
+        self.client = ConsentClient.deploy(self.safe.address, hats.address, sender=self.deployer,
+                                           streams=self.streams.address)
         module = self.client
         rate = Rate.parse("1500 USDC/month").per_second()
         self.stream_id = int(self.streams.next_stream_id(self.safe.address))
@@ -200,8 +201,16 @@ def test_rate_and_generic_calls_in_plain_words(org, accounts):
         consent.pay(org.usdc.address, "5 ETH", accounts[9].address)
     with pytest.raises(ConsentError, match="is USDC, not DAI"):
         consent.pay(org.usdc.address, "5 DAI", accounts[9].address)
+    # a cell's budget is the signers' decision: no domain reaches the streams (even though
+    # the workshop's domain lists adjust_rate), so it escalates to the circle, then the Safe
     pid = c.propose(org.workshop, [raise_rate], "two more hours a week", sender=org.alice)
     travel(3 * DAY + 1)
+    with pytest.raises(ConsentError, match="no cell's domain may call the budget streams"):
+        c.execute(pid, sender=org.bob)
+    c.escalate(pid, sender=org.alice)
+    travel(3 * DAY + 1)
+    c.escalate(pid, sender=org.alice)
+    org.approve_by_safe(c.approve_call(pid))
     c.execute(pid, sender=org.bob)
     assert org.streams.get_stream(org.stream_id).rate_per_second == Rate.parse("1800 USDC/month").per_second()
 
@@ -209,8 +218,11 @@ def test_rate_and_generic_calls_in_plain_words(org, accounts):
 def test_hashing_matches_the_module(org, accounts):
     actions = [consent.pay(org.usdc.address, "1 USDC", accounts[9].address), consent.send_eth(accounts[8].address, "1")]
     structs = [(a.to, a.value, a.data) for a in actions]
-    assert bytes(org.client.contract.hash_actions(structs)) == consent.hash_actions(actions)
-    assert org.client.contract.proposal_id_of(7, structs) == consent.proposal_id_of(7, actions)
+    index = org.client.index_of(org.workshop)
+    assert org.client.contract.proposal_id_of(org.workshop, 7, structs) == consent.proposal_id_of(7, index, actions)
+    assert consent.matches(consent.proposal_id_of(7, index, actions), index, actions)
+    # another cell, another id for the same actions
+    assert consent.proposal_id_of(7, org.client.index_of(org.garden), actions) != consent.proposal_id_of(7, index, actions)
 
 
 def test_sdk_refusals_say_what_to_do(org, accounts):

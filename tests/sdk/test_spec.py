@@ -73,6 +73,22 @@ BAD = [
     ("    allowed_calls: [USDC.transfer]\n    objectors: [members]\n\n  - id: thing",
      "    allowed_calls: [transfer]\n    objectors: [members]\n\n  - id: thing",
      "cells[0].allowed_calls", "Contract.function"),
+    # the org's own machinery is out of every cell's reach (security review, finding 1)
+    ("    allowed_calls: [USDC.transfer]\n    objectors: [members]\n\n  - id: thing",
+     "    allowed_calls: [USDC.transfer, Hats.changeHatToggle]\n    objectors: [members]\n\n  - id: thing",
+     "cells[0].allowed_calls", "only mint or transfer hats below its own hat"),
+    ("    allowed_calls: [USDC.transfer]\n    objectors: [members]\n\n  - id: thing",
+     "    allowed_calls: [BudgetStreams.adjust_rate]\n    objectors: [members]\n\n  - id: thing",
+     "cells[0].allowed_calls", "signers' decision"),
+    ("    allowed_calls: [USDC.transfer]\n    objectors: [members]\n\n  - id: thing",
+     "    allowed_calls: [Safe.addOwnerWithThreshold]\n    objectors: [members]\n\n  - id: thing",
+     "cells[0].allowed_calls", "no cell's domain may call the Safe contract"),
+    ("    allowed_calls: [USDC.transfer]\n    objectors: [members]\n\n  - id: thing",
+     "    allowed_calls: [SignerGate.claim_signer]\n    objectors: [members]\n\n  - id: thing",
+     "cells[0].allowed_calls", "the SignerGate contract"),
+    ("    allowed_calls: [USDC.transfer]\n    objectors: [members]\n\n  - id: thing",
+     "    allowed_calls: [ConsentModule.allow_call]\n    objectors: [members]\n\n  - id: thing",
+     "cells[0].allowed_calls", "the ConsentModule contract"),
     ("    parent: repair-cafe", "    parent: nowhere", "cells[2].parent", "not a cell id"),
     ("    parent: repair-cafe", "    parent: workshops", "cells[2].parent", "own parent"),
     ("    objectors: [members, lead]", "    objectors: [everyone]", "cells[2].objectors[0]", "expected 'members'"),
@@ -135,3 +151,10 @@ def test_cli_init_and_check(tmp_path):
     assert "Traceback" not in result.output
     result = runner.invoke(cli, ["init", str(path)])
     assert result.exit_code == 1 and "already exists" in result.output
+
+
+def test_cell_may_be_allowed_to_mint_and_transfer_its_own_hats(tmp_path):
+    text = EXAMPLE.replace("    allowed_calls: [USDC.transfer]\n", "    allowed_calls: [USDC.transfer, Hats.mintHat, Hats.transferHat]\n", 1)
+    (tmp_path / "org.yaml").write_text(text)
+    spec = load_spec(tmp_path / "org.yaml")
+    assert spec.cells[0].allowed_calls == ["USDC.transfer", "Hats.mintHat", "Hats.transferHat"]

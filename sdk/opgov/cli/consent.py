@@ -293,17 +293,30 @@ def consent() -> None:
 @consent.command()
 @click.option("--safe", "safe_address", default=None, metavar="ADDRESS", help="the Safe it serves (default: recorded 'Safe').")
 @click.option("--hats", "hats_address", default=None, metavar="ADDRESS", help="the Hats contract (default: recorded 'Hats').")
+@click.option("--streams", "streams_address", default=None, metavar="ADDRESS",
+              help="the org's BudgetStreams, out of every cell's reach (default: recorded 'BudgetStreams', if any).")
+@click.option("--gate", "gate_address", default=None, metavar="ADDRESS",
+              help="the Safe's SignerGate, out of every proposal's reach (default: recorded 'SignerGate', if any).")
 @connected
 @account_option
-def deploy(safe_address, hats_address, account) -> None:
-    """Deploy a ConsentModule for a Safe and record it; the Safe's signers must then enable it."""
+def deploy(safe_address, hats_address, streams_address, gate_address, account) -> None:
+    """Deploy a ConsentModule for a Safe and record it; the Safe's signers must then enable it.
+
+    The org's budget streams and signer gate are fixed in the module, so no cell's domain
+    can reach them: deploy them first.
+    """
     from opgov.consent import ConsentClient
     from opgov.deployments import Deployments
 
     safe = deployed("Safe", safe_address)
     hats = deployed("Hats", hats_address)
-    about_to(f"deploy a ConsentModule serving the Safe {safe}, with roles from the Hats contract {hats}")
-    client = ConsentClient.deploy(safe, hats, sender=account)
+    record = Deployments.for_connected_network()
+    streams = streams_address or record.get("BudgetStreams")
+    gate = gate_address or record.get("SignerGate")
+    guarded = "".join(f", {what} {a} out of every cell's reach" for what, a in (("the budget streams", streams),
+                                                                                ("the signer gate", gate)) if a)
+    about_to(f"deploy a ConsentModule serving the Safe {safe}, with roles from the Hats contract {hats}{guarded}")
+    client = ConsentClient.deploy(safe, hats, sender=account, streams=streams, gate=gate)
     Deployments.for_connected_network().record_instance("ConsentModule", client.contract)
     say(f"ConsentModule deployed at {client.address}; "
         f"the Safe's signers enable it with a Safe transaction (enableModule({client.address}))")
