@@ -503,8 +503,8 @@ def checkAfterExecution(txHash: bytes32, success: bool):
             minimum (or than it had signatures from, when already below it).
     @dev Clears the in-progress mark. Reverts for any caller but the Safe,
          without a matching `checkTransaction`, and on any such change. The
-         signers whose signatures counted are checked first (their hat and
-         owner slots are warm); only if one of them is no longer valid are
+         signers whose signatures counted are checked first (their hat
+         slots are warm); only if one of them no longer wears the hat are
          all owners counted.
     @param txHash The SafeTx hash (unused).
     @param success Whether the inner call succeeded (unused).
@@ -516,8 +516,11 @@ def checkAfterExecution(txHash: bytes32, success: bool):
     counters: Bytes[96] = staticcall ISafe(safe).getStorageAt(OWNER_COUNT_SLOT, 2)
     assert self._digest(slice(counters, 0, 64)) == snapshot, "signer_gate: transaction changed the owners, threshold, modules or fallback handler"
     signed: DynArray[address, MAX_SIGNERS] = self._signed
+    # Owners cannot change here (the count is in the digest, and no Safe transaction can
+    # call the Safe's owner setters), so the signers are still owners: only their hats
+    # need checking again.
     for signer: address in signed:
-        if not (staticcall ISafe(safe).isOwner(signer) and staticcall hats.isWearerOfHat(signer, signer_hat)):
+        if not staticcall hats.isWearerOfHat(signer, signer_hat):
             assert self._count_valid(staticcall ISafe(safe).getOwners()) >= len(signed), "signer_gate: transaction would leave fewer valid signers than the minimum"
             break
     self._snapshot = empty(bytes32)
