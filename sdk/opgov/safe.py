@@ -55,6 +55,8 @@ if TYPE_CHECKING:
     from ape.api import AccountAPI, ReceiptAPI
     from ape.contracts import ContractContainer, ContractInstance
 
+    from opgov.describe import Names
+
 ARTIFACTS = {
     "SafeSingleton": "Safe_V1_4_1",
     "SafeProxyFactory": "ProxyFactory_V1_4_1",
@@ -78,25 +80,6 @@ SAFE_ERRORS = {
     "GS026": "a signature is not from an owner, or the signatures are out of order",
     "GS010": "the Safe has too little ETH for the gas refund",
 }
-
-# functions explained in plain words: selector -> (name, argument types)
-KNOWN_FUNCTIONS = {
-    keccak(text=sig)[:4]: (sig.split("(")[0], sig[sig.index("(") + 1 : -1].split(",") if "()" not in sig else [])
-    for sig in (
-        "transfer(address,uint256)",
-        "approve(address,uint256)",
-        "transferFrom(address,address,uint256)",
-        "addOwnerWithThreshold(address,uint256)",
-        "removeOwner(address,address,uint256)",
-        "swapOwner(address,address,address)",
-        "changeThreshold(uint256)",
-        "enableModule(address)",
-        "disableModule(address,address)",
-        "setGuard(address)",
-        "setFallbackHandler(address)",
-    )
-}
-
 
 # ---------------------------------------------------------------- contracts
 
@@ -223,9 +206,44 @@ def create_safe(owners: Iterable[str], threshold: int, sender: "AccountAPI", sal
 # ---------------------------------------------------------------- intents
 
 
+ETH_THERE_IS = 10**9 * 10**18  # more wei than all the ETH there is (about 1.2 * 10^8 ETH)
+
+
+def base_units(amount: str | Decimal | int, decimals: int, symbol: str) -> int:
+    """An amount in token units as base units, refusing what no token or chain can hold.
+
+    Raises:
+        SafeError: if it is not a plain number, has too many decimals, or does
+            not fit in 256 bits.
+    """
+    from decimal import InvalidOperation, localcontext
+
+    from opgov.errors import UnitsError
+
+    text = str(amount).strip()
+    try:
+        with localcontext() as ctx:
+            ctx.prec = 200  # room for any 256-bit amount, so none is rounded without a word
+            base = to_base_units(text, decimals)
+    except UnitsError as err:
+        raise SafeError(err.message, err.hint) from err
+    except (InvalidOperation, OverflowError, ValueError) as err:
+        raise SafeError(f"cannot read {text!r} as an amount of {symbol}", "write a number like 1500 or 12.5") from err
+    if base >= 2**256:
+        raise SafeError(f"{text} {symbol} is more than any token or chain can hold", "check the amount")
+    return base
+
+
 def eth_transfer(to: str, amount: str | Decimal | int) -> Call:
-    """Send `amount` ETH (in ETH, e.g. "1.5") to `to`."""
-    return Call(to, to_base_units(amount, 18))
+    """Send `amount` ETH (in ETH, e.g. "1.5") to `to`.
+
+    Raises:
+        SafeError: if the amount cannot be read or is more ETH than there is.
+    """
+    wei = base_units(amount, 18, "ETH")
+    if wei > ETH_THERE_IS:
+        raise SafeError(f"{amount} ETH is more ETH than there is", "check the amount")
+    return Call(to, wei)
 
 
 @dataclass(frozen=True)
@@ -265,11 +283,35 @@ def _call_tx(to: str, data: bytes):
 
 
 def token_transfer(token: str, to: str, amount: str | Decimal | int) -> Call:
-    """Transfer `amount` of a token, in token units (e.g. "1500" USDC), to `to`."""
+    """Transfer `amount` of a token, in token units (e.g. "1500" USDC), to `to`.
+
+    Raises:
+        SafeError: if the token is not an ERC-20, or the amount cannot be read
+            or is more than the token's total supply.
+    """
     info = token_info(token)
-    base = to_base_units(amount, info.decimals)
+    base = base_units(amount, info.decimals, info.symbol)
+    supply = _total_supply(token)
+    if supply is not None and base > supply:
+        from opgov.describe import Token, amount_text
+
+        raise SafeError(
+            f"{amount} {info.symbol} is more than all the {info.symbol} there is "
+            f"(its total supply is {amount_text(supply, Token(info.symbol, info.decimals))})",
+            "check the amount",
+        )
     data = keccak(text="transfer(address,uint256)")[:4] + abi_encode(["address", "uint256"], [checksum(to), base])
     return Call(token, 0, data)
+
+
+def _total_supply(token: str) -> int | None:
+    from ape import chain
+
+    try:
+        raw = chain.provider.send_call(_call_tx(checksum(token), keccak(text="totalSupply()")[:4]))
+        return int(abi_decode(["uint256"], bytes(raw))[0])
+    except Exception:  # a token without totalSupply(): the amount is still checked to fit 256 bits
+        return None
 
 
 def contract_call(target: Any, function: str, *args: Any, value: int = 0) -> Call:
@@ -330,108 +372,71 @@ def _read_arg(kind: str, arg: Any) -> Any:
 # ---------------------------------------------------------------- explaining
 
 
-def describe_call(call: Call, safe: str | None = None, online: bool = True) -> str:
-    """One call in plain words: decoded function, token amounts with their symbols."""
-    value = f" sending {format_amount(call.value, 18, 'ETH', places=4)}" if call.value else ""
-    if not call.data:
-        return f"send {format_amount(call.value, 18, 'ETH', places=4)} to {call.to}"
-    selector = call.data[:4]
-    if selector in KNOWN_FUNCTIONS:
-        name, types = KNOWN_FUNCTIONS[selector]
-        try:
-            args = abi_decode(types, call.data[4:])
-        except Exception:
-            args = None
-        if args is not None:
-            text = _describe_known(name, args, call, safe, online)
-            if text:
-                return text + value
-    decoded = _decode_with_ape(call) if online else None
-    if decoded:
-        return f"call {decoded} on {call.to}{value}"
-    return f"call unknown function {hex0x(selector)} on {call.to} with {len(call.data)} bytes of data{value}"
+def describe_call(call: Call, safe: str | None = None, online: bool = True, names: "Names | None" = None) -> str:
+    """One call in plain words (see `opgov.describe`), with the org's names and token units.
+
+    Args:
+        call: the call.
+        safe: the Safe that makes it.
+        online: read names, tokens and proposals from the connected chain.
+        names: what is known about the org (default: gathered for `safe`).
+    """
+    from opgov.describe import Names, describe_call as describe
+
+    if names is None:
+        names = _names_for(safe, None, online)
+    described = describe(call, names)
+    return described.text + "".join(f" (warning: {w})" for w in described.warnings)
 
 
-def _amount(token: str, base: int, online: bool) -> str:
+def _names_for(safe: str | None, chain_id: int | None, online: bool, spec: Any = None) -> "Names":
+    from opgov.describe import Names
+    from opgov.naming import offline_names, online_names
+
+    if safe is None:
+        return Names()
     if online:
-        try:
-            info = token_info(token)
-            return f"{format_amount(base, info.decimals, info.symbol, places=info.decimals if base < 100 else 2)}"
-        except SafeError:
-            pass
-    return f"{base} base units of token {token}"
+        return online_names(checksum(safe), spec)
+    return offline_names(checksum(safe), chain_id or 0, spec) if chain_id else Names(safe=safe)
 
 
-def _describe_known(name: str, args: tuple, call: Call, safe: str | None, online: bool) -> str | None:
-    to_safe = safe is not None and call.to == checksum(safe)
-    a = [checksum(x) if isinstance(x, str) and x.startswith("0x") and len(x) == 42 else x for x in args]
-    if to_safe:
-        return {
-            "addOwnerWithThreshold": lambda: f"change the Safe: add owner {a[0]} and set the threshold to {a[1]}",
-            "removeOwner": lambda: f"change the Safe: remove owner {a[1]} and set the threshold to {a[2]}",
-            "swapOwner": lambda: f"change the Safe: replace owner {a[1]} with {a[2]}",
-            "changeThreshold": lambda: f"change the Safe: set the threshold to {a[0]}",
-            "enableModule": lambda: f"change the Safe: enable module {a[0]} (it can then move the Safe's assets)",
-            "disableModule": lambda: f"change the Safe: disable module {a[1]}",
-            "setGuard": lambda: f"change the Safe: set its guard to {a[0]}" if a[0] != ZERO_ADDRESS
-            else "change the Safe: remove its guard",
-            "setFallbackHandler": lambda: f"change the Safe: set its fallback handler to {a[0]}",
-        }.get(name, lambda: None)()
-    if name == "transfer":
-        return f"transfer {_amount(call.to, a[1], online)} to {a[0]}"
-    if name == "approve":
-        return f"allow {a[0]} to spend {_amount(call.to, a[1], online)}"
-    if name == "transferFrom":
-        return f"move {_amount(call.to, a[2], online)} from {a[0]} to {a[1]}"
-    return None
+def transaction_names(tx: SafeTx, online: bool = True, spec: Any = None) -> "Names":
+    """What is known about the org a transaction belongs to: org.yaml's names, the record's, the chain's."""
+    return _names_for(tx.safe, tx.chain_id, online, spec)
 
 
-def _decode_with_ape(call: Call) -> str | None:
-    """Decode with the contract's ABI if ape knows the contract (deployed in this session or cached)."""
-    from ape import chain
-
-    try:
-        contract_type = chain.contracts.get(call.to)
-    except Exception:
-        return None
-    if contract_type is None:
-        return None
-    for abi in contract_type.mutable_methods:
-        if keccak(text=abi.selector)[:4] == call.data[:4]:
-            try:
-                values = chain.provider.network.ecosystem.decode_calldata(abi, call.data[4:])
-            except Exception:
-                return None
-            shown = ", ".join(f"{k}={v}" for k, v in values.items())
-            return f"{abi.name}({shown})"
-    return None
+def hash_lines(tx: SafeTx) -> list[str]:
+    """The safeTxHash and the two EIP-712 hashes it is made of, as a hardware wallet shows them."""
+    return [
+        f"safeTxHash   {hex0x(tx.hash)}",
+        f"domain hash  {hex0x(tx.domain_separator)}  (EIP-712 domain: chain {tx.chain_id}, Safe {tx.safe})",
+        f"message hash {hex0x(tx.struct_hash)}  (the SafeTx fields)",
+    ]
 
 
-def explain(tx: SafeTx, online: bool = True) -> list[str]:
+def explain(tx: SafeTx, online: bool = True, names: "Names | None" = None, spec: Any = None,
+            hashes: bool = False) -> list[str]:
     """The transaction in plain words, one line each, to read before signing.
+
+    The first line names the Safe, chain and nonce, then comes the safeTxHash
+    (with `hashes`, also the EIP-712 domain and message hashes), then what
+    the transaction does, then a `warning:` line for each thing to check.
 
     Args:
         tx: the transaction.
-        online: read token symbols and decimals and contract ABIs from the chain.
+        online: read token symbols and decimals, hat names, streams and proposals from the chain.
+        names: what is known about the org (default: gathered from the record, the chain and `spec`).
+        spec: the org spec (org.yaml), for the names of people, cells and roles.
+        hashes: show the domain and message hashes beside the safeTxHash.
     """
-    lines = [f"Safe {tx.safe} on chain {tx.chain_id}, nonce {tx.nonce}", f"safeTxHash {hex0x(tx.hash)}"]
-    if tx.operation == DELEGATECALL and tx.data[:4] == MULTISEND_SELECTOR:
-        calls = tx.calls()
-        lines.append(f"a batch of {len(calls)} calls (MultiSendCallOnly at {tx.to}), all or none:")
-        lines += [f"  {i}. {describe_call(c, tx.safe, online)}" for i, c in enumerate(calls, 1)]
-    elif tx.operation == DELEGATECALL:
-        lines.append(
-            f"  DELEGATECALL to {tx.to}: its code runs as the Safe and can change anything in it; "
-            "sign only if you trust that contract"
-        )
-    else:
-        lines.append(f"  {describe_call(Call(tx.to, tx.value, tx.data), tx.safe, online)}")
-    if tx.gas_price or tx.base_gas or tx.safe_tx_gas:
-        lines.append(
-            f"  and pays the executor a gas refund (safeTxGas {tx.safe_tx_gas}, baseGas {tx.base_gas}, "
-            f"gasPrice {tx.gas_price}, token {tx.gas_token}, to {tx.refund_receiver})"
-        )
-    return lines
+    from opgov.describe import description_lines
+
+    if names is None:
+        names = transaction_names(tx, online, spec)
+    head = [f"Safe {tx.safe} on chain {tx.chain_id}, nonce {tx.nonce}"]
+    head += hash_lines(tx) if hashes else [f"safeTxHash {hex0x(tx.hash)}"]
+    body = description_lines(tx, names)
+    return head + [line if line.startswith("warning:") else f"  {line}" for line in body]
 
 
 # ---------------------------------------------------------------- signing
@@ -597,9 +602,19 @@ class Safe:
         multisend = safe_contracts().multisend.address
         return SafeTx(self.address, self.chain_id, multisend, 0, encode_multisend(calls), DELEGATECALL, nonce)
 
-    def propose(self, calls: Iterable[Call], nonce: int | None = None) -> PendingTx:
-        """A new transaction file for these calls, with no confirmations yet."""
-        return PendingTx(self.build(calls, nonce), confirmations_required=self.threshold())
+    def propose(self, calls: Iterable[Call], nonce: int | None = None, names: "Names | None" = None) -> PendingTx:
+        """A new transaction file for these calls, with no confirmations yet and what it does in plain words.
+
+        Args:
+            calls: the calls, in order.
+            nonce: the Safe nonce to use (default: the next one).
+            names: what is known about the org, for the description (default: the record's and the chain's).
+        """
+        from opgov.describe import description_lines
+
+        tx = self.build(calls, nonce)
+        described = description_lines(tx, names or transaction_names(tx))
+        return PendingTx(tx, confirmations_required=self.threshold(), description=described)
 
     # ------------------------------------------------------------ confirmations on-chain
 

@@ -369,6 +369,9 @@ class PendingTx:
     confirmations: dict[str, Confirmation] = field(default_factory=dict)
     raw_signatures: bytes | None = None
     confirmations_required: int | None = None
+    description: list[str] | None = None
+    """What it does in plain words, as the proposer's opgov decoded it (not part of the hash:
+    signers read their own decoding, see `opgov.describe`)."""
 
     @property
     def hash(self) -> bytes:
@@ -402,6 +405,8 @@ class PendingTx:
             self.add(c)
         if other.confirmations_required is not None:
             self.confirmations_required = other.confirmations_required
+        if other.description:
+            self.description = other.description
 
     def to_json(self) -> dict[str, Any]:
         t = self.tx
@@ -430,6 +435,8 @@ class PendingTx:
             body["confirmationsRequired"] = self.confirmations_required
         if self.raw_signatures is not None:
             body["signatures"] = hex0x(self.raw_signatures)
+        if self.description:
+            body["description"] = list(self.description)
         return body
 
     @classmethod
@@ -485,6 +492,9 @@ class PendingTx:
             pending.add(Confirmation(entry["owner"], entry["signature"]))
         if body.get("signatures"):
             pending.raw_signatures = to_bytes(body["signatures"], "signatures")
+        described = body.get("description")
+        if isinstance(described, list) and all(isinstance(line, str) for line in described):
+            pending.description = described
         return pending
 
     def write(self, path: Path) -> Path:
@@ -550,7 +560,29 @@ class TxFolder:
             pending.confirmations = kept.confirmations
             if pending.confirmations_required is None:
                 pending.confirmations_required = kept.confirmations_required
+            if not pending.description:
+                pending.description = kept.description
         return pending.write(path)
+
+    def at_nonce(self, safe: str, nonce: int) -> list[tuple[Path, PendingTx]]:
+        """The kept transactions of a Safe with this nonce (damaged files left out)."""
+        return [(p, e) for p, e in self.entries(safe) if isinstance(e, PendingTx) and e.tx.nonce == nonce]
+
+    def free_nonce(self, safe: str, current: int) -> int:
+        """The first nonce from `current` on that no kept transaction has."""
+        taken = {e.tx.nonce for _, e in self.entries(safe) if isinstance(e, PendingTx)}
+        nonce = current
+        while nonce in taken:
+            nonce += 1
+        return nonce
+
+    def set_aside(self, path: Path) -> Path:
+        """Move a replaced transaction's file into `replaced/` beside it (its signatures are kept, not used)."""
+        path = Path(path)
+        target = path.parent / "replaced" / path.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
+        return target
 
     def entries(self, safe: str) -> list[tuple[Path, PendingTx | SafeError]]:
         """Every file kept for a Safe, by nonce; a damaged file comes with its error instead."""

@@ -26,6 +26,10 @@ folder_option = click.option(
     "--folder", default=None, metavar="DIR",
     help="where transaction files are kept (default: .opgov/safe-txs).",
 )
+spec_option = click.option(
+    "--spec", "spec_path", default=None, type=click.Path(dir_okay=False, exists=True), metavar="ORG.YAML",
+    help="the org spec, for the names of people, cells and roles (default: ./org.yaml if there is one).",
+)
 safe_option = click.option(
     "--safe", "safe_address", default=None, metavar="ADDRESS",
     help="the Safe (default: the one recorded in deployments/ as 'Safe').",
@@ -57,6 +61,12 @@ def _read(ref: str, folder: str | None, safe_address: str | None = None, chain_i
 
     path = _folder(folder).find(ref, safe_address)
     return path, PendingTx.read(path, chain_id)
+
+
+def _spec(path: str | None):
+    from opgov.naming import load_org_spec
+
+    return load_org_spec(path)
 
 
 def _short(address: str) -> str:
@@ -126,16 +136,20 @@ def signers(safe_address) -> None:
               help="transfer AMOUNT (in token units) of TOKEN to TO.")
 @click.option("--call", "calls", nargs=3, multiple=True, metavar="TARGET SIGNATURE ARGS",
               help="call SIGNATURE, e.g. 'setFee(uint256)', on TARGET with comma-separated ARGS ('' for none).")
-@click.option("--nonce", type=int, default=None, help="the Safe nonce (default: the next one).")
+@click.option("--nonce", type=click.IntRange(0, 2**256 - 1), default=None,
+              help="the Safe nonce (default: the next one).")
+@click.option("--replace", is_flag=True,
+              help="replace the pending transaction that has this nonce (its file is set aside in replaced/).")
 @click.option("--sign", "sign_it", is_flag=True, help="sign it at once with --account.")
 @click.option("--out", default=None, type=click.Path(dir_okay=False), help="also write the file here.")
 @safe_option
 @folder_option
+@spec_option
 @connected
 @account_option
-def propose(eth, tokens, calls, nonce, sign_it, out, safe_address, folder, account) -> None:
+def propose(eth, tokens, calls, nonce, replace, sign_it, out, safe_address, folder, spec_path, account) -> None:
     """Write a new Safe transaction from plain intents (several make one all-or-none batch)."""
-    from opgov.safe import contract_call, eth_transfer, explain, sign, token_transfer
+    from opgov.safe import contract_call, eth_transfer, explain, sign, token_transfer, transaction_names
 
     intents = [eth_transfer(to, amount) for to, amount in eth]
     intents += [token_transfer(token, to, amount) for token, to, amount in tokens]
@@ -143,13 +157,34 @@ def propose(eth, tokens, calls, nonce, sign_it, out, safe_address, folder, accou
     if not intents:
         raise SafeError("nothing to propose", "say what it does with --send-eth, --transfer or --call")
     s = _safe(safe_address)
-    pending = s.propose(intents, nonce)
-    for line in explain(pending.tx):
+    kept = _folder(folder)
+    chosen = s.nonce() if nonce is None else nonce
+    tx = s.build(intents, chosen)
+    taken = [(p, e) for p, e in kept.at_nonce(s.address, chosen) if e.hash != tx.hash]
+    if taken and not replace:
+        path, other = taken[0]
+        what = (other.description or ["(no description)"])[0].strip()
+        free = kept.free_nonce(s.address, s.nonce())
+        raise SafeError(
+            f"nonce {chosen} is already taken by the pending transaction {other.hash_hex[:12]} ({what}), "
+            "and only one transaction per nonce can ever run",
+            f"propose at the next free nonce with --nonce {free}, or replace that one with --replace",
+        )
+    if replace and not taken:
+        raise SafeError(f"there is no pending transaction with nonce {chosen} to replace",
+                        "leave out --replace (or give the nonce to replace with --nonce)")
+    names = transaction_names(tx, spec=_spec(spec_path))
+    pending = s.propose(intents, chosen, names=names)
+    for line in explain(pending.tx, names=names, hashes=True):
         say(line)
+    for path, other in taken:
+        aside = kept.set_aside(path)
+        say(f"replaces {other.hash_hex[:12]} (nonce {chosen}), set aside in {aside}; "
+            "it can still run if enough owners signed it and someone executes it first")
     if sign_it:
         pending.add(sign(pending.tx, account))
         say(f"signed by {account.address}")
-    path = _folder(folder).save(pending)
+    path = kept.save(pending)
     say(f"written to {path}")
     if out:
         pending.write(Path(out))
@@ -160,12 +195,15 @@ def propose(eth, tokens, calls, nonce, sign_it, out, safe_address, folder, accou
 @click.option("--all", "show_all", is_flag=True, help="also show files whose nonce is already used.")
 @safe_option
 @folder_option
+@spec_option
 @connected
-def pending(show_all, safe_address, folder) -> None:
-    """List the Safe's pending transactions and who has confirmed them."""
-    from opgov.safe import explain
+def pending(show_all, safe_address, folder, spec_path) -> None:
+    """List the Safe's pending transactions, what each does, and who has confirmed them."""
+    from opgov.safe import explain, transaction_names
 
     s = _safe(safe_address)
+    spec = _spec(spec_path)
+    names = None
     current, threshold = s.nonce(), s.threshold()
     shown = 0
     for path, entry in _folder(folder).entries(s.address):
@@ -177,7 +215,11 @@ def pending(show_all, safe_address, folder) -> None:
         status = s.status(entry)
         done = "used" if entry.tx.nonce < current else f"{status.count} of {threshold}"
         who = ", ".join(_short(o) for o in [*status.signed, *status.approved_on_chain]) or "nobody yet"
-        say(f"nonce {entry.tx.nonce}  {entry.hash_hex[:12]}  [{done}]  {explain(entry.tx)[2].strip()}")
+        names = names or transaction_names(entry.tx, spec=spec)
+        what = explain(entry.tx, names=names)[2:]
+        say(f"nonce {entry.tx.nonce}  {entry.hash_hex[:12]}  [{done}]  {what[0].strip()}")
+        for line in what[1:]:
+            say(f"    {line.strip()}" if line.startswith("warning:") else f"  {line}")
         say(f"    confirmed by {who}")
         shown += 1
     if not shown:
@@ -188,15 +230,16 @@ def pending(show_all, safe_address, folder) -> None:
 @click.argument("ref")
 @safe_option
 @folder_option
+@spec_option
 @connected
-def show(ref, safe_address, folder) -> None:
-    """Explain a transaction (file path or safeTxHash prefix) and who has confirmed it."""
+def show(ref, safe_address, folder, spec_path) -> None:
+    """Explain a transaction (file path or safeTxHash prefix), its hashes, and who has confirmed it."""
     from opgov.safe import explain
 
     path, entry = _read(ref, folder, safe_address, _chain_id())
     s = _safe(safe_address or entry.tx.safe)
     say(f"file {path}")
-    for line in explain(entry.tx) + _status_lines(s, entry):
+    for line in explain(entry.tx, spec=_spec(spec_path), hashes=True) + _status_lines(s, entry):
         say(line)
 
 
@@ -213,18 +256,20 @@ def _chain_id() -> int:
 @network_option
 @account_option
 @folder_option
-def sign(ref, out, offline, network, account, folder) -> None:
+@spec_option
+def sign(ref, out, offline, network, account, folder, spec_path) -> None:
     """Sign a transaction file with --account (a keystore, hardware wallet plugin or TEST::N) and write it back."""
     from opgov.chain import connect, load_account
     from opgov.safe import explain, sign as sign_tx
 
     quiet_libraries()
+    spec = _spec(spec_path)
     if offline:
         if account is None:
             raise AccountError("--offline needs --account", "name the account to sign with")
         path, entry = _read(ref, folder)
         signer = load_account(account)
-        lines = explain(entry.tx, online=False)
+        lines = explain(entry.tx, online=False, spec=spec, hashes=True)
     else:
         with connect(network):
             path, entry = _read(ref, folder, chain_id=_chain_id())
@@ -236,7 +281,8 @@ def sign(ref, out, offline, network, account, folder) -> None:
                     f"{signer.address} is not an owner of the Safe {s.address}",
                     "sign with an owner's account (see `opgov safe signers`)",
                 )
-            lines = explain(entry.tx)
+            lines = explain(entry.tx, spec=spec, hashes=True)
+            entry.description = [line[2:] if line.startswith("  ") else line for line in lines[4:]]
     for line in lines:
         say(line)
     entry.add(sign_tx(entry.tx, signer))
