@@ -129,7 +129,7 @@ class Names:
         address = _cs(address)
         if address in self.contracts:
             return self.contracts[address]
-        if address in self.tokens or self.token(address) is not None:
+        if self.token(address) is not None:
             return "ERC20"
         return None
 
@@ -472,6 +472,11 @@ def _allow(c: _Ctx, cell: int, target: str, selector: bytes, allowed: bool) -> s
     return f"{'let' if allowed else 'no longer let'} {c.hat(cell)} {what}"
 
 
+def _symbol(c: _Ctx) -> str:
+    token = c.names.token(c.call.to)
+    return token.symbol if token else f"tokens of {c.call.to}"
+
+
 def _status(flag: bool, yes: str, no: str) -> str:
     return yes if flag else no
 
@@ -481,7 +486,7 @@ SAYINGS: dict[tuple[str, str], Callable[..., str | None]] = {
     # ERC-20
     ("ERC20", "transfer"): lambda c, to, amount: f"transfer {c.amount(c.call.to, amount)} to {c.who(to)}",
     ("ERC20", "approve"): lambda c, spender, amount: f"allow {c.who(spender)} to spend {c.amount(c.call.to, amount)}"
-    if amount < 2**255 else f"allow {c.who(spender)} to spend ALL the Safe's {c.who(c.call.to)} (unlimited)",
+    if amount < 2**255 else f"allow {c.who(spender)} to spend ANY amount of the Safe's {_symbol(c)} (unlimited)",
     ("ERC20", "transferFrom"): lambda c, to, amount, **a: (
         f"move {c.amount(c.call.to, amount)} from {c.who(a['from'])} to {c.who(to)}"),
     ("ERC20", "increaseAllowance"): lambda c, spender, amount: (

@@ -81,6 +81,11 @@ def from_record(names: Names, org: dict, contracts: dict[str, str], spec: "OrgSp
             names.addresses.setdefault(checksum(address), CONTRACT_NAMES[key])
     cells = {c.id: c.name for c in spec.cells} if spec else {}
     roles = {r.id: r.name for r in spec.roles} if spec else {}
+    token = contracts.get("TestToken") or org.get("token")
+    if token and spec is not None:
+        names.tokens.setdefault(checksum(token), Token(spec.token.symbol, spec.token.decimals))
+    if names.lookup is not None and spec is None:
+        return  # the chain names hats by their details, which are the spec's names
     if org.get("top_hat"):
         names.hats.setdefault(int(org["top_hat"], 16), f"{spec.name} top hat" if spec else "the top hat")
     for key, hat in org.get("roles", {}).items():
@@ -89,9 +94,8 @@ def from_record(names: Names, org: dict, contracts: dict[str, str], spec: "OrgSp
         names.hats.setdefault(int(hat, 16), cells.get(key, key))
     for key, hat in org.get("leads", {}).items():
         names.hats.setdefault(int(hat, 16), f"{cells.get(key, key)} lead")
-    token = contracts.get("TestToken") or org.get("token")
-    if token and spec is not None:
-        names.tokens.setdefault(checksum(token), Token(spec.token.symbol, spec.token.decimals))
+    if names.lookup is not None:
+        return  # the chain tells a stream's number, token and cell
     for key, stream_id in org.get("streams", {}).items():
         names.streams.setdefault(int(stream_id), Stream(f"the budget stream of {cells.get(key, key)}", token or None))
 

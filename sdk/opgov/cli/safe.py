@@ -73,8 +73,9 @@ def _short(address: str) -> str:
     return f"{address[:6]}…{address[-4:]}"
 
 
-def _status_lines(safe, pending) -> list[str]:
+def _status_lines(safe, pending, names=None) -> list[str]:
     status = safe.status(pending)
+    who = names.who if names is not None else str
     lines = [f"confirmations: {status.count} of {status.threshold} needed"
              + (" — ready to execute" if status.ready else "")]
     for owner in status.owners:
@@ -84,9 +85,9 @@ def _status_lines(safe, pending) -> list[str]:
             state = "approved on-chain"
         else:
             state = "waiting"
-        lines.append(f"  {owner}  {state}")
-    for who in status.not_owners:
-        lines.append(f"  {who}  signed, but is NOT an owner (does not count)")
+        lines.append(f"  {who(owner)}  {state}")
+    for other in status.not_owners:
+        lines.append(f"  {who(other)}  signed, but is NOT an owner (does not count)")
     return lines
 
 
@@ -236,10 +237,13 @@ def show(ref, safe_address, folder, spec_path) -> None:
     """Explain a transaction (file path or safeTxHash prefix), its hashes, and who has confirmed it."""
     from opgov.safe import explain
 
+    from opgov.safe import transaction_names
+
     path, entry = _read(ref, folder, safe_address, _chain_id())
     s = _safe(safe_address or entry.tx.safe)
+    names = transaction_names(entry.tx, spec=_spec(spec_path))
     say(f"file {path}")
-    for line in explain(entry.tx, spec=_spec(spec_path), hashes=True) + _status_lines(s, entry):
+    for line in explain(entry.tx, names=names, hashes=True) + _status_lines(s, entry, names):
         say(line)
 
 
