@@ -64,11 +64,17 @@
      - Transferring a top hat withdraws its tree's pending link request
        (Hats Protocol keeps it): a request filed before a hand-over is the
        old wearer's, not the new one's.
-     - Zero addresses are refused as wearers (mintTopHat, mintHat,
-       transferHat), and operations on hats that were never created revert
-       with "hats: hat does not exist".
-     - Reverts are strings naming the contract and the reason, not custom
-       errors (Vyper has none).
+     - Reverts are Hats Protocol's own custom errors (its `HatsErrors`
+       interface: same names, arguments and situations), written with
+       `raw_revert` since Vyper declares no custom errors; where Hats
+       Protocol's checked arithmetic panics (a 65,536th child, a level
+       beyond 14, hat id 0 in isValidHatId) this reverts with the same
+       Panic(0x11), and the ERC1155 approval and transfer functions revert
+       without data, as there. Only the situations Hats Protocol does not
+       have revert with a string: "hats: module ran out of gas" and
+       "hats: linked trees (would) nest too deep".
+     - As in Hats Protocol, the zero address may wear hats (mintTopHat,
+       mintHat, transferHat); a hat exists once its max supply is not 0.
 """
 
 from interfaces import IHats
@@ -109,7 +115,7 @@ HEIGHT_FLAGS_SHIFT: constant(uint256) = 224
 NO_HEIGHT: constant(uint256) = 16
 
 # packed hat config: eligibility (bits 0-159), maxSupply (160-191),
-# supply (192-223), lastHatId (224-239), flags (240-243)
+# supply (192-223), lastHatId (224-239), flags (240-244)
 ADDRESS_MASK: constant(uint256) = 2**160 - 1
 MAX_SUPPLY_SHIFT: constant(uint256) = 160
 SUPPLY_SHIFT: constant(uint256) = 192
@@ -119,7 +125,6 @@ LAST_HAT_ONE: constant(uint256) = 2**224
 LAST_HAT_BITS: constant(uint256) = (2**16 - 1) * 2**224
 ACTIVE: constant(uint256) = 2**240
 MUTABLE: constant(uint256) = 2**241
-CREATED: constant(uint256) = 2**242
 # the toggle module is the eligibility module: a wearer check reads no
 # toggle slot (kept in step by every function that changes either module)
 SAME_MODULES: constant(uint256) = 2**243
@@ -301,12 +306,11 @@ def mintTopHat(_target: address, _details: String[1024], _imageURI: String[1024]
     @param _imageURI The tree's image URI (at most 1,024 bytes).
     @return The top hat's id: its domain in the top 32 bits.
     """
-    assert _target != empty(address), "hats: wearer is the zero address"
     domain: uint32 = self.lastTopHatId + 1
     self.lastTopHatId = domain
     hat_id: uint256 = convert(domain, uint256) << 224
-    # created, active, immutable, max supply 1, already worn once
-    self._config[hat_id] = CREATED | ACTIVE | SAME_MODULES | SUPPLY_ONE | (1 << MAX_SUPPLY_SHIFT)
+    # active, immutable, max supply 1, already worn once
+    self._config[hat_id] = ACTIVE | SAME_MODULES | SUPPLY_ONE | (1 << MAX_SUPPLY_SHIFT)
     self._write_text(hat_id, 0, 0, _details, _imageURI)
     self._wearers[hat_id][_target] = WEARING
     log HatCreated(
@@ -378,14 +382,15 @@ def batchCreateHats(
     @return True.
     """
     n: uint256 = len(_admins)
-    assert (
+    if not (
         n == len(_details)
         and n == len(_maxSupplies)
         and n == len(_eligibilityModules)
         and n == len(_toggleModules)
         and n == len(_mutables)
         and n == len(_imageURIs)
-    ), "hats: batch arrays differ in length"
+    ):
+        raw_revert(method_id("BatchArrayLengthMismatch()"))
     for i: uint256 in range(MAX_BATCH_CREATE):
         if i == n:
             break
@@ -410,7 +415,7 @@ def getNextId(_admin: uint256) -> uint256:
     @return The next child's id.
     """
     last: uint256 = (self._config[_admin] >> LAST_HAT_SHIFT) & 65535
-    assert last < 65535, "hats: admin has no child ids left"
+    self._check_in_range(last < 65535)
     return self._build_hat_id(_admin, last + 1)
 
 
@@ -438,7 +443,8 @@ def batchMintHats(_hatIds: DynArray[uint256, MAX_BATCH], _wearers: DynArray[addr
     @return True.
     """
     n: uint256 = len(_hatIds)
-    assert n == len(_wearers), "hats: batch arrays differ in length"
+    if n != len(_wearers):
+        raw_revert(method_id("BatchArrayLengthMismatch()"))
     for i: uint256 in range(MAX_BATCH):
         if i == n:
             break
@@ -454,7 +460,8 @@ def setHatStatus(_hatId: uint256, _newStatus: bool) -> bool:
     @param _newStatus True to activate it, False to deactivate it.
     @return Whether the stored status changed.
     """
-    assert msg.sender == self._toggle_of(_hatId), "hats: caller is not the hat's toggle module"
+    if msg.sender != self._toggle_of(_hatId):
+        raw_revert(method_id("NotHatsToggle()"))
     return self._process_hat_status(_hatId, _newStatus)
 
 
@@ -486,7 +493,8 @@ def checkHatStatus(_hatId: uint256) -> bool:
     active: bool = False
     cfg: uint256 = self._config[_hatId]
     valid, active = self._pull_hat_status(self._toggle_for(_hatId, cfg), _hatId, cfg)
-    assert valid, "hats: toggle module gave no valid status"
+    if not valid:
+        raw_revert(method_id("NotHatsToggle()"))
     return self._process_hat_status(_hatId, active)
 
 
@@ -503,7 +511,8 @@ def setHatWearerStatus(_hatId: uint256, _wearer: address, _eligible: bool, _stan
     @return Whether the stored standing changed.
     """
     cfg: uint256 = self._config[_hatId]
-    assert msg.sender == self._eligibility_of(cfg), "hats: caller is not the hat's eligibility module"
+    if msg.sender != self._eligibility_of(cfg):
+        raw_revert(method_id("NotHatsEligibility()"))
     return self._process_wearer_status(_hatId, cfg, _wearer, _eligible, _standing)
 
 
@@ -523,7 +532,8 @@ def checkHatWearerStatus(_hatId: uint256, _wearer: address) -> bool:
     eligible: bool = False
     standing: bool = False
     valid, eligible, standing = self._wearer_status(_wearer, _hatId, cfg)
-    assert valid, "hats: eligibility module gave no valid status"
+    if not valid:
+        raw_revert(method_id("NotHatsEligibility()"))
     return self._process_wearer_status(_hatId, cfg, _wearer, eligible, standing)
 
 
@@ -534,7 +544,8 @@ def renounceHat(_hatId: uint256):
     @param _hatId The hat.
     """
     w: uint256 = self._wearers[_hatId][msg.sender]
-    assert w & WEARING != 0, "hats: caller does not wear the hat"
+    if w & WEARING == 0:
+        raw_revert(method_id("NotHatWearer()"))
     self._wearers[_hatId][msg.sender] = w & ~WEARING
     self._config[_hatId] -= SUPPLY_ONE
     log TransferSingle(
@@ -559,15 +570,15 @@ def transferHat(_hatId: uint256, _from: address, _to: address):
     self._check_admin(_hatId)
     cfg: uint256 = self._config[_hatId]
     top_hat: bool = self._is_top_hat(_hatId)
-    if not top_hat:
-        assert cfg & MUTABLE != 0, "hats: hat is immutable"
-    assert _to != empty(address), "hats: wearer is the zero address"
+    if not top_hat and cfg & MUTABLE == 0:
+        raw_revert(method_id("Immutable()"))
     w_from: uint256 = self._wearers[_hatId][_from]
-    assert w_from & WEARING != 0, "hats: from address does not wear the hat"
+    if w_from & WEARING == 0:
+        raw_revert(method_id("NotHatWearer()"))
     w_to: uint256 = self._wearers[_hatId][_to]
-    assert w_to & WEARING == 0, "hats: receiver already wears the hat"
-    assert self._is_eligible(_to, _hatId, cfg, w_to), "hats: receiver is not eligible for the hat"
-    assert self._is_active(_hatId, cfg), "hats: hat is not active"
+    if w_to & WEARING != 0:
+        raw_revert(abi_encode(_to, _hatId, method_id=method_id("AlreadyWearingHat(address,uint256)")))
+    self._check_eligible_and_active(_to, _hatId, cfg, w_to)
     self._wearers[_hatId][_from] = w_from & ~WEARING
     self._wearers[_hatId][_to] = w_to | WEARING
     log TransferSingle(operator=msg.sender, sender=_from, receiver=_to, id=_hatId, value=1)
@@ -587,9 +598,10 @@ def makeHatImmutable(_hatId: uint256):
     @notice Freeze a mutable hat's properties for good.
     @param _hatId The hat; the caller must be one of its admins.
     """
-    cfg: uint256 = self._existing_config(_hatId)
     self._check_admin(_hatId)
-    assert cfg & MUTABLE != 0, "hats: hat is immutable"
+    cfg: uint256 = self._config[_hatId]
+    if cfg & MUTABLE == 0:
+        raw_revert(method_id("Immutable()"))
     self._config[_hatId] = cfg & ~MUTABLE
     log HatMutabilityChanged(hatId=_hatId)
 
@@ -616,7 +628,8 @@ def changeHatEligibility(_hatId: uint256, _newEligibility: address):
     @param _hatId The hat; the caller must be one of its admins.
     @param _newEligibility The new module (not the zero address).
     """
-    assert _newEligibility != empty(address), "hats: eligibility module is the zero address"
+    if _newEligibility == empty(address):
+        raw_revert(method_id("ZeroAddress()"))
     cfg: uint256 = self._check_changeable(_hatId, False)
     self._config[_hatId] = self._with_modules(
         (cfg & ~ADDRESS_MASK) | convert(_newEligibility, uint256), self._toggle_slot_module(_hatId)
@@ -633,7 +646,8 @@ def changeHatToggle(_hatId: uint256, _newToggle: address):
     @param _hatId The hat; the caller must be one of its admins.
     @param _newToggle The new module (not the zero address).
     """
-    assert _newToggle != empty(address), "hats: toggle module is the zero address"
+    if _newToggle == empty(address):
+        raw_revert(method_id("ZeroAddress()"))
     cfg: uint256 = self._check_changeable(_hatId, False)
     slot: uint256 = self._toggle[_hatId]
     valid: bool = False
@@ -670,7 +684,8 @@ def changeHatMaxSupply(_hatId: uint256, _newMaxSupply: uint32):
     """
     cfg: uint256 = self._check_changeable(_hatId, False)
     new_max: uint256 = convert(_newMaxSupply, uint256)
-    assert new_max >= (cfg >> SUPPLY_SHIFT) & 2**32 - 1, "hats: new max supply is below the current supply"
+    if new_max < (cfg >> SUPPLY_SHIFT) & 2**32 - 1:
+        raw_revert(method_id("NewMaxSupplyTooLow()"))
     if new_max != (cfg >> MAX_SUPPLY_SHIFT) & 2**32 - 1:
         self._config[_hatId] = (cfg & ~((2**32 - 1) << MAX_SUPPLY_SHIFT)) | (new_max << MAX_SUPPLY_SHIFT)
         log HatMaxSupplyChanged(hatId=_hatId, newMaxSupply=_newMaxSupply)
@@ -714,7 +729,8 @@ def approveLinkTopHatToTree(
     @param _imageURI The top hat's new image URI ("": unchanged).
     """
     self._check_new_admin(_newAdminHat)
-    assert _newAdminHat == self.linkedTreeRequests[_topHatId], "hats: link was not requested"
+    if _newAdminHat != self.linkedTreeRequests[_topHatId]:
+        raw_revert(method_id("LinkageNotRequested()"))
     self.linkedTreeRequests[_topHatId] = 0
     self._link(_topHatId, _newAdminHat, _eligibility, _toggle, _details, _imageURI)
 
@@ -731,7 +747,8 @@ def unlinkTopHatFromTree(_topHatId: uint32, _wearer: address):
     """
     hat_id: uint256 = convert(_topHatId, uint256) << 224
     self._check_admin(hat_id)
-    assert _wearer != empty(address) and self._is_wearer(_wearer, hat_id), "hats: unlink needs the top hat's current wearer"
+    if _wearer == empty(address) or not self._is_wearer(_wearer, hat_id):
+        raw_revert(method_id("InvalidUnlink()"))
     linked: uint256 = self.linkedTreeAdmins[_topHatId]
     if linked != 0:
         self._restack(convert(linked >> 224, uint32), self._height(_topHatId), NO_HEIGHT)
@@ -967,7 +984,8 @@ def balanceOfBatch(
     @param _hatIds The hats, one per address.
     @return Each balance, 0 or 1.
     """
-    assert len(_wearers) == len(_hatIds), "hats: batch arrays differ in length"
+    if len(_wearers) != len(_hatIds):
+        raw_revert(method_id("BatchArrayLengthMismatch()"))
     balances: DynArray[uint256, MAX_BATCH] = []
     for i: uint256 in range(MAX_BATCH):
         if i == len(_wearers):
@@ -1011,7 +1029,7 @@ def setApprovalForAll(_operator: address, _approved: bool):
     @param _operator Unused.
     @param _approved Unused.
     """
-    raise "hats: hats cannot be approved for transfer"
+    raw_revert(b"")
 
 
 @external
@@ -1025,7 +1043,7 @@ def safeTransferFrom(_from: address, _to: address, _id: uint256, _amount: uint25
     @param _amount Unused.
     @param _data Unused.
     """
-    raise "hats: hats are not transferable, an admin uses transferHat"
+    raw_revert(b"")
 
 
 @external
@@ -1045,7 +1063,7 @@ def safeBatchTransferFrom(
     @param _amounts Unused.
     @param _data Unused.
     """
-    raise "hats: hats are not transferable, an admin uses transferHat"
+    raw_revert(b"")
 
 
 @pure
@@ -1218,20 +1236,21 @@ def _create_hat(
     _mutable: bool,
     _image_uri: String[1024],
 ) -> uint256:
-    assert _admin & 65535 == 0, "hats: max levels reached"
-    assert _eligibility != empty(address), "hats: eligibility module is the zero address"
-    assert _toggle != empty(address), "hats: toggle module is the zero address"
-    assert self._is_valid_hat_id(_admin), "hats: admin hat id is not valid"
+    if _admin & 65535 != 0:
+        raw_revert(method_id("MaxLevelsReached()"))
+    if _eligibility == empty(address) or _toggle == empty(address):
+        raw_revert(method_id("ZeroAddress()"))
+    if not self._is_valid_hat_id(_admin):
+        raw_revert(method_id("InvalidHatId()"))
     admin_cfg: uint256 = self._config[_admin]
     last: uint256 = (admin_cfg >> LAST_HAT_SHIFT) & 65535
-    assert last < 65535, "hats: admin has no child ids left"
+    self._check_in_range(last < 65535)
     hat_id: uint256 = self._build_hat_id(_admin, last + 1)
     self._check_admin(hat_id)
     # keep the new hat's own child counter, in case hats were created below
     # its id before it existed
     cfg: uint256 = (
         (self._config[hat_id] & LAST_HAT_BITS)
-        | CREATED
         | ACTIVE
         | (convert(_max_supply, uint256) << MAX_SUPPLY_SHIFT)
         | convert(_eligibility, uint256)
@@ -1257,14 +1276,16 @@ def _create_hat(
 @internal
 def _mint_hat(_hat_id: uint256, _wearer: address):
     cfg: uint256 = self._config[_hat_id]
-    assert cfg & CREATED != 0, "hats: hat does not exist"
-    assert _wearer != empty(address), "hats: wearer is the zero address"
+    max_supply: uint256 = (cfg >> MAX_SUPPLY_SHIFT) & 2**32 - 1
+    if max_supply == 0:
+        raw_revert(abi_encode(_hat_id, method_id=method_id("HatDoesNotExist(uint256)")))
     w: uint256 = self._wearers[_hat_id][_wearer]
-    assert self._is_eligible(_wearer, _hat_id, cfg, w), "hats: wearer is not eligible for the hat"
-    assert self._is_active(_hat_id, cfg), "hats: hat is not active"
+    self._check_eligible_and_active(_wearer, _hat_id, cfg, w)
     self._check_admin(_hat_id)
-    assert (cfg >> SUPPLY_SHIFT) & 2**32 - 1 < (cfg >> MAX_SUPPLY_SHIFT) & 2**32 - 1, "hats: all hats are worn (max supply reached)"
-    assert w & WEARING == 0, "hats: wearer already wears the hat"
+    if (cfg >> SUPPLY_SHIFT) & 2**32 - 1 >= max_supply:
+        raw_revert(abi_encode(_hat_id, method_id=method_id("AllHatsWorn(uint256)")))
+    if w & WEARING != 0:
+        raw_revert(abi_encode(_wearer, _hat_id, method_id=method_id("AlreadyWearingHat(address,uint256)")))
     self._wearers[_hat_id][_wearer] = w | WEARING
     self._config[_hat_id] = cfg + SUPPLY_ONE
     log TransferSingle(
@@ -1313,9 +1334,8 @@ def _check_new_admin(_new_admin: uint256):
     if self._hat_level(_new_admin) < MAX_LEVELS:
         self._check_admin(self._build_hat_id(_new_admin, 1))
     else:
-        assert self._is_admin(msg.sender, _new_admin) or self._is_wearer(
-            msg.sender, _new_admin
-        ), "hats: caller is neither an admin nor a wearer of the hat"
+        if not self._is_admin(msg.sender, _new_admin) and not self._is_wearer(msg.sender, _new_admin):
+            raw_revert(method_id("NotAdminOrWearer()"))
 
 
 @internal
@@ -1327,18 +1347,18 @@ def _link(
     _details: String[1024],
     _image_uri: String[1024],
 ):
-    assert self._no_circular_linkage(_domain, _new_admin), "hats: link would make a circle of trees"
+    if not self._no_circular_linkage(_domain, _new_admin):
+        raw_revert(method_id("CircularLinkage()"))
     linked: uint256 = self.linkedTreeAdmins[_domain]
     if linked != 0:
         tippy: uint256 = convert(self._tippy_top_domain(_domain), uint256) << 224
         if not self._is_wearer(msg.sender, tippy):
             dest_top: uint256 = _new_admin >> 224 << 224
             origin_top: uint256 = linked >> 224 << 224
-            assert dest_top == origin_top or dest_top == tippy, "hats: link would cross to another tree"
-        else:
-            assert self._tippy_top_domain(_domain) == self._tippy_top_domain(
-                convert(_new_admin >> 224, uint32)
-            ), "hats: link would cross to another tree"
+            if dest_top != origin_top and dest_top != tippy:
+                raw_revert(method_id("CrossTreeLinkage()"))
+        elif self._tippy_top_domain(_domain) != self._tippy_top_domain(convert(_new_admin >> 224, uint32)):
+            raw_revert(method_id("CrossTreeLinkage()"))
 
     # bound every chain of linked trees: the trees above the new admin, this
     # one, and the longest chain below this one
@@ -1494,25 +1514,39 @@ def _no_circular_linkage(_domain: uint32, _linked_admin: uint256) -> bool:
 @view
 @internal
 def _check_admin(_hat_id: uint256):
-    assert self._is_admin(msg.sender, _hat_id), "hats: caller is not an admin of the hat"
+    if not self._is_admin(msg.sender, _hat_id):
+        raw_revert(abi_encode(msg.sender, _hat_id, method_id=method_id("NotAdmin(address,uint256)")))
 
 
 @view
 @internal
-def _existing_config(_hat_id: uint256) -> uint256:
-    cfg: uint256 = self._config[_hat_id]
-    assert cfg & CREATED != 0, "hats: hat does not exist"
-    return cfg
+def _check_eligible_and_active(_wearer: address, _hat_id: uint256, _cfg: uint256, _w: uint256):
+    # a hat is given (minted or transferred) only to an eligible wearer, and
+    # only while it is active
+    if not self._is_eligible(_wearer, _hat_id, _cfg, _w):
+        raw_revert(method_id("NotEligible()"))
+    if not self._is_active(_hat_id, _cfg):
+        raw_revert(method_id("HatNotActive()"))
+
+
+@pure
+@internal
+def _check_in_range(_ok: bool):
+    # unless `_ok`, revert with Panic(0x11): what Hats Protocol's checked
+    # arithmetic reverts with where a child counter or a level would leave its
+    # range
+    if not _ok:
+        raw_revert(abi_encode(convert(17, uint256), method_id=method_id("Panic(uint256)")))
 
 
 @view
 @internal
 def _check_changeable(_hat_id: uint256, _top_hat_too: bool) -> uint256:
     # the checks every change* setter shares; returns the hat's config
-    cfg: uint256 = self._existing_config(_hat_id)
     self._check_admin(_hat_id)
-    if not (_top_hat_too and self._is_top_hat(_hat_id)):
-        assert cfg & MUTABLE != 0, "hats: hat is immutable"
+    cfg: uint256 = self._config[_hat_id]
+    if cfg & MUTABLE == 0 and not (_top_hat_too and self._is_top_hat(_hat_id)):
+        raw_revert(method_id("Immutable()"))
     return cfg
 
 
@@ -1742,8 +1776,8 @@ def _is_top_hat(_hat_id: uint256) -> bool:
 @pure
 @internal
 def _is_valid_hat_id(_hat_id: uint256) -> bool:
-    if _hat_id == 0:
-        return False
+    # as in Hats Protocol, whose level count goes below 0 for hat id 0
+    self._check_in_range(_hat_id != 0)
     level: uint256 = self._local_level(_hat_id)
     # every level above the last one must be non-empty
     for i: uint256 in range(1, MAX_LEVELS):
@@ -1758,14 +1792,15 @@ def _is_valid_hat_id(_hat_id: uint256) -> bool:
 @internal
 def _build_hat_id(_admin: uint256, _new_hat: uint256) -> uint256:
     level: uint256 = self._local_level(_admin)
-    assert level < MAX_LEVELS, "hats: max levels reached"
+    if level == MAX_LEVELS:
+        raw_revert(method_id("MaxLevelsReached()"))
     return _admin | (_new_hat << (16 * (MAX_LEVELS - 1 - level)))
 
 
 @pure
 @internal
 def _admin_at_local_level(_hat_id: uint256, _level: uint256) -> uint256:
-    assert _level <= MAX_LEVELS, "hats: level is deeper than 14"
+    self._check_in_range(_level <= MAX_LEVELS)
     return _hat_id & (max_value(uint256) << (16 * (MAX_LEVELS - _level)))
 
 

@@ -1,8 +1,15 @@
 """Helpers shared by the Hats.vy tests."""
 
+import json
+from contextlib import contextmanager
 from pathlib import Path
 
 import boa
+import pytest
+from boa.contracts.base_evm_contract import BoaError
+from eth_abi import decode as abi_decode
+from eth_abi import encode as abi_encode
+from eth_utils import keccak, to_checksum_address
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -61,3 +68,53 @@ def height_of(counts):
 def stored_height(hats, domain):
     """Tree `domain`'s height as Hats.vy stores it."""
     return height_of(stored_link_counts(hats).get(domain, [0] * 15))
+
+
+# Hats Protocol v1's custom errors: its `HatsErrors` interface, written by hand
+# from the public Solidity interface, plus Solidity's Panic(uint256)
+HATS_ERRORS_ABI = json.loads((Path(__file__).parent / "hats_errors_abi.json").read_text())
+_ERRORS = {
+    keccak(text=f"{e['name']}({','.join(i['type'] for i in e['inputs'])})")[:4]: e
+    for e in HATS_ERRORS_ABI + [{"type": "error", "name": "Panic", "inputs": [{"name": "code", "type": "uint256"}]}]
+}
+OVERFLOW = 0x11  # Panic code of Solidity's checked arithmetic
+
+
+def decode_hats_error(data: bytes) -> tuple:
+    """(name, *arguments) of revert data encoded as one of HatsErrors (or Panic)."""
+    error = _ERRORS[bytes(data[:4])]
+    args = abi_decode([i["type"] for i in error["inputs"]], bytes(data[4:]), strict=True)
+    assert encode_hats_error(error["name"], *args) == bytes(data), "revert data is not canonically encoded"
+    return (error["name"], *(to_checksum_address(a) if isinstance(a, str) else a for a in args))
+
+
+def encode_hats_error(name: str, *args) -> bytes:
+    """The revert data of HatsErrors' error `name` with `args`."""
+    for selector, error in _ERRORS.items():
+        if error["name"] == name:
+            return selector + abi_encode([i["type"] for i in error["inputs"]], list(args))
+    raise KeyError(name)
+
+
+def revert_data(err: BoaError) -> bytes:
+    """The data the outermost call reverted with."""
+    return bytes(err.call_trace.output)
+
+
+@contextmanager
+def reverts_with(name: str, *args):
+    """Expect a revert with exactly HatsErrors' `name(args)`, decoded with the HatsErrors ABI."""
+    with pytest.raises(BoaError) as info:
+        yield
+    data = revert_data(info.value)
+    assert data[:4] in _ERRORS, f"reverted with {data!r}, not a HatsErrors error"
+    expected = (name, *(to_checksum_address(a) if isinstance(a, str) and a.startswith("0x") else a for a in args))
+    assert decode_hats_error(data) == expected
+
+
+@contextmanager
+def reverts_empty():
+    """Expect a revert without data (Hats Protocol's bare `revert()`)."""
+    with pytest.raises(BoaError) as info:
+        yield
+    assert revert_data(info.value) == b""

@@ -2,7 +2,7 @@
 
 import boa
 import pytest
-from hats_helpers import ELIGIBILITY_EOA, TOGGLE_EOA, ZERO, create, mint
+from hats_helpers import ELIGIBILITY_EOA, TOGGLE_EOA, ZERO, create, mint, reverts_with
 
 
 @pytest.fixture
@@ -20,14 +20,15 @@ def test_make_hat_immutable(hats, mutable, top_wearer):
     (log,) = hats.get_logs()
     assert type(log).__name__ == "HatMutabilityChanged" and log.hatId == mutable
     assert hats.viewHat(mutable)[7] is False
-    with boa.reverts("hats: hat is immutable"):
+    with reverts_with("Immutable"):
         hats.makeHatImmutable(mutable, sender=top_wearer)
 
 
 def test_make_hat_immutable_reverts(hats, mutable, top_wearer, accounts):
-    with boa.reverts("hats: caller is not an admin of the hat"):
+    with reverts_with("NotAdmin", accounts[1], mutable):
         hats.makeHatImmutable(mutable, sender=accounts[1])
-    with boa.reverts("hats: hat does not exist"):
+    # as in Hats Protocol, a hat that does not exist is not mutable
+    with reverts_with("Immutable"):
         hats.makeHatImmutable(mutable + (9 << 192), sender=top_wearer)
 
 
@@ -47,20 +48,20 @@ def test_top_hat_wearer_changes_top_hat_text(hats, top, top_wearer, accounts):
     hats.changeHatImageURI(top, "ipfs://tree", sender=top_wearer)
     assert hats.viewHat(top)[0] == "renamed tree"
     assert hats.getImageURIForHat(top) == "ipfs://tree"
-    with boa.reverts("hats: caller is not an admin of the hat"):
+    with reverts_with("NotAdmin", accounts[1], top):
         hats.changeHatDetails(top, "x", sender=accounts[1])
-    with boa.reverts("hats: hat is immutable"):
+    with reverts_with("Immutable"):
         hats.changeHatEligibility(top, ELIGIBILITY_EOA, sender=top_wearer)
 
 
 @pytest.mark.parametrize("setter", ["details", "image"])
 def test_change_text_reverts(hats, fixed, top_wearer, accounts, setter):
     fn = hats.changeHatDetails if setter == "details" else hats.changeHatImageURI
-    with boa.reverts("hats: hat is immutable"):
+    with reverts_with("Immutable"):
         fn(fixed, "x", sender=top_wearer)
-    with boa.reverts("hats: caller is not an admin of the hat"):
+    with reverts_with("NotAdmin", accounts[1], fixed):
         fn(fixed, "x", sender=accounts[1])
-    with boa.reverts("hats: hat does not exist"):
+    with reverts_with("Immutable"):
         fn(fixed + (9 << 192), "x", sender=top_wearer)
 
 
@@ -69,13 +70,13 @@ def test_change_hat_eligibility(hats, mutable, fixed, top_wearer, accounts):
     (log,) = hats.get_logs()
     assert (log.hatId, log.newEligibility) == (mutable, accounts[5])
     assert hats.getHatEligibilityModule(mutable) == accounts[5]
-    with boa.reverts("hats: eligibility module is the zero address"):
+    with reverts_with("ZeroAddress"):
         hats.changeHatEligibility(mutable, ZERO, sender=top_wearer)
-    with boa.reverts("hats: caller is not an admin of the hat"):
+    with reverts_with("NotAdmin", accounts[1], mutable):
         hats.changeHatEligibility(mutable, accounts[5], sender=accounts[1])
-    with boa.reverts("hats: hat is immutable"):
+    with reverts_with("Immutable"):
         hats.changeHatEligibility(fixed, accounts[5], sender=top_wearer)
-    with boa.reverts("hats: hat does not exist"):
+    with reverts_with("Immutable"):
         hats.changeHatEligibility(fixed + (9 << 192), accounts[5], sender=top_wearer)
 
 
@@ -85,11 +86,11 @@ def test_change_hat_toggle(hats, mutable, fixed, top_wearer, accounts):
     assert (log.hatId, log.newToggle) == (mutable, accounts[6])
     assert hats.getHatToggleModule(mutable) == accounts[6]
     assert hats.viewHat(mutable)[5] == "http://www.second.com/"  # text lengths kept beside the toggle
-    with boa.reverts("hats: toggle module is the zero address"):
+    with reverts_with("ZeroAddress"):
         hats.changeHatToggle(mutable, ZERO, sender=top_wearer)
-    with boa.reverts("hats: caller is not an admin of the hat"):
+    with reverts_with("NotAdmin", accounts[1], mutable):
         hats.changeHatToggle(mutable, accounts[6], sender=accounts[1])
-    with boa.reverts("hats: hat is immutable"):
+    with reverts_with("Immutable"):
         hats.changeHatToggle(fixed, accounts[6], sender=top_wearer)
 
 
@@ -102,9 +103,9 @@ def test_change_hat_max_supply(hats, mutable, fixed, top_wearer, accounts):
     hats.changeHatMaxSupply(mutable, 3, sender=top_wearer)
     assert hats.get_logs() == []  # unchanged: no event
     assert hats.getHatMaxSupply(mutable) == 3
-    with boa.reverts("hats: new max supply is below the current supply"):
+    with reverts_with("NewMaxSupplyTooLow"):
         hats.changeHatMaxSupply(mutable, 1, sender=top_wearer)
-    with boa.reverts("hats: caller is not an admin of the hat"):
+    with reverts_with("NotAdmin", accounts[1], mutable):
         hats.changeHatMaxSupply(mutable, 5, sender=accounts[1])
-    with boa.reverts("hats: hat is immutable"):
+    with reverts_with("Immutable"):
         hats.changeHatMaxSupply(fixed, 5, sender=top_wearer)

@@ -3,7 +3,7 @@
 import boa
 import pytest
 from eth.exceptions import Revert
-from hats_helpers import ELIGIBILITY_EOA, TOGGLE_EOA, ZERO, create, load_test_contract, mint
+from hats_helpers import OVERFLOW, ELIGIBILITY_EOA, TOGGLE_EOA, ZERO, create, load_test_contract, mint, reverts_with
 
 
 def test_mint_top_hat(hats, accounts):
@@ -22,9 +22,10 @@ def test_mint_top_hat(hats, accounts):
     assert transfer.receiver == accounts[1] and transfer.id == hat
 
 
-def test_mint_top_hat_to_zero_reverts(hats):
-    with boa.reverts("hats: wearer is the zero address"):
-        hats.mintTopHat(ZERO, "", "")
+def test_mint_top_hat_to_zero(hats):
+    # as in Hats Protocol: the zero address may wear a hat (opgov's SDK refuses it)
+    hat = hats.mintTopHat(ZERO, "", "")
+    assert hats.isWearerOfHat(ZERO, hat) and hats.hatSupply(hat) == 1
 
 
 def test_mint_top_hat_empty_strings(hats, accounts):
@@ -89,21 +90,21 @@ def test_create_hat_by_admin_of_admin(hats, top, top_wearer, accounts):
 
 
 def test_create_hat_reverts(hats, top, top_wearer, accounts):
-    with boa.reverts("hats: caller is not an admin of the hat"):
+    with reverts_with("NotAdmin", accounts[1], hats.getNextId(top)):
         create(hats, accounts[1], top)
-    with boa.reverts("hats: eligibility module is the zero address"):
+    with reverts_with("ZeroAddress"):
         create(hats, top_wearer, top, eligibility=ZERO)
-    with boa.reverts("hats: toggle module is the zero address"):
+    with reverts_with("ZeroAddress"):
         create(hats, top_wearer, top, toggle=ZERO)
-    with boa.reverts("hats: admin hat id is not valid"):
+    with reverts_with("InvalidHatId"):
         create(hats, top_wearer, top | (1 << 192))  # level 1 empty above level 2
-    with boa.reverts("hats: admin hat id is not valid"):
+    with reverts_with("Panic", OVERFLOW):  # Hats Protocol's isValidHatId(0) counts levels below 0
         create(hats, top_wearer, 0)
     deepest = top
     for level in range(1, 14):
         deepest |= 1 << (16 * (14 - level))
     deepest |= 1
-    with boa.reverts("hats: max levels reached"):
+    with reverts_with("MaxLevelsReached"):
         create(hats, top_wearer, deepest)
 
 
@@ -113,9 +114,9 @@ def test_create_hat_at_level_14(hats, top, top_wearer):
         hat = create(hats, top_wearer, hat)
     assert hats.getLocalHatLevel(hat) == 14
     assert hats.isAdminOfHat(top_wearer, hat)
-    with boa.reverts("hats: max levels reached"):
+    with reverts_with("MaxLevelsReached"):
         hats.getNextId(hat)
-    with boa.reverts("hats: max levels reached"):
+    with reverts_with("MaxLevelsReached"):
         hats.buildHatId(hat, 1)
 
 
@@ -138,9 +139,9 @@ def test_batch_create_hats(hats, top, top_wearer):
 
 
 def test_batch_create_hats_reverts(hats, top, top_wearer, accounts):
-    with boa.reverts("hats: batch arrays differ in length"):
+    with reverts_with("BatchArrayLengthMismatch"):
         hats.batchCreateHats([top], ["x", "y"], [1], [ELIGIBILITY_EOA], [TOGGLE_EOA], [True], [""], sender=top_wearer)
-    with boa.reverts("hats: caller is not an admin of the hat"):
+    with reverts_with("NotAdmin", accounts[1], hats.getNextId(top)):
         hats.batchCreateHats([top], ["x"], [1], [ELIGIBILITY_EOA], [TOGGLE_EOA], [True], [""], sender=accounts[1])
 
 
@@ -158,37 +159,39 @@ def test_mint_hat(hats, top, top_wearer, accounts):
 
 def test_mint_hat_reverts(hats, top, top_wearer, accounts, module):
     hat = create(hats, top_wearer, top, max_supply=1, eligibility=module.address, toggle=module.address)
-    with boa.reverts("hats: hat does not exist"):
+    with reverts_with("HatDoesNotExist", hat + (1 << 192)):
         mint(hats, top_wearer, hat + (1 << 192), accounts[1])
-    with boa.reverts("hats: wearer is the zero address"):
-        mint(hats, top_wearer, hat, ZERO)
     module.set_wearer_status(accounts[1], hat, False, True)
-    with boa.reverts("hats: wearer is not eligible for the hat"):
+    with reverts_with("NotEligible"):
         mint(hats, top_wearer, hat, accounts[1])
     module.set_wearer_status(accounts[1], hat, True, True)
     module.set_hat_status(hat, False)
-    with boa.reverts("hats: hat is not active"):
+    with reverts_with("HatNotActive"):
         mint(hats, top_wearer, hat, accounts[1])
     module.set_hat_status(hat, True)
-    with boa.reverts("hats: caller is not an admin of the hat"):
+    with reverts_with("NotAdmin", accounts[2], hat):
         mint(hats, accounts[2], hat, accounts[1])
     mint(hats, top_wearer, hat, accounts[1])
-    with boa.reverts("hats: all hats are worn (max supply reached)"):
+    with reverts_with("AllHatsWorn", hat):
         mint(hats, top_wearer, hat, accounts[2])
     with boa.env.prank(top_wearer):
         hats.changeHatMaxSupply(hat, 2)
-    with boa.reverts("hats: wearer already wears the hat"):
+    with reverts_with("AlreadyWearingHat", accounts[1], hat):
         mint(hats, top_wearer, hat, accounts[1])
+    # as in Hats Protocol, the zero address may wear a hat
+    mint(hats, top_wearer, hat, ZERO)
+    assert hats.isWearerOfHat(ZERO, hat) and hats.hatSupply(hat) == 2
 
 
 def test_mint_hat_with_zero_max_supply(hats, top, top_wearer, accounts):
+    # Hats Protocol tells a hat that exists by its max supply
     hat = create(hats, top_wearer, top, max_supply=0)
-    with boa.reverts("hats: all hats are worn (max supply reached)"):
+    with reverts_with("HatDoesNotExist", hat):
         mint(hats, top_wearer, hat, accounts[1])
 
 
 def test_mint_top_hat_again_reverts(hats, top, top_wearer, accounts):
-    with boa.reverts("hats: all hats are worn (max supply reached)"):
+    with reverts_with("AllHatsWorn", top):
         mint(hats, top_wearer, top, accounts[1])
 
 
@@ -201,9 +204,9 @@ def test_batch_mint_hats(hats, top, top_wearer, accounts):
 
 def test_batch_mint_hats_reverts(hats, top, top_wearer, accounts):
     a = create(hats, top_wearer, top)
-    with boa.reverts("hats: batch arrays differ in length"):
+    with reverts_with("BatchArrayLengthMismatch"):
         hats.batchMintHats([a, a], [accounts[1]], sender=top_wearer)
-    with boa.reverts("hats: wearer already wears the hat"):
+    with reverts_with("AlreadyWearingHat", accounts[1], a):
         hats.batchMintHats([a, a], [accounts[1], accounts[1]], sender=top_wearer)
 
 
@@ -211,7 +214,7 @@ def test_created_hat_keeps_children_made_before_it(hats, top, top_wearer):
     # a top-hat wearer may create children under an id whose own hat does
     # not exist yet; creating that hat later must not reset its child counter
     ghost = top | (7 << 208)
-    with boa.reverts("hats: hat does not exist"):
+    with reverts_with("Immutable"):  # a hat that does not exist is not mutable
         hats.makeHatImmutable(ghost, sender=top_wearer)
     child = create(hats, top_wearer, ghost)
     assert child == ghost | (1 << 192)

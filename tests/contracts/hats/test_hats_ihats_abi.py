@@ -10,7 +10,7 @@ from pathlib import Path
 
 import boa
 import pytest
-from hats_helpers import ELIGIBILITY_EOA, TOGGLE_EOA, ZERO
+from hats_helpers import ELIGIBILITY_EOA, TOGGLE_EOA, ZERO, reverts_with
 
 ABI = (Path(__file__).parent / "ihats_abi.json").read_text()
 
@@ -78,9 +78,9 @@ def test_drive_a_tree_through_ihats(ihats, module, accounts):
     assert event_names(ihats) == ["HatStatusChanged"]
     assert not ihats.isWearerOfHat(other, cell)
     module.set_hat_status(cell, True)
-    with boa.reverts("hats: caller is not the hat's toggle module"):
+    with reverts_with("NotHatsToggle"):
         ihats.setHatStatus(cell, True)
-    with boa.reverts("hats: caller is not the hat's eligibility module"):
+    with reverts_with("NotHatsEligibility"):
         ihats.setHatWearerStatus(cell, other, True, True)
 
     # wearers and admins
@@ -112,5 +112,5 @@ def test_drive_a_tree_through_ihats(ihats, module, accounts):
         assert ihats.getHatLevel(sub) == 3
         ihats.unlinkTopHatFromTree(domain, newcomer)
     assert ihats.isTopHat(sub)
-    with boa.reverts("hats: hat is immutable"):
+    with reverts_with("Immutable"):
         ihats.changeHatDetails(b_hat, "x", sender=lead)

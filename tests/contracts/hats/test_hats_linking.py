@@ -2,7 +2,7 @@
 
 import boa
 import pytest
-from hats_helpers import ZERO, create, mint, stored_height
+from hats_helpers import ZERO, create, mint, reverts_with, stored_height
 
 
 @pytest.fixture
@@ -55,18 +55,18 @@ def test_request_and_approve_link(hats, top, top_wearer, trees, accounts, module
 def test_linked_top_hat_wearer_cannot_request(hats, trees, accounts):
     a1, b, c = trees
     link(hats, b, a1, accounts[2], accounts[1])
-    with boa.reverts("hats: caller is not an admin of the hat"):
+    with reverts_with("NotAdmin", accounts[2], domain(b) << 224):
         hats.requestLinkTopHatToTree(domain(b), a1, sender=accounts[2])
 
 
 def test_link_reverts(hats, top, top_wearer, trees, accounts):
     a1, b, c = trees
-    with boa.reverts("hats: caller is not an admin of the hat"):
+    with reverts_with("NotAdmin", accounts[1], domain(b) << 224):
         hats.requestLinkTopHatToTree(domain(b), a1, sender=accounts[1])
-    with boa.reverts("hats: link was not requested"):
+    with reverts_with("LinkageNotRequested"):
         hats.approveLinkTopHatToTree(domain(b), a1, ZERO, ZERO, "", "", sender=accounts[1])
     hats.requestLinkTopHatToTree(domain(b), a1, sender=accounts[2])
-    with boa.reverts("hats: caller is not an admin of the hat"):
+    with reverts_with("NotAdmin", accounts[3], hats.buildHatId(a1, 1)):
         hats.approveLinkTopHatToTree(domain(b), a1, ZERO, ZERO, "", "", sender=accounts[3])
 
 
@@ -78,7 +78,7 @@ def test_circular_link_refused(hats, top, top_wearer, trees, accounts):
     assert not hats.noCircularLinkage(domain(top), a1)
     assert hats.noCircularLinkage(domain(top), c) and hats.noCircularLinkage(domain(top), 0)
     hats.requestLinkTopHatToTree(domain(top), b, sender=top_wearer)
-    with boa.reverts("hats: link would make a circle of trees"):
+    with reverts_with("CircularLinkage"):
         hats.approveLinkTopHatToTree(domain(top), b, ZERO, ZERO, "", "", sender=accounts[2])
 
 
@@ -86,11 +86,11 @@ def test_unlink(hats, top, top_wearer, trees, accounts, module):
     a1, b, c = trees
     hats.requestLinkTopHatToTree(domain(b), a1, sender=accounts[2])
     hats.approveLinkTopHatToTree(domain(b), a1, module.address, module.address, "", "", sender=accounts[1])
-    with boa.reverts("hats: unlink needs the top hat's current wearer"):
+    with reverts_with("InvalidUnlink"):
         hats.unlinkTopHatFromTree(domain(b), accounts[5], sender=accounts[1])
-    with boa.reverts("hats: unlink needs the top hat's current wearer"):
+    with reverts_with("InvalidUnlink"):
         hats.unlinkTopHatFromTree(domain(b), ZERO, sender=accounts[1])
-    with boa.reverts("hats: caller is not an admin of the hat"):
+    with reverts_with("NotAdmin", accounts[2], domain(b) << 224):
         hats.unlinkTopHatFromTree(domain(b), accounts[2], sender=accounts[2])
     hats.unlinkTopHatFromTree(domain(b), accounts[2], sender=accounts[1])
     (log,) = hats.get_logs()
@@ -109,7 +109,7 @@ def test_relink_within_tree(hats, top, top_wearer, trees, accounts):
     assert hats.linkedTreeAdmins(domain(b)) == a2
     assert hats.viewHat(b)[0] == "moved"
     # the wearer of the old admin hat is no longer an admin of b, so cannot relink
-    with boa.reverts("hats: caller is not an admin of the hat"):
+    with reverts_with("NotAdmin", accounts[1], domain(b) << 224):
         hats.relinkTopHatWithinTree(domain(b), a1, ZERO, ZERO, "", "", sender=accounts[1])
 
 
@@ -120,12 +120,12 @@ def test_cross_tree_relink_refused(hats, top, top_wearer, trees, accounts):
     link(hats, b, a1, accounts[2], accounts[1])
     c1 = create(hats, accounts[3], c)
     mint(hats, accounts[3], c1, accounts[1])
-    with boa.reverts("hats: link would cross to another tree"):
+    with reverts_with("CrossTreeLinkage"):
         hats.relinkTopHatWithinTree(domain(b), c1, ZERO, ZERO, "", "", sender=accounts[1])
     # even the tippy top hat's wearer cannot move B into an unrelated tree
     mint(hats, accounts[3], c1, top_wearer)
     assert not hats.sameTippyTopHatDomain(domain(b), c1)
-    with boa.reverts("hats: link would cross to another tree"):
+    with reverts_with("CrossTreeLinkage"):
         hats.relinkTopHatWithinTree(domain(b), c1, ZERO, ZERO, "", "", sender=top_wearer)
     # but within the same tree of trees it may
     link(hats, c, a1, accounts[3], accounts[1])
@@ -142,7 +142,7 @@ def test_link_under_a_last_level_hat(hats, top, top_wearer, accounts):
     mint(hats, top_wearer, hat, accounts[4])
     other = hats.mintTopHat(accounts[5], "", "")
     hats.requestLinkTopHatToTree(domain(other), hat, sender=accounts[5])
-    with boa.reverts("hats: caller is neither an admin nor a wearer of the hat"):
+    with reverts_with("NotAdminOrWearer"):
         hats.approveLinkTopHatToTree(domain(other), hat, ZERO, ZERO, "", "", sender=accounts[6])
     hats.approveLinkTopHatToTree(domain(other), hat, ZERO, ZERO, "", "", sender=accounts[4])
     assert hats.getHatLevel(other) == 15
@@ -188,7 +188,7 @@ def test_attack_stale_link_request_approved_after_top_hat_handover(hats, account
     assert (withdrawn.domain, withdrawn.newAdmin) == (domain(org), 0)
     assert hats.linkedTreeRequests(domain(org)) == 0
 
-    with boa.reverts("hats: link was not requested"):
+    with reverts_with("LinkageNotRequested"):
         hats.approveLinkTopHatToTree(domain(org), own_hat, ZERO, ZERO, "", "", sender=deployer)
     assert hats.linkedTreeAdmins(domain(org)) == 0 and hats.isTopHat(org)
     assert not hats.isAdminOfHat(deployer, org) and not hats.isAdminOfHat(deployer, org_role)

@@ -14,7 +14,7 @@ import boa
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
-from hats_helpers import ELIGIBILITY_EOA, TOGGLE_EOA, height_of, stored_link_counts
+from hats_helpers import ELIGIBILITY_EOA, TOGGLE_EOA, height_of, reverts_with, stored_link_counts
 
 ACTORS = 4
 CONTEXT = {}
@@ -157,7 +157,7 @@ class HatsMachine(RuleBasedStateMachine):
             if moduled:
                 self.moduled.add(new_id)
         else:
-            with boa.reverts("hats: caller is not an admin of the hat"):
+            with reverts_with("NotAdmin", self.actors[sender], self.hats.getNextId(admin)):
                 self.hats.createHat(admin, "h", max_supply, elig, tog, True, "", sender=self.actors[sender])
 
     @rule(sender=st.integers(0, ACTORS - 1), pick=st.integers(0, 50), wearer=st.integers(0, ACTORS - 1))
@@ -212,7 +212,7 @@ class HatsMachine(RuleBasedStateMachine):
             self.hats.renounceHat(hat, sender=user)
             self.holders[hat].discard(user)
         else:
-            with boa.reverts("hats: caller does not wear the hat"):
+            with reverts_with("NotHatWearer"):
                 self.hats.renounceHat(hat, sender=user)
 
     @rule(top_pick=st.integers(0, 50), admin_pick=st.integers(0, 50), approver=st.integers(0, ACTORS - 1))
@@ -371,7 +371,7 @@ class LinkMachine(RuleBasedStateMachine):
         self.hats.requestLinkTopHatToTree(d, admin, sender=self.who)
         args = (d, admin, ZERO, ZERO, "", "")
         if self.circular(d, admin):
-            with boa.reverts("hats: link would make a circle of trees"):
+            with reverts_with("CircularLinkage"):
                 self.hats.approveLinkTopHatToTree(*args, sender=self.who)
         elif self.too_deep(d, admin):
             with boa.reverts("hats: linked trees would nest too deep"):
@@ -407,10 +407,10 @@ class LinkMachine(RuleBasedStateMachine):
             return
         args = (d, admin, ZERO, ZERO, "", "")
         if self.circular(d, admin):
-            with boa.reverts("hats: link would make a circle of trees"):
+            with reverts_with("CircularLinkage"):
                 self.hats.relinkTopHatWithinTree(*args, sender=self.who)
         elif self.tippy(d) != self.tippy(domain(admin)):
-            with boa.reverts("hats: link would cross to another tree"):
+            with reverts_with("CrossTreeLinkage"):
                 self.hats.relinkTopHatWithinTree(*args, sender=self.who)
         elif self.too_deep(d, admin):
             with boa.reverts("hats: linked trees would nest too deep"):

@@ -2,7 +2,7 @@
 
 import boa
 import pytest
-from hats_helpers import ELIGIBILITY_EOA, TOGGLE_EOA, ZERO, create, load_test_contract, mint
+from hats_helpers import ELIGIBILITY_EOA, TOGGLE_EOA, ZERO, create, load_test_contract, mint, reverts_with
 
 
 @pytest.fixture
@@ -54,9 +54,9 @@ def test_stored_status_is_the_fallback(hats, top, top_wearer, accounts, module, 
     assert hats.isWearerOfHat(accounts[1], hat)
     assert hats.isActive(hat) and hats.isEligible(accounts[1], hat) and hats.isInGoodStanding(accounts[1], hat)
     # a module that gives no valid answer cannot be pulled from
-    with boa.reverts("hats: eligibility module gave no valid status"):
+    with reverts_with("NotHatsEligibility"):
         hats.checkHatWearerStatus(hat, accounts[1])
-    with boa.reverts("hats: toggle module gave no valid status"):
+    with reverts_with("NotHatsToggle"):
         hats.checkHatStatus(hat)
     # the stored status decides: deactivate through the old good module
     with boa.env.prank(top_wearer):
@@ -72,7 +72,7 @@ def test_set_hat_status(hats, module, moduled, accounts):
     assert module.push_hat_status(hats.address, moduled, False)
     assert names(module.get_logs()) == ["HatStatusChanged"]
     assert not module.push_hat_status(hats.address, moduled, False)  # unchanged
-    with boa.reverts("hats: caller is not the hat's toggle module"):
+    with reverts_with("NotHatsToggle"):
         hats.setHatStatus(moduled, True, sender=accounts[1])
 
 
@@ -82,7 +82,7 @@ def test_check_hat_status(hats, module, moduled):
     (log,) = hats.get_logs()
     assert (log.hatId, log.newStatus) == (moduled, False)
     assert not hats.checkHatStatus(moduled)
-    with boa.reverts("hats: toggle module gave no valid status"):
+    with reverts_with("NotHatsToggle"):
         hats.checkHatStatus(12345 << 224)
 
 
@@ -98,7 +98,7 @@ def test_set_hat_wearer_status_revokes(hats, module, moduled, accounts, top_wear
     assert module.push_wearer_status(hats.address, moduled, accounts[1], True, True)
     assert not hats.badStandings(moduled, accounts[1])
     assert not module.push_wearer_status(hats.address, moduled, accounts[1], True, True)
-    with boa.reverts("hats: caller is not the hat's eligibility module"):
+    with reverts_with("NotHatsEligibility"):
         hats.setHatWearerStatus(moduled, accounts[1], True, True, sender=top_wearer)
 
 
@@ -125,7 +125,7 @@ def test_renounce_hat(hats, moduled, accounts):
     assert (log.sender, log.receiver, log.id) == (accounts[1], ZERO, moduled)
     assert hats.hatSupply(moduled) == 0
     assert not hats.isWearerOfHat(accounts[1], moduled)
-    with boa.reverts("hats: caller does not wear the hat"):
+    with reverts_with("NotHatWearer"):
         hats.renounceHat(moduled, sender=accounts[1])
 
 
@@ -143,25 +143,31 @@ def test_transfer_top_hat(hats, top, top_wearer, accounts):
 
 
 def test_transfer_hat_reverts(hats, top, top_wearer, module, moduled, accounts):
-    with boa.reverts("hats: caller is not an admin of the hat"):
+    with reverts_with("NotAdmin", accounts[1], moduled):
         hats.transferHat(moduled, accounts[1], accounts[2], sender=accounts[1])
     fixed = create(hats, top_wearer, top, mutable=False)
     mint(hats, top_wearer, fixed, accounts[1])
-    with boa.reverts("hats: hat is immutable"):
+    with reverts_with("Immutable"):
         hats.transferHat(fixed, accounts[1], accounts[2], sender=top_wearer)
-    with boa.reverts("hats: wearer is the zero address"):
-        hats.transferHat(moduled, accounts[1], ZERO, sender=top_wearer)
-    with boa.reverts("hats: from address does not wear the hat"):
+    with reverts_with("NotHatWearer"):
         hats.transferHat(moduled, accounts[2], accounts[3], sender=top_wearer)
     mint(hats, top_wearer, moduled, accounts[2])
-    with boa.reverts("hats: receiver already wears the hat"):
+    with reverts_with("AlreadyWearingHat", accounts[2], moduled):
         hats.transferHat(moduled, accounts[1], accounts[2], sender=top_wearer)
     module.set_wearer_status(accounts[3], moduled, False, True)
-    with boa.reverts("hats: receiver is not eligible for the hat"):
+    with reverts_with("NotEligible"):
         hats.transferHat(moduled, accounts[1], accounts[3], sender=top_wearer)
     module.set_hat_status(moduled, False)
-    with boa.reverts("hats: hat is not active"):
+    with reverts_with("HatNotActive"):
         hats.transferHat(moduled, accounts[1], accounts[4], sender=top_wearer)
+
+
+def test_transfer_hat_to_the_zero_address(hats, top, top_wearer, accounts):
+    # as in Hats Protocol, the zero address may receive a hat (opgov's SDK refuses it)
+    hat = create(hats, top_wearer, top)
+    mint(hats, top_wearer, hat, accounts[1])
+    hats.transferHat(hat, accounts[1], ZERO, sender=top_wearer)
+    assert hats.isWearerOfHat(ZERO, hat) and not hats.isWearerOfHat(accounts[1], hat)
 
 
 def test_inactive_admin_hat_is_no_admin(hats, top, top_wearer, module, accounts):
@@ -171,7 +177,7 @@ def test_inactive_admin_hat_is_no_admin(hats, top, top_wearer, module, accounts)
     assert hats.isAdminOfHat(accounts[1], child)
     module.set_hat_status(lead, False)
     assert not hats.isAdminOfHat(accounts[1], child)
-    with boa.reverts("hats: caller is not an admin of the hat"):
+    with reverts_with("NotAdmin", accounts[1], child):
         mint(hats, accounts[1], child, accounts[2])
 
 
@@ -220,7 +226,7 @@ def test_attack_starve_a_module_to_fall_back_on_the_stored_status(hats, top_wear
     # with enough gas the module answers live: no
     assert not hats.isWearerOfHat(wearer, hat, gas=ENOUGH_GAS)
     assert hats.balanceOf(wearer, hat, gas=ENOUGH_GAS) == 0
-    with boa.reverts("hats: hat is not active" if which == "toggle" else "hats: wearer is not eligible for the hat"):
+    with reverts_with("HatNotActive" if which == "toggle" else "NotEligible"):
         hats.mintHat(hat, newcomer, sender=accounts[0], gas=ENOUGH_GAS)
     if which == "toggle":
         assert hats.checkHatStatus(hat, gas=ENOUGH_GAS)

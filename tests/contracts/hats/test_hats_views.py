@@ -5,7 +5,7 @@ import json
 
 import boa
 import pytest
-from hats_helpers import ELIGIBILITY_EOA, TOGGLE_EOA, ZERO, create, mint
+from hats_helpers import ELIGIBILITY_EOA, OVERFLOW, TOGGLE_EOA, ZERO, create, mint, reverts_empty, reverts_with
 
 TOP = 1 << 224
 
@@ -32,7 +32,7 @@ def test_levels(hats):
         assert hats.getAdminAtLocalLevel(hat_id, level) == hat_id
         assert hats.getAdminAtLevel(hat_id, level) == hat_id
     assert hats.getLocalHatLevel(TOP | 1) == 14  # a gap still counts by its last level
-    with boa.reverts("hats: level is deeper than 14"):
+    with reverts_with("Panic", OVERFLOW):
         hats.getAdminAtLocalLevel(TOP, 15)
 
 
@@ -48,7 +48,8 @@ def test_is_valid_hat_id(hats):
     assert hats.isValidHatId(TOP)
     assert hats.isValidHatId(TOP | (1 << 208) | (3 << 192))
     assert not hats.isValidHatId(TOP | (3 << 192))  # level 1 empty
-    assert not hats.isValidHatId(0)
+    with reverts_with("Panic", OVERFLOW):  # as Hats Protocol, whose level count goes below 0
+        hats.isValidHatId(0)
     assert hats.isValidHatId(1 << 208)  # domain 0 is well formed, just never minted
 
 
@@ -99,16 +100,16 @@ def test_uri_base64_padding(hats, top, top_wearer, size):
 
 def test_balance_of_batch(hats, top, top_wearer, accounts):
     assert hats.balanceOfBatch([top_wearer, accounts[1]], [top, top]) == [1, 0]
-    with boa.reverts("hats: batch arrays differ in length"):
+    with reverts_with("BatchArrayLengthMismatch"):
         hats.balanceOfBatch([top_wearer], [top, top])
 
 
 def test_erc1155_transfers_and_approvals_revert(hats, top, top_wearer, accounts):
-    with boa.reverts("hats: hats are not transferable, an admin uses transferHat"):
+    with reverts_empty():
         hats.safeTransferFrom(top_wearer, accounts[1], top, 1, b"", sender=top_wearer)
-    with boa.reverts("hats: hats are not transferable, an admin uses transferHat"):
+    with reverts_empty():
         hats.safeBatchTransferFrom(top_wearer, accounts[1], [top], [1], b"", sender=top_wearer)
-    with boa.reverts("hats: hats cannot be approved for transfer"):
+    with reverts_empty():
         hats.setApprovalForAll(accounts[1], True, sender=top_wearer)
     assert not hats.isApprovedForAll(top_wearer, accounts[1])
 
