@@ -99,6 +99,13 @@ MAX_BATCH: constant(uint256) = 100
 # most hats batchCreateHats creates: its string arrays are laid out in memory
 # at their full bound (2 x 16 x 1,056 bytes), and memory is paid for
 MAX_BATCH_CREATE: constant(uint256) = 16
+# multicall: most calls, and bytes of calldata a call; memory is laid out
+# for every call at its full bound, and paid for (about 3,800 gas)
+MAX_MULTICALL: constant(uint256) = 32
+MAX_CALL: constant(uint256) = 1024
+# bytes a call may return or revert with in a multicall: any value but a
+# string, and any revert of this contract's
+MAX_RESULT: constant(uint256) = 160
 # most trees one chain of linked trees may hold (a tree, its parent, ...)
 MAX_TREE_CHAIN: constant(uint256) = 16
 
@@ -1007,6 +1014,35 @@ def uri(_id: uint256) -> String[4125]:
             description, image and properties.
     """
     return concat("data:application/json;base64,", convert(self._base64(self._json(_id)), String[4096]))
+
+
+@payable
+@external
+def multicall(_data: DynArray[Bytes[MAX_CALL], MAX_MULTICALL]) -> DynArray[Bytes[MAX_RESULT], MAX_MULTICALL]:
+    """
+    @notice Make several calls to this contract in one transaction, each as
+            if the caller made it (Solady's `Multicallable`, which Hats
+            Protocol's contract and SDK use).
+    @dev Each call is a delegate call to this contract, so `msg.sender` is
+         the caller throughout; the first call that reverts reverts the
+         whole batch with its own revert data. At most 32 calls of at most
+         1,024 bytes each; a call that returns 160 bytes or more (a string)
+         reverts the batch rather than return a truncated value.
+    @param _data The calldata of each call.
+    @return What each call returned.
+    """
+    results: DynArray[Bytes[MAX_RESULT], MAX_MULTICALL] = []
+    for call_data: Bytes[MAX_CALL] in _data:
+        ok: bool = False
+        result: Bytes[MAX_RESULT] = b""
+        ok, result = raw_call(
+            self, call_data, max_outsize=MAX_RESULT, is_delegate_call=True, revert_on_failure=False
+        )
+        if not ok:
+            raw_revert(result)
+        assert len(result) < MAX_RESULT, "hats: a multicall result is too long"
+        results.append(result)
+    return results
 
 
 @view
