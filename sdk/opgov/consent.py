@@ -373,6 +373,8 @@ class ProposalView:
     veto_reason: str = ""
     now: int = 0
     descriptions: list[str] = field(default_factory=list)
+    # a passed proposal that execute would refuse: what lies outside its holder's domain
+    outside: list[str] = field(default_factory=list)
 
     @property
     def ref(self) -> str:
@@ -689,6 +691,8 @@ class ConsentClient:
         view.objections = self._objections(pid, history)
         safe = self.safe
         view.descriptions = [describe_action(a, safe) for a in actions]
+        if view.state == PASSED and not view.approved and created is not None:
+            view.outside = self.domain_problems(view.holder, actions, now)
         return view
 
     @staticmethod
@@ -1197,7 +1201,12 @@ def describe(p: ProposalView, names: dict[str, str] | None = None) -> list[str]:
     who = names.get(p.proposer, p.proposer)
     where = f"cell {hat_path(p.cell)}" + (f", now held by cell {hat_path(p.holder)}" if p.holder != p.cell else "")
     meaning = STATE_MEANINGS[p.state] + (f": {p.veto_reason}" if p.state == VETOED and p.veto_reason else "")
-    lines = [f"proposal {p.ref} — {p.state_name}: {meaning} ({where}, proposed by {who})"]
+    if p.outside:  # execute would refuse it: say so, not "anyone can execute it"
+        lines = [f"proposal {p.ref} — passed, outside the domain: escalate it (`opgov escalate {p.ref}`) "
+                 f"({where}, proposed by {who})"]
+        lines += [f"  outside the domain: {problem}" for problem in p.outside]
+    else:
+        lines = [f"proposal {p.ref} — {p.state_name}: {meaning} ({where}, proposed by {who})"]
     if p.state == SUPERSEDED and p.amended_to:
         lines.append(f"  amended: see proposal {p.amended_to}")
     if p.amended_from:

@@ -109,7 +109,8 @@ def org_status(name: str, state: OrgState, names: dict[str, str] | None = None) 
         out.cells.append(row)
     for p in consent.proposals():
         out.proposals.append(ProposalStatus(
-            ref=p.ref, cell=cell_names.get(p.cell, hat_path(p.cell)), state=p.state_name,
+            ref=p.ref, cell=cell_names.get(p.cell, hat_path(p.cell)),
+            state="passed, outside the domain: escalate" if p.outside else p.state_name,
             summary=p.rationale.splitlines()[0][:60] if p.rationale else "", objections=len(p.standing),
         ))
     return out

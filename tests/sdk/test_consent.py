@@ -137,6 +137,10 @@ def test_escalation_to_the_parent_cell_applies_its_domain(org, accounts):
     travel(3 * DAY + 1)
     with pytest.raises(ConsentError, match="outside cell 1.1.1's domain.*needs escalation: `opgov escalate #1`"):
         c.execute(pid, sender=org.alice)
+    # what `opgov proposals` shows agrees with execute: not "anyone can execute it"
+    code, out = run("proposals")
+    assert code == 0 and "proposal #1 — passed, outside the domain: escalate it (`opgov escalate #1`)" in out, out
+    assert "may spend only 1,000.00 USDC more" in out and "anyone can execute" not in out, out
     assert c.escalate(pid, sender=org.bob) == org.circle  # any wearer of the proposer hat
     p = c.proposal(pid)
     assert p.state == consent.ESCALATED and p.holder == org.circle
