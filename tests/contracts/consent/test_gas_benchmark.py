@@ -40,7 +40,7 @@ CEILINGS = {
     "execute after escalation (parent domain)": 62_900,
     "escalate (to the parent cell)": 54_400,
     "escalate (to the Safe)": 27_600,
-    "approve (module call from the Safe)": 6_900,
+    "approve (module call from the Safe)": 7_000,
     "veto (module call from the Safe)": 13_400,
     "cancel (by the proposer)": 12_800,
     "clear (expired)": 12_700,
