@@ -78,3 +78,20 @@ class SafeError(OpgovError):
 
 class SpecError(OpgovError):
     """The org spec (org.yaml) is not valid."""
+
+
+class HatsReverted(HatsError):
+    """The Hats contract refused a transaction with one of Hats Protocol's custom errors.
+
+    Args:
+        error: the error's name in Hats Protocol's `HatsErrors` (e.g. "NotAdmin"),
+            or "Panic" for an out-of-range number.
+        args: the error's arguments, decoded.
+        message: what went wrong, in plain words.
+        hint: what the user can do about it.
+    """
+
+    def __init__(self, error: str, args: tuple, message: str, hint: str | None = None):
+        self.error = error
+        self.error_args = args
+        super().__init__(message, hint)

@@ -11,9 +11,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
+from eth_abi import decode as abi_decode
+from eth_utils import keccak, to_checksum_address
+
 from opgov.chain import send
 from opgov.contracts import container
-from opgov.errors import HatsError, UsageError
+from opgov.errors import HatsError, HatsReverted, TransactionReverted, UsageError
 
 if TYPE_CHECKING:
     from ape.api import AccountAPI
@@ -79,6 +82,92 @@ def parse_hat(text: str | int) -> int:
 
 def top_hat_of(hat_id: int) -> int:
     return (hat_id >> DOMAIN_SHIFT) << DOMAIN_SHIFT
+
+
+# ---------------------------------------------------------------- the contract's errors
+
+
+def _hat(hat_id: int) -> str:
+    return f"hat {hat_path(hat_id)}"
+
+
+# Hats Protocol v1's custom errors (its HatsErrors interface), which Hats.vy
+# reverts with too: signature => (plain words, what to do). `{0}`, `{1}` are
+# the error's arguments, hats already written as paths.
+HATS_ERRORS: dict[str, tuple[str, str | None]] = {
+    "NotAdmin(address,uint256)": ("{0} is not an admin of {1}", "send from an account that wears one of its admin hats"),
+    "NotHatWearer()": ("the account does not wear the hat", "check who wears it with `opgov hats tree`"),
+    "NotAdminOrWearer()": ("the sender neither wears the hat nor is an admin of it",
+                           "send from an account that wears it or one of its admin hats"),
+    "AllHatsWorn(uint256)": ("{0} is full: as many accounts wear it as its max supply allows",
+                             "raise its max supply with changeHatMaxSupply, or have a wearer renounce it"),
+    "MaxLevelsReached()": ("the admin hat is at the deepest level (14)", "create the hat higher up"),
+    "InvalidHatId()": ("the admin hat's id has an empty level above its last one", "write hats as paths like 1.2.3"),
+    "AlreadyWearingHat(address,uint256)": ("{0} already wears {1}", None),
+    "HatDoesNotExist(uint256)": ("{0} does not exist", "run `opgov hats tree` to see the hats that exist"),
+    "HatNotActive()": ("the hat is not active (its toggle module switched it off)",
+                       "ask the hat's toggle module to switch it on"),
+    "NotEligible()": ("the wearer is not eligible for the hat (its eligibility module says no)",
+                      "ask the eligibility module's owner to make them eligible"),
+    "NotHatsToggle()": ("only the hat's toggle module can set its status, and only a contract module can be asked",
+                        "send from the toggle module's account"),
+    "NotHatsEligibility()": ("only the hat's eligibility module can rule on its wearers, and only a contract "
+                             "module can be asked", "send from the eligibility module's account"),
+    "BatchArrayLengthMismatch()": ("the batch's lists differ in length", "give one entry per hat in every list"),
+    "Immutable()": ("the hat is immutable", "immutable hats cannot be changed or transferred; create a new hat"),
+    "NewMaxSupplyTooLow()": ("the new max supply is below the number of current wearers",
+                             "have wearers renounce the hat first, or choose a larger max supply"),
+    "CircularLinkage()": ("linking the tree there would make a circle of trees", "link it under a hat of another tree"),
+    "CrossTreeLinkage()": ("a linked tree can only move within its own tree of trees",
+                           "unlink it first, or ask the top tree's wearer"),
+    "LinkageNotRequested()": ("the tree's top hat wearer has not asked to be linked under that hat",
+                              "have them request the link first (requestLinkTopHatToTree)"),
+    "InvalidUnlink()": ("a tree can be unlinked only with its top hat's current wearer",
+                        "name the account that wears the tree's top hat"),
+    "ZeroAddress()": ("a module cannot be the zero address", "give the module's address, or the admin's own"),
+    "StringTooLong()": ("the text is over 7,000 bytes", "shorten it, or link to a longer text"),
+    "Panic(uint256)": ("a number is out of range (an admin hat has used all 65,535 child ids, or a level is "
+                       "beyond 14)", None),
+}
+_SELECTORS = {keccak(text=sig)[:4]: sig for sig in HATS_ERRORS}
+
+
+def hats_revert(data: bytes | str) -> HatsReverted | None:
+    """Hats' revert data in plain words; None if it is not one of Hats Protocol's errors.
+
+    Args:
+        data: the revert data, as bytes or a 0x hex string.
+    """
+    if isinstance(data, str):
+        if not data.startswith("0x"):
+            return None
+        try:
+            data = bytes.fromhex(data[2:])
+        except ValueError:
+            return None
+    sig = _SELECTORS.get(bytes(data[:4]))
+    if sig is None:
+        return None
+    types = [t for t in sig[sig.index("(") + 1:-1].split(",") if t]
+    try:
+        args = tuple(abi_decode(types, bytes(data[4:]), strict=True))
+    except Exception:  # eth_abi raises several types for malformed data
+        return None
+    args = tuple(to_checksum_address(a) if t == "address" else a for t, a in zip(types, args))
+    shown = [_hat(a) if t == "uint256" and sig != "Panic(uint256)" else a for t, a in zip(types, args)]
+    message, hint = HATS_ERRORS[sig]
+    return HatsReverted(sig[: sig.index("(")], args, message.format(*shown), hint)
+
+
+def _send(method, *args, sender: "AccountAPI"):
+    """`chain.send`, with Hats Protocol's errors turned into plain words (`HatsReverted`)."""
+    try:
+        return send(method, *args, sender=sender)
+    except TransactionReverted as err:
+        explained = hats_revert(err.reason)
+        if explained is None:
+            raise
+        raise explained from err
 
 
 # ---------------------------------------------------------------- reading
@@ -221,9 +310,14 @@ class HatsClient:
     # ------------------------------------------------------------ changes
 
     def create_tree(self, wearer: str, details: str, sender: "AccountAPI", image_uri: str = "") -> int:
-        """Mint a new top hat to `wearer`; returns its id."""
+        """Mint a new top hat to `wearer`; returns its id.
+
+        Raises:
+            HatsError: if the wearer is the zero address (Hats allows it; nobody could use the tree).
+        """
+        _check_wearer(wearer)
         _check_texts(details, image_uri)
-        receipt = send(self.contract.mintTopHat, wearer, details, image_uri, sender=sender)
+        receipt = _send(self.contract.mintTopHat, wearer, details, image_uri, sender=sender)
         return int(receipt.decode_logs(self.contract.HatCreated)[0].id)
 
     def create_hat(
@@ -258,7 +352,7 @@ class HatsClient:
             raise HatsError(f"{hat_path(admin)} is at the deepest level (14)", "create the hat higher up")
         if not 0 < max_supply <= MAX_SUPPLY:
             raise HatsError(f"max supply {max_supply} is out of range", f"use 1 to {MAX_SUPPLY}")
-        receipt = send(
+        receipt = _send(
             self.contract.createHat, admin, details, max_supply, eligibility or sender.address,
             toggle or sender.address, mutable, image_uri, sender=sender,
         )
@@ -277,8 +371,7 @@ class HatsClient:
                 f"{sender.address} is not an admin of hat {hat_path(hat)}",
                 "mint from an account that wears one of its admin hats",
             )
-        if wearer == ZERO_ADDRESS:
-            raise HatsError("cannot give a hat to the zero address", "name the wearer's address")
+        _check_wearer(wearer)
         if self.contract.balanceOf(wearer, hat):
             raise HatsError(f"{wearer} already wears hat {hat_path(hat)}")
         if view.supply >= view.max_supply:
@@ -291,10 +384,11 @@ class HatsClient:
                 f"{wearer} is not eligible for hat {hat_path(hat)} (its eligibility module says no)",
                 "ask the eligibility module's owner to make them eligible",
             )
-        send(self.contract.mintHat, hat, wearer, sender=sender)
+        _send(self.contract.mintHat, hat, wearer, sender=sender)
 
     def transfer(self, hat: int, from_: str, to: str, sender: "AccountAPI") -> None:
         """Move `hat` from one wearer to another (mutable hats only, by an admin)."""
+        _check_wearer(to)
         view = self.view(hat)
         if not view.mutable:
             raise HatsError(f"hat {hat_path(hat)} is immutable and cannot be transferred")
@@ -307,13 +401,19 @@ class HatsClient:
             raise HatsError(f"{from_} does not wear hat {hat_path(hat)}")
         if self.contract.balanceOf(to, hat):
             raise HatsError(f"{to} already wears hat {hat_path(hat)}")
-        send(self.contract.transferHat, hat, from_, to, sender=sender)
+        _send(self.contract.transferHat, hat, from_, to, sender=sender)
 
     def renounce(self, hat: int, sender: "AccountAPI") -> None:
         """Take off a hat the sender wears."""
         if not self.contract.balanceOf(sender.address, hat):
             raise HatsError(f"{sender.address} does not wear hat {hat_path(hat)}", "nothing to renounce")
-        send(self.contract.renounceHat, hat, sender=sender)
+        _send(self.contract.renounceHat, hat, sender=sender)
+
+
+def _check_wearer(wearer: str) -> None:
+    """Refuse the zero address as a wearer: Hats (and Hats.vy) accept it, but nobody could use the hat."""
+    if str(wearer).lower() == ZERO_ADDRESS:
+        raise HatsError("cannot give a hat to the zero address: nobody could wear it", "name the wearer's address")
 
 
 def _check_texts(details: str, image_uri: str) -> None:

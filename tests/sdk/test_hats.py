@@ -6,8 +6,21 @@ import pytest
 from click.testing import CliRunner
 
 from opgov.cli.main import cli
-from opgov.errors import HatsError, TransactionReverted, UsageError
-from opgov.hats import HatsClient, describe_tree, hat_level, hat_path, parse_hat
+from eth_abi import encode
+from eth_utils import keccak
+
+from opgov.errors import HatsError, HatsReverted, TransactionReverted, UsageError
+from opgov.hats import (
+    HATS_ERRORS,
+    ZERO_ADDRESS,
+    HatsClient,
+    _send,
+    describe_tree,
+    hat_level,
+    hat_path,
+    hats_revert,
+    parse_hat,
+)
 
 
 @pytest.fixture(scope="session")
@@ -143,12 +156,53 @@ def test_other_refusals(org, accounts):
         hats.create_tree(accounts[0].address, "Org 2", sender=accounts[0], image_uri="u" * 2000)
 
 
-def test_reverts_carry_the_contracts_reason(org, accounts):
-    hats, _, h11, _, _ = org
-    with pytest.raises(TransactionReverted, match="hats:"):
-        from opgov.chain import send
+def test_reverts_come_back_in_plain_words(org, accounts):
+    hats, top, h11, _, _ = org
+    # the SDK checks first; a revert it did not foresee is still told in plain words
+    with pytest.raises(HatsReverted, match="a module cannot be the zero address") as info:
+        hats.create_hat(top, "x", sender=accounts[0], eligibility=ZERO_ADDRESS)
+    assert info.value.error == "ZeroAddress"
+    with pytest.raises(HatsReverted, match=f"{accounts[6].address} is not an admin of hat 1.1; send from") as info:
+        _send(hats.contract.mintHat, h11, accounts[1].address, sender=accounts[6])
+    assert info.value.error_args == (accounts[6].address, h11)
+    # reverts that are not Hats Protocol's errors pass through unchanged
+    with pytest.raises(TransactionReverted) as plain:
+        _send(hats.contract.setApprovalForAll, accounts[1].address, True, sender=accounts[6])
+    assert not isinstance(plain.value, HatsReverted)
 
-        send(hats.contract.mintHat, h11, accounts[1].address, sender=accounts[6])
+
+def _error(sig: str, *args) -> bytes:
+    types = sig[sig.index("(") + 1:-1].split(",") if "()" not in sig else []
+    return keccak(text=sig)[:4] + encode(types, list(args))
+
+
+@pytest.mark.parametrize("sig", sorted(HATS_ERRORS))
+def test_every_hats_error_has_plain_words(sig):
+    types = sig[sig.index("(") + 1:-1].split(",") if "()" not in sig else []
+    args = [{"address": "0x00000000000000000000000000000000000000aa", "uint256": (1 << 224) | (2 << 208)}[t]
+            for t in types]
+    if sig == "Panic(uint256)":
+        args = [0x11]
+    err = hats_revert("0x" + _error(sig, *args).hex())
+    assert isinstance(err, HatsReverted) and err.error == sig[: sig.index("(")]
+    assert "{" not in err.message and "0x" not in err.message.replace("0x00000000000000000000000000000000000000AA", "")
+    if "uint256" in types and sig != "Panic(uint256)":
+        assert "hat 1.2" in err.message
+
+
+def test_other_revert_data_is_not_a_hats_error():
+    assert hats_revert("0x") is None and hats_revert(b"\x08\xc3\x79\xa0") is None
+    assert hats_revert("execution reverted") is None
+    assert hats_revert(_error("NotAdmin(address,uint256)", ZERO_ADDRESS, 1)[:20]) is None  # cut short
+
+
+def test_sdk_refuses_the_zero_address_as_wearer(org, accounts):
+    hats, _, h11, _, _ = org
+    with pytest.raises(HatsError, match="zero address"):
+        hats.create_tree(ZERO_ADDRESS, "Org 3", sender=accounts[0])
+    hats.mint(h11, accounts[1].address, sender=accounts[0])
+    with pytest.raises(HatsError, match="zero address"):
+        hats.transfer(h11, accounts[1].address, ZERO_ADDRESS, sender=accounts[0])
 
 
 # ---------------------------------------------------------------- the CLI
