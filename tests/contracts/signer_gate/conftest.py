@@ -5,7 +5,7 @@ from __future__ import annotations
 import boa
 import pytest
 from eth_account import Account
-from helpers import Org, Roles, Sig, attach, deploy_gate, load_hats, new_signers
+from helpers import Org, Roles, Sig, attach, deploy_gate, execute, load_hats, load_mock, new_signers
 
 
 @pytest.fixture(scope="session")
@@ -44,3 +44,23 @@ def make_org(safe_contracts, roles):
         return org
 
     return _make
+
+
+@pytest.fixture
+def make_org_with_rogue(safe_contracts, roles):
+    """A Safe that also enabled another module (before the guard), to show the
+    snapshot catches what a module changes during a Safe transaction."""
+    rogue = load_mock("SignerGateRogueModule.vy")
+    deployer = Account.create()
+    owner = Sig(deployer.address, "ecdsa", deployer)
+    safe = safe_contracts.new_safe([deployer.address], 1)
+    gate = deploy_gate(safe_contracts, safe, roles, 2, 2)
+    assert execute(safe, [owner], safe.address, data=safe.enableModule.prepare_calldata(rogue.address))
+    attach(safe, gate, owner)
+    org = Org(safe, gate, roles, deployer, new_signers(3))
+    for signer in org.signers:
+        roles.grant(signer.address)
+        with boa.env.prank(signer.address):
+            gate.claim_signer()
+    gate.remove_signer(deployer.address)
+    return org, rogue

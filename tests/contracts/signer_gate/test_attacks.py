@@ -16,9 +16,6 @@ from eth_account import Account
 from helpers import (
     SENTINEL,
     ZERO,
-    Sig,
-    attach,
-    deploy_gate,
     execute,
     load_mock,
     multisend_data,
@@ -243,25 +240,3 @@ def test_other_module_cannot_change_setup_during_a_transaction(make_org_with_rog
     data = rogue.run.prepare_calldata(org.safe.address, call(org.safe, org.gate, rogue))
     with boa.reverts("signer_gate: transaction changed the owners, threshold, modules or fallback handler"):
         execute(org.safe, _sigs(org, 0, 1), rogue.address, 0, data)
-
-
-@pytest.fixture
-def make_org_with_rogue(safe_contracts, roles):
-    """A Safe that also enabled another module (before the guard), to show the
-    snapshot catches what a module changes during a Safe transaction."""
-    from helpers import Org
-
-    rogue = load_mock("SignerGateRogueModule.vy")
-    deployer = Account.create()
-    owner = Sig(deployer.address, "ecdsa", deployer)
-    safe = safe_contracts.new_safe([deployer.address], 1)
-    gate = deploy_gate(safe_contracts, safe, roles, 2, 2)
-    assert execute(safe, [owner], safe.address, data=safe.enableModule.prepare_calldata(rogue.address))
-    attach(safe, gate, owner)
-    org = Org(safe, gate, roles, deployer, new_signers(3))
-    for signer in org.signers:
-        roles.grant(signer.address)
-        with boa.env.prank(signer.address):
-            gate.claim_signer()
-    gate.remove_signer(deployer.address)
-    return org, rogue

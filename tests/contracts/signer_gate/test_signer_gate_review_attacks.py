@@ -11,7 +11,6 @@ real Safe v1.4.1 (docs/security.md lists them):
 from __future__ import annotations
 
 import boa
-import pytest
 from eth_account import Account
 from helpers import SENTINEL, ZERO, Sig, attach, deploy_gate, execute, load, load_mock, multisend_data
 
@@ -217,32 +216,11 @@ def test_attack_multisend_code_replaced_fails(make_org, safe_contracts):
     assert execute(org.safe, _sigs(org, 0, 1), ms.address, 0, batch, operation=1)
 
 
-@pytest.fixture
-def org_with_rogue(safe_contracts, roles):
-    """A Safe that enabled another module before the guard (modules: gate, rogue)."""
-    from helpers import Org, new_signers
-
-    rogue = load_mock("SignerGateRogueModule.vy")
-    deployer = Account.create()
-    owner = Sig(deployer.address, "ecdsa", deployer)
-    safe = safe_contracts.new_safe([deployer.address], 1)
-    gate = deploy_gate(safe_contracts, safe, roles, 2, 2)
-    assert execute(safe, [owner], safe.address, data=safe.enableModule.prepare_calldata(rogue.address))
-    attach(safe, gate, owner)
-    org = Org(safe, gate, roles, deployer, new_signers(3))
-    for signer in org.signers:
-        roles.grant(signer.address)
-        with boa.env.prank(signer.address):
-            gate.claim_signer()
-    gate.remove_signer(deployer.address)
-    return org, rogue
-
-
-def test_attack_enable_rogue_disable_and_reenable_gate_fails(org_with_rogue, safe_contracts):
+def test_attack_enable_rogue_disable_and_reenable_gate_fails(make_org_with_rogue, safe_contracts):
     """Enable a second rogue module, disable the gate, enable the gate again: the head
     of the module list is the gate again and the counts are unchanged, which the old
     digest (head only) accepted. The whole list is compared now."""
-    org, rogue = org_with_rogue
+    org, rogue = make_org_with_rogue
     safe = org.safe
     rogue2 = Account.create().address
     steps = [
