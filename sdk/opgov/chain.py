@@ -7,6 +7,9 @@ an admin of the hat").
 
 from __future__ import annotations
 
+import json
+import os
+import urllib.request
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Iterator
 
@@ -34,6 +37,7 @@ def connect(network: str = EMBEDDED) -> Iterator["ProviderAPI"]:
         # since leaving ape's network context would also drop the chain's snapshots
         yield active
         return
+    _node_must_be_running(network)
     try:
         ctx = networks.parse_network_choice(network)
         provider = ctx.__enter__()
@@ -46,6 +50,50 @@ def connect(network: str = EMBEDDED) -> Iterator["ProviderAPI"]:
         yield provider
     finally:
         ctx.__exit__(None, None, None)
+
+
+def _node_must_be_running(network: str) -> None:
+    """Refuse a local anvil network whose node is not running.
+
+    ape-foundry starts a throwaway anvil when none answers, and a deployment to it
+    reports success on a chain that vanishes with the command. opgov never starts a
+    node implicitly; forks (`ethereum:mainnet-fork:foundry`) are asked for by name.
+
+    Raises:
+        NetworkError: if no node answers at the provider's address.
+    """
+    from ape import config, networks
+
+    try:
+        provider = networks.get_provider_from_choice(network)
+    except Exception:  # an unknown network: `connect` reports it
+        return
+    if type(provider).__name__ != "FoundryProvider":
+        return
+    url = os.environ.get("APE_FOUNDRY_HOST") or provider.uri
+    if url == "auto":
+        raise NetworkError(
+            "ape-config.yaml sets foundry's host to 'auto', which starts a throwaway node",
+            "set it to the address of your node (e.g. http://127.0.0.1:8545) and start one with `make node`",
+        )
+    # the config is read again at connection: without this ape would start one after all
+    config.get_config("foundry").manage_process = False
+    if not node_answers(url):
+        where = url.split("://", 1)[-1].rstrip("/")
+        port = where.rsplit(":", 1)[-1]
+        how = "`make node`" if port == "8545" else f"`anvil --port {port}`"
+        raise NetworkError(f"no node at {where}", f"start one with {how}")
+
+
+def node_answers(url: str, timeout: float = 3) -> bool:
+    """Whether a JSON-RPC node answers at `url`."""
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": []}).encode()
+    request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return "result" in json.loads(response.read())
+    except (OSError, ValueError):
+        return False
 
 
 def load_account(alias: str | None) -> "AccountAPI":
@@ -77,6 +125,24 @@ def load_account(alias: str | None) -> "AccountAPI":
             f"there is no ape account called {alias!r}",
             "list them with `ape accounts list`, or add one with `ape accounts import`",
         ) from err
+
+
+def account_name(address: str) -> str:
+    """How the user names the account at `address`: TEST::N, an ape alias, or the address itself."""
+    from ape import accounts
+
+    for i, test in enumerate(accounts.test_accounts):
+        if i >= 10:
+            break
+        if test.address == address:
+            return f"TEST::{i}"
+    try:
+        for account in accounts:
+            if account.address == address:
+                return account.alias
+    except Exception:  # an unreadable key file: the address will do
+        pass
+    return address
 
 
 def send(method: Any, *args: Any, sender: "AccountAPI", **kwargs: Any) -> "ReceiptAPI":

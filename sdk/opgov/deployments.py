@@ -19,6 +19,7 @@ from pathlib import Path
 from eth_utils import keccak
 
 from opgov.contracts import ROOT
+from opgov.errors import DeploymentError
 
 EPHEMERAL_PROVIDERS = {"test"}
 
@@ -50,14 +51,17 @@ class Deployments:
         records: dict[str, Record] | None = None,
         pending: dict[str, dict] | None = None,
         org: dict | None = None,
+        chain_id: int | None = None,
     ):
         self.path = path
+        self.chain_id = chain_id  # the chain the file was written on
         self.records: dict[str, Record] = records or {}
         # deployments written ahead: sent (or about to be), not yet confirmed
         self.pending: dict[str, dict] = pending or {}
         # where the org's parts live: hat ids, stream ids (see opgov.deploy)
         self.org: dict = org or {}
         self._mtime: int | None = None  # the file's mtime when last read or written
+        self._checked = False  # check_chain found it of this chain
 
     @classmethod
     def for_connected_network(cls, folder: Path | None = None) -> "Deployments":
@@ -77,14 +81,19 @@ class Deployments:
         cached = _FILES.get(path)
         if cached is not None and cached._mtime == mtime:
             return cached
-        if mtime is None:
-            record = cls(path)
-        else:
-            data = json.loads(path.read_text())
-            records = {k: Record(**v) for k, v in data.get("contracts", {}).items()}
-            record = cls(path, records, data.get("pending", {}), data.get("org", {}))
-        record._mtime = mtime
+        record = cls.read(path)
         _FILES[path] = record
+        return record
+
+    @classmethod
+    def read(cls, path: Path) -> "Deployments":
+        """The record in the file at `path` (empty if there is none yet)."""
+        if not path.exists():
+            return cls(path)
+        data = json.loads(path.read_text())
+        records = {k: Record(**v) for k, v in data.get("contracts", {}).items()}
+        record = cls(path, records, data.get("pending", {}), data.get("org", {}), data.get("chain_id"))
+        record._mtime = path.stat().st_mtime_ns
         return record
 
     def get(self, name: str) -> str | None:
@@ -100,6 +109,43 @@ class Deployments:
         if record.block_hash and not _still_on_chain(record):
             return None
         return record.address
+
+    def check_chain(self) -> None:
+        """Refuse a record written on another chain than the connected one.
+
+        A local node restarted without its state starts a new chain at the same
+        addresses; the record's block hashes tell. (The embedded chain's record
+        lives in memory and is never of another chain.)
+
+        Raises:
+            DeploymentError: naming the file, what differs and what to do.
+        """
+        if self.path is None or self._checked:
+            return
+        why = self._other_chain()
+        if why:
+            raise DeploymentError(
+                f"{self.path} records another chain than this node's ({why}: was the node restarted "
+                "without its state?)",
+                f"move it aside (`mv {self.path} {self.path}.old`) and deploy again, or connect to the "
+                "node it was made on",
+            )
+        self._checked = True
+
+    def _other_chain(self) -> str | None:
+        from ape import chain
+
+        if self.chain_id is not None and int(self.chain_id) != int(chain.chain_id):
+            return f"it was written on chain id {self.chain_id}, this is {chain.chain_id}"
+        height = int(chain.blocks.height)
+        for name, record in sorted(self.records.items()):
+            if record.block > height:
+                return f"{name} was recorded at block {record.block}, and this chain has {height} blocks"
+            if record.block_hash and not _still_on_chain(record):
+                return f"block {record.block}, where {name} was recorded, has another hash"
+            if code_hash(record.address) != record.code_hash:
+                return f"{name} is no longer at {record.address}"
+        return None
 
     def record(self, name: str, address: str, tx_hash: str | None = None, args: str = "") -> None:
         """Record a deployment (and the transaction that made it) and save the file at once."""
@@ -140,6 +186,7 @@ class Deployments:
             json.dump(body, f, indent=2)
             f.write("\n")
         os.replace(tmp, self.path)
+        self.chain_id = chain.chain_id
         self._mtime = self.path.stat().st_mtime_ns
 
 

@@ -48,3 +48,37 @@ def test_step_by_step_hats_and_streams(tmp_path):
         assert bad.returncode != 0 and bad.stderr.startswith("error:") and "Traceback" not in bad.stderr
     finally:
         node.stop()
+
+
+def test_no_node_is_said_and_a_restarted_node_is_noticed(tmp_path):
+    """opgov never starts a throwaway node, and a record of a chain the node no longer has is reported."""
+    from opgov.chain import node_answers
+    from opgov.spec import write_example
+
+    port = free_port()
+    (tmp_path / "ape-config.yaml").write_text(f"foundry:\n  host: http://127.0.0.1:{port}\n")
+    spec = str(write_example(tmp_path / "org.yaml"))
+    env = dict(os.environ, OPGOV_DEPLOYMENTS=str(tmp_path / "deployments"), APE_DATA_FOLDER=str(tmp_path / "ape"))
+
+    def opgov(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([*OPGOV, *args, *NET], cwd=tmp_path, env=env, capture_output=True, text=True,
+                              timeout=300)
+
+    out = opgov("deploy", spec, "--account", "TEST::8")
+    assert out.returncode == 1 and "is deployed" not in out.stdout, out.stdout + out.stderr
+    assert out.stderr == f"error: no node at 127.0.0.1:{port}; start one with `anvil --port {port}`\n"
+    assert not node_answers(f"http://127.0.0.1:{port}")  # and none was left running
+
+    node = Node.start(port, tmp_path / "first.json")
+    try:
+        assert opgov("hats", "deploy").returncode == 0
+    finally:
+        node.stop()
+    node = Node.start(port, tmp_path / "second.json")  # the node restarted without its state
+    try:
+        for args in (["plan", spec, "--account", "TEST::8"], ["status", spec]):
+            out = opgov(*args)
+            assert out.returncode == 1 and out.stderr.count("\n") == 1, out.stdout + out.stderr
+            assert "records another chain than this node's" in out.stderr and "mv " in out.stderr, out.stderr
+    finally:
+        node.stop()

@@ -119,7 +119,9 @@ def deployed(name: str, given: str | None) -> str:
         return given
     from opgov.deployments import Deployments
 
-    address = Deployments.for_connected_network().get(name)
+    record = Deployments.for_connected_network()
+    record.check_chain()
+    address = record.get(name)
     if address is None:
         how = HOW_TO_DEPLOY.get(name, "`opgov deploy org.yaml`")
         raise DeploymentError(
