@@ -37,18 +37,19 @@ from opgov.contracts import container
 from opgov.deployments import Deployments
 from opgov.errors import DeploymentError
 from opgov.hats import HatsClient, hat_level, hat_path
-from opgov.spec import CellSpec, OrgSpec
+from opgov.spec import FUNDED_MONTHS, CellSpec, OrgSpec, stream_deposit
 from opgov.units import MONTH, Amount, Rate, parse_duration, to_base_units
 
 if TYPE_CHECKING:
     from ape.api import AccountAPI
 
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
+# a plan stands in this address (no code) for contracts not deployed yet, to encode the calls it lists
+PLANNED = "0x000000000000000000000000000000000000dEaD"
 SENTINEL = "0x0000000000000000000000000000000000000001"
-# on local chains the Safe gets this many months of every budget in test tokens,
-# and each stream is funded with FUNDED_MONTHS of its budget
+# on local chains the Safe gets this many months of every budget in test tokens
+# (each stream is funded with FUNDED_MONTHS of its budget)
 MINTED_MONTHS = 6
-FUNDED_MONTHS = 2
 NO_LIMIT = 2**128 - 1
 
 
@@ -126,6 +127,8 @@ class OrgDeployer:
         record: the network's deployments record (default: the connected network's).
         say: called with a line of plain words for every step taken (or planned).
         local: whether this is a local chain (test token, test accounts claim seats).
+        new_deployer: deploy a second copy of an org recorded from another account,
+            instead of refusing to.
     """
 
     def __init__(
@@ -135,10 +138,12 @@ class OrgDeployer:
         record: Deployments | None = None,
         say: Callable[[str], None] = lambda _: None,
         local: bool | None = None,
+        new_deployer: bool = False,
     ):
         from opgov.safe import on_local_chain
 
         self.spec = spec
+        self.new_deployer = new_deployer
         self.deployer = deployer
         self.record = record or Deployments.for_connected_network()
         self.say = say
@@ -149,19 +154,25 @@ class OrgDeployer:
         # after the hand-over, what the Safe must do: (plain words, call) for the signers
         self.safe_calls: list[tuple[str, Any]] = []
         self._next_child: dict[int, int] = {}  # admin hat -> its last child id, counting planned ones
-        self._planned_hats: set[int] = set()  # hats the Safe is to create
+        self._planned_hats: set[int] = set()  # hats not on chain yet: the Safe (or, in a plan, deploy) makes them
+        self._planned_wearers: set[tuple[int, str]] = set()  # (hat, wearer) a plan gives out
+        self._planned: set[str] = set()  # contracts a plan has yet to deploy (their address is "")
         self.people = {name: resolve_person(who) for name, who in spec.people.items()}
 
     # ------------------------------------------------------------ entry points
 
     def plan(self) -> list[Step]:
-        """What deploy would do now, without sending anything."""
-        self.dry, self.steps, self.safe_calls = True, [], []
-        self._next_child, self._planned_hats = {}, set()
-        try:
-            self._run()
-        except _StopPlanning:
-            pass
+        """What deploy would do now, without sending anything: every step it would take.
+
+        What is not on chain yet is planned as deploy would make it (hat ids are
+        known in advance), so the plan lists the same steps as the run.
+
+        Raises:
+            DeploymentError: if the record belongs to another chain, or the org was
+                deployed from another account (see `new_deployer`).
+        """
+        self._reset(dry=True)
+        self._run()
         return self.steps
 
     def deploy(self) -> OrgState:
@@ -170,10 +181,14 @@ class OrgDeployer:
         After the hand-over nothing is sent: the changes the spec asks for are
         left in `safe_calls` (see `pending_change`) for the signers.
         """
-        self.dry, self.steps, self.safe_calls = False, [], []
-        self._next_child, self._planned_hats = {}, set()
+        self._reset(dry=False)
         self._run()
         return self.state
+
+    def _reset(self, dry: bool) -> None:
+        self.dry, self.steps, self.safe_calls = dry, [], []
+        self._next_child, self._planned_hats, self._planned_wearers, self._planned = {}, set(), set(), set()
+        self.state = OrgState()
 
     def pending_change(self):
         """The Safe transaction that makes the spec's changes, unsigned (None if there are none).
@@ -190,64 +205,69 @@ class OrgDeployer:
 
     def _run(self) -> None:
         s = self.state
+        self._check_record()
         s.token = self._token()
         s.hats = self._contract("Hats", f"{self.spec.name} Hats", "")
-        hats = HatsClient.at(s.hats) if s.hats else None
+        hats = HatsClient(self._at("Hats", s.hats))
         s.safe = self._safe()
         s.streams = self._contract("BudgetStreams", s.hats)
-        if self.dry and not (s.hats and s.safe):
-            self._plan_fresh()
-            raise _StopPlanning
         self._quiet_safe(hats)
         self._tree(hats)
         if self.spec.safe.signer_hat is not None:
             # the gate's constructor needs the signer hat, known only now
-            from opgov.safe import safe_contracts
-
             rule = self.spec.safe.signer_hat
-            multisend = safe_contracts(None if self.dry else self.deployer).multisend.address
             s.gate = self._contract("SignerGate", s.safe, s.hats, s.roles["signer"], rule.min, rule.target,
-                                    multisend)
+                                    self._multisend())
         # last: no cell's domain may reach the streams or the gate, so the module is made with
         # both addresses (an org without a signer gate gives none)
-        if s.streams and (s.gate or not self.spec.safe.signer_hat):
-            s.consent = self._contract("ConsentModule", s.safe, s.hats, s.streams, s.gate or ZERO_ADDRESS)
-        elif self.dry:
-            self._step("deploy the ConsentModule contract", False)
-        if self.dry and not (s.streams and s.consent and (s.gate or not self.spec.safe.signer_hat)):
-            self._plan_fresh(tree=False)
-            raise _StopPlanning
+        s.consent = self._contract("ConsentModule", s.safe, s.hats, s.streams, s.gate or ZERO_ADDRESS)
         self._bootstrap_safe()
         self._handover(hats)
-        self._save_org()
+        if not self.dry:
+            self._save_org()
 
-    def _plan_fresh(self, tree: bool = True) -> None:
-        """The steps of a first deployment, read from the spec alone (nothing to read on chain yet)."""
-        spec = self.spec
-        if tree:
-            self._step("declare the Safe a quiet hats module (wearer checks then need not call it)", False)
-            self._step(f"create the role tree: top hat {spec.name!r}", False)
-            for role in spec.roles:
-                self._step(f"create the role {role.name!r} and give it to {', '.join(role.wearers) or 'nobody'}",
-                           False)
-        for cell in spec.cells:
-            if tree:
-                self._step(f"create the cell {cell.name!r}: lead {cell.lead}, members {', '.join(cell.members)}",
-                           False)
-            self._step(f"set the domain of cell {cell.name}: consent window {cell.consent_window}, "
-                       f"{len(cell.spending_limits)} spending limit(s), {len(cell.allowed_calls)} allowed call(s)"
-                       + (f", escalating to {cell.parent}" if cell.parent else ", escalating to the signers"),
-                       False)
-            if cell.budget:
-                self._step(f"stream {cell.budget} to {cell.name}, funded with {FUNDED_MONTHS} months", False)
-        rule = (f"the signer gate: owners are the wearers of the signer hat, "
-                f"{spec.safe.signer_hat.min} to {spec.safe.signer_hat.target} needed" if spec.safe.signer_hat
-                else f"{spec.safe.threshold} of {len(spec.safe.signers)} signers needed")
-        if spec.safe.signer_hat and tree:
-            self._step("deploy the SignerGate contract", False)
-        if tree:
-            self._step("deploy the ConsentModule contract", False)
-        self._step(f"hand the top hat and the Safe to {', '.join(spec.safe.signers)} ({rule})", False)
+    def _check_record(self) -> None:
+        """Refuse a record of another chain, and an org recorded from another account.
+
+        Deploying a recorded org from another account would make a second Safe (its
+        address follows the deployer) and point the record at that copy.
+        """
+        from opgov.chain import account_name
+
+        self.record.check_chain()
+        org = self.record.org
+        recorded = org.get("deployer")
+        me = self.deployer.address
+        if recorded and recorded != me and org.get("name", self.spec.name) == self.spec.name and self._org_on_chain():
+            if not self.new_deployer:
+                raise DeploymentError(
+                    f"{self.spec.name} was deployed from {account_name(recorded)}, and this is "
+                    f"{account_name(me)}",
+                    f"pass --account {account_name(recorded)} to work on that org, or --new-deployer to "
+                    "deploy a second copy of it from this account",
+                )
+            if not self.dry:
+                org.clear()  # the second copy is the one recorded from now on
+        if not self.dry and org.get("deployer") != me:
+            org.update(name=self.spec.name, deployer=me)
+            self.record.save()
+
+    def _org_on_chain(self) -> bool:
+        from ape import chain
+
+        safe = self.record.org.get("safe")
+        return bool(safe) and len(bytes(chain.provider.get_code(safe))) > 0
+
+    def _at(self, kind: str, address: str):
+        """A contract of opgov's at `address`; in a plan, at a stand-in address if not deployed yet."""
+        return container(kind).at(address or PLANNED)
+
+    def _multisend(self) -> str:
+        from opgov.safe import safe_contracts
+
+        if self.dry and self.local and not self.record.get("MultiSendCallOnly"):
+            return ""  # a plan on a chain without Safe's contracts: deploy puts them there
+        return safe_contracts(None if self.dry else self.deployer).multisend.address
 
     # ------------------------------------------------------------ contracts
 
@@ -270,6 +290,7 @@ class OrgDeployer:
             self._step(f"use the {name} contract at {address}", True)
             return address
         if not self._step(f"deploy the {name} contract", False):
+            self._planned.add(name)
             return ""
         pending = self.record.pending.get(name)
         if pending is not None and pending.get("args") == key:
@@ -288,6 +309,7 @@ class OrgDeployer:
     def _token(self) -> str:
         token = self.spec.token
         if token.address:
+            self._check_token(token.address)
             self._step(f"use the treasury token {token.symbol} at {token.address}", True)
             return token.address
         if not self.local:
@@ -296,6 +318,22 @@ class OrgDeployer:
                 "add token.address to the spec (opgov deploys a test token on local chains only)",
             )
         return self._contract("TestToken", f"Test {token.symbol}", token.symbol, token.decimals)
+
+    def _check_token(self, address: str) -> None:
+        """The spec's token is a token with the decimals the spec gives (amounts are read with them)."""
+        token = self.spec.token
+        try:
+            decimals = int(container("TestToken").at(address).decimals())
+        except Exception as err:
+            raise DeploymentError(
+                f"{token.symbol} at {address} does not answer decimals(): it is not an ERC-20 token on this network",
+                "check token.address in the spec and --network",
+            ) from err
+        if decimals != token.decimals:
+            raise DeploymentError(
+                f"{token.symbol} at {address} has {decimals} decimals, and the spec says {token.decimals}",
+                f"set `decimals: {decimals}` under token: in the spec, then `opgov check` it again",
+            )
 
     def _safe_salt(self) -> int:
         # an org is its name, its deployer and its Hats contract: the same spec deployed
@@ -312,19 +350,23 @@ class OrgDeployer:
         """
         from ape import chain
 
-        from opgov.safe import create_safe, safe_contracts
+        from opgov.safe import ARTIFACTS, create_safe, safe_contracts
 
         if self.spec.safe.address:
             self._step(f"use the existing Safe at {self.spec.safe.address}", True)
             return self.spec.safe.address
         creating = "create the treasury Safe v1.4.1 (the deployer its only owner until hand-over)"
-        if self.dry and not (self.state.hats and self.record.get("MultiSendCallOnly")):
+        # on a local chain a plan may find Safe's own contracts not deployed yet
+        missing = self.local and not all(self.record.get(name) for name in ARTIFACTS)
+        if self.dry and (missing or not self.state.hats):
             self._step(creating, False)  # nothing to work the address out from yet
+            self._planned.add("Safe")
             return ""
         predicted = self._predict_safe(safe_contracts(None if self.dry else self.deployer))
         if chain.provider.get_code(predicted):
             self._step(f"use the Safe at {predicted}", True)
         elif not self._step(creating, False):
+            self._planned.add("Safe")
             return ""
         else:
             create_safe([self.deployer.address], 1, self.deployer, salt=self._safe_salt())
@@ -358,29 +400,42 @@ class OrgDeployer:
         return None
 
     def _find_top_hat(self, hats: HatsClient) -> int | None:
+        """This org's top hat: named after it and worn by its deployer or its Safe."""
+
+        def ours(hid: int) -> bool:
+            return hats.contract.viewHat(hid)[0] == self.spec.name and (
+                hats.is_wearer(self.deployer.address, hid) or bool(self.state.safe and hats.is_wearer(self.state.safe, hid))
+            )
+
         recorded = self.record.org.get("top_hat")
-        if recorded and hats.contract.viewHat(int(recorded, 16))[0] == self.spec.name:
+        if recorded and ours(int(recorded, 16)):
             return int(recorded, 16)
         # newest tree first; read state, not logs, since a node restarted from saved state
         # (anvil --state) keeps no old logs
         for domain in range(int(hats.contract.lastTopHatId()), 0, -1):
-            hid = domain << 224
-            if hats.contract.viewHat(hid)[0] == self.spec.name and (
-                hats.is_wearer(self.deployer.address, hid) or hats.is_wearer(self.state.safe, hid)
-            ):
-                return hid
+            if ours(domain << 224):
+                return domain << 224
         return None
+
+    def _wears(self, hats: HatsClient, who: str, hat: int) -> bool:
+        """Whether `who` wears `hat`, counting what a plan gives out before it exists."""
+        if hat in self._planned_hats or "Hats" in self._planned or not who:
+            return (hat, who) in self._planned_wearers
+        return hats.is_wearer(who, hat)
 
     def _tree(self, hats: HatsClient | None) -> None:
         s, spec = self.state, self.spec
-        top = self._find_top_hat(hats) if hats else None
+        top = None if "Hats" in self._planned else self._find_top_hat(hats)
         if top is None:
             if self._step(f"create the role tree: top hat {spec.name!r}", False):
                 top = hats.create_tree(self.deployer.address, spec.name, sender=self.deployer)
                 self.record.org["top_hat"] = hex(top)
                 self.record.save()
-            else:
-                raise _StopPlanning
+            else:  # planned: the next top hat of the Hats contract
+                last = 0 if "Hats" in self._planned else int(hats.contract.lastTopHatId())
+                top = (last + 1) << 224
+                self._planned_hats.add(top)
+                self._planned_wearers.add((top, self.deployer.address))
         s.top_hat = top
         module = s.safe  # the Safe is every hat's eligibility and toggle module
 
@@ -395,20 +450,22 @@ class OrgDeployer:
                 return self._safe_creates_hat(hats, admin, details, max_supply, text)
             self._step(text, False)
             if self.dry:
-                raise _StopPlanning
+                return self._next_hat(hats, admin)
             return hats.create_hat(admin, details, sender=self._top_admin(hats), max_supply=max_supply,
                                    eligibility=module, toggle=module)
 
         def wear(hat: int, people: list[str]) -> None:
             for name in people:
                 who = self.people[name]
-                if hats.is_wearer(who, hat):
+                if self._wears(hats, who, hat):
                     continue
                 text = f"give hat {hat_path(hat)} to {name}"
                 if by_safe:
                     self._by_safe(text, hats.contract.mintHat, hat, who)
                 elif self._step(text, False):
                     hats.mint(hat, who, sender=self._top_admin(hats))
+                else:
+                    self._planned_wearers.add((hat, who))
 
         def unwear(hat: int, keep: list[str]) -> None:
             """Take the hat from people the spec names who should no longer wear it."""
@@ -441,18 +498,19 @@ class OrgDeployer:
         declaration keep asking the Safe until their module is set again.
         """
         s = self.state
-        if hats.contract.isQuietModule(s.safe):
+        planned = bool({"Hats", "Safe"} & self._planned)
+        if not planned and hats.contract.isQuietModule(s.safe):
             return
         text = "declare the Safe a quiet hats module (wearer checks then need not call it)"
         safe = self._safe_client()
-        if self.deployer.address not in safe.owners():
+        if self.deployer.address not in self._owners():
             self._by_safe(text, hats.contract.declareQuietModule)
         elif self._step(text, False):
             safe.execute_calls([self._safe_call(hats.contract.declareQuietModule)], [self.deployer], self.deployer)
 
     def _safe_wears_top(self, hats: HatsClient) -> bool:
-        return not hats.is_wearer(self.deployer.address, self.state.top_hat) and hats.is_wearer(
-            self.state.safe, self.state.top_hat
+        return not self._wears(hats, self.deployer.address, self.state.top_hat) and self._wears(
+            hats, self.state.safe, self.state.top_hat
         )
 
     def _by_safe(self, text: str, method, *args) -> None:
@@ -463,13 +521,18 @@ class OrgDeployer:
 
     def _safe_creates_hat(self, hats: HatsClient, admin: int, details: str, max_supply: int, text: str) -> int:
         """A hat the Safe will create: its id is known in advance (the admin's next child)."""
+        child = self._next_hat(hats, admin)
+        self._by_safe(text, hats.contract.createHat, admin, details, max_supply, self.state.safe,
+                      self.state.safe, True, "")
+        return child
+
+    def _next_hat(self, hats: HatsClient, admin: int) -> int:
+        """The id the next hat created under `admin` gets, counting the planned ones; marks it planned."""
         if admin not in self._next_child:
             self._next_child[admin] = 0 if admin in self._planned_hats else int(hats.contract.viewHat(admin)[6])
         self._next_child[admin] += 1
         child = admin | (self._next_child[admin] << (224 - 16 * (hat_level(admin) + 1)))
         self._planned_hats.add(child)
-        self._by_safe(text, hats.contract.createHat, admin, details, max_supply, self.state.safe,
-                      self.state.safe, True, "")
         return child
 
     def _top_admin(self, hats: HatsClient) -> "AccountAPI":
@@ -483,25 +546,41 @@ class OrgDeployer:
     # ------------------------------------------------------------ Safe set-up (deployer signs alone)
 
     def _safe_client(self):
-        from opgov.safe import Safe
+        from opgov.safe import Safe, artifact_container
 
+        if "Safe" in self._planned:
+            return Safe(artifact_container("SafeSingleton").at(PLANNED))
         return Safe.at(self.state.safe)
+
+    def _owners(self) -> list[str]:
+        """The Safe's owners (a planned Safe starts with the deployer alone)."""
+        if "Safe" in self._planned:
+            return [self.deployer.address]
+        return self._safe_client().owners()
+
+    def _enabled(self, module: str) -> bool:
+        """Whether the Safe has enabled `module` (a planned Safe or module: not yet)."""
+        if {"Safe", module} & self._planned:
+            return False
+        address = self.state.consent if module == "ConsentModule" else self.state.gate
+        return bool(self._safe_client().contract.isModuleEnabled(address))
 
     def _bootstrap_safe(self) -> None:
         """The Safe's own set-up: the deployer signs it alone before the hand-over; after, the signers."""
         s = self.state
         safe = self._safe_client()
         changes: list[tuple[str, Any]] = []
-        if not safe.contract.isModuleEnabled(s.consent):
+        if not self._enabled("ConsentModule"):
             changes.append(("enable the consent module on the Safe",
-                            self._safe_call(safe.contract.enableModule, s.consent)))
+                            self._safe_call(safe.contract.enableModule, s.consent or PLANNED)))
         changes += self._cell_calls()
         changes += self._stream_calls()
-        if s.gate and not safe.contract.isModuleEnabled(s.gate):
-            changes.append(("enable the signer gate on the Safe", self._safe_call(safe.contract.enableModule, s.gate)))
+        if self.spec.safe.signer_hat is not None and not self._enabled("SignerGate"):
+            changes.append(("enable the signer gate on the Safe",
+                            self._safe_call(safe.contract.enableModule, s.gate or PLANNED)))
         if not changes:
             return
-        if self.deployer.address not in safe.owners():
+        if self.deployer.address not in self._owners():
             for text, call in changes:
                 self.steps.append(Step(text + " (a Safe transaction for the signers)", False))
                 self.say(f"the Safe must {text}")
@@ -522,15 +601,17 @@ class OrgDeployer:
         return Call(str(method.contract.address), 0, method.encode_input(*args))
 
     def _consent(self):
-        return container("ConsentModule").at(self.state.consent)
+        return self._at("ConsentModule", self.state.consent)
 
     def _streams(self):
-        return container("BudgetStreams").at(self.state.streams)
+        return self._at("BudgetStreams", self.state.streams)
 
     def _token_contract(self):
-        return container("TestToken").at(self.state.token)
+        return self._at("TestToken", self.state.token)
 
     def _decimals(self) -> int:
+        if "TestToken" in self._planned:
+            return self.spec.token.decimals
         return int(self._token_contract().decimals())
 
     def _call_target(self, call: str) -> tuple[str, bytes]:
@@ -547,18 +628,19 @@ class OrgDeployer:
         abis = [a for a in container(kind).contract_type.abi if getattr(a, "name", None) == function]
         if not abis:
             raise DeploymentError(f"{contract} has no function {function!r}", "check the spelling in allowed_calls")
-        return address, keccak(text=abis[0].selector)[:4]
+        return address or PLANNED, keccak(text=abis[0].selector)[:4]
 
     def _cell_calls(self) -> list[tuple[str, Any]]:
         """Each cell's domain as the spec wants it: (plain words, the Safe's call) for what differs."""
         s, consent = self.state, self._consent()
+        fresh = "ConsentModule" in self._planned  # a plan's module to come: nothing set yet
         calls = []
-        for cell in self.spec.cells:
+        for cell in _parents_first(self.spec.cells):
             hat = s.cells[cell.id]
             parent = s.cells[cell.parent] if cell.parent else 0
             want = (s.leads[cell.id], parse_duration(cell.consent_window), parse_duration(cell.execution_window),
                     parent, cell.max_active)
-            have = consent.cell(hat) if hat not in self._planned_hats else None
+            have = consent.cell(hat) if hat not in self._planned_hats and not fresh else None
             if have is None or not have.configured or (
                 have.proposer_hat, have.consent_window, have.execution_window, have.parent, have.max_active
             ) != want:
@@ -566,19 +648,20 @@ class OrgDeployer:
                               f"consent window {cell.consent_window}, execution window {cell.execution_window}",
                               self._safe_call(consent.set_cell, hat, *want)))
             for objector in self._objector_hats(cell):
-                if not consent.is_objector_hat(hat, objector):
+                if fresh or not consent.is_objector_hat(hat, objector):
                     calls.append((f"let wearers of {hat_path(objector)} object in {cell.name}",
                                   self._safe_call(consent.set_objector_hat, hat, objector, True)))
             for limit in cell.spending_limits:
                 amount = Amount.parse(limit.amount)
-                token, decimals = (ZERO_ADDRESS, 18) if amount.symbol == "ETH" else (s.token, self._decimals())
+                token, decimals = (ZERO_ADDRESS, 18) if amount.symbol == "ETH" else (s.token or PLANNED,
+                                                                                      self._decimals())
                 want_limit = (to_base_units(amount.value, decimals), parse_duration(limit.period))
-                if tuple(consent.spend_limit(hat, token))[:2] != want_limit:
+                if fresh or tuple(consent.spend_limit(hat, token))[:2] != want_limit:
                     calls.append((f"limit {cell.name}'s spending to {limit.amount} per {limit.period}",
                                   self._safe_call(consent.set_spend_limit, hat, token, *want_limit)))
             for call in cell.allowed_calls:
                 target, selector = self._call_target(call)
-                if not consent.allowed(hat, target, selector):
+                if fresh or not consent.allowed(hat, target, selector):
                     calls.append((f"allow {cell.name} to call {call}",
                                   self._safe_call(consent.allow_call, hat, target, selector, True)))
         return calls
@@ -616,19 +699,21 @@ class OrgDeployer:
             if cell.budget is None:
                 continue
             rate = Rate.parse(cell.budget)
-            found = None if s.cells[cell.id] in self._planned_hats else self._find_stream(s.cells[cell.id])
+            unknown = s.cells[cell.id] in self._planned_hats or {"Safe", "BudgetStreams"} & self._planned
+            found = None if unknown else self._find_stream(s.cells[cell.id])
             if found is not None:
                 s.streams_of[cell.id] = found
                 if int(streams.get_stream(found).rate_per_second) != rate.per_second():
                     calls.append((f"change {cell.name}'s budget to {cell.budget}",
                                   self._safe_call(streams.adjust_rate, found, rate.per_second())))
                 continue
-            deposit = to_base_units(rate.amount.value * FUNDED_MONTHS * MONTH / rate.period_seconds, decimals)
+            deposit = stream_deposit(cell.budget, decimals)
             text = (f"stream {cell.budget} to {cell.name} (paid to {cell.lead}, drawn by its members), "
                     f"funded with {FUNDED_MONTHS} months")
-            calls.append((text + " (approve the tokens)", self._safe_call(token.approve, s.streams, deposit)))
-            calls.append((text, self._safe_call(streams.create_and_deposit, self.people[cell.lead], s.token,
-                                                rate.per_second(), s.cells[cell.id], deposit)))
+            calls.append((text + " (approve the tokens)",
+                          self._safe_call(token.approve, s.streams or PLANNED, deposit)))
+            calls.append((text, self._safe_call(streams.create_and_deposit, self.people[cell.lead],
+                                                s.token or PLANNED, rate.per_second(), s.cells[cell.id], deposit)))
         return calls
 
     def _adopt_streams(self) -> None:
@@ -658,11 +743,11 @@ class OrgDeployer:
     def _handover(self, hats: HatsClient) -> None:
         s, spec = self.state, self.spec
         safe = self._safe_client()
-        if hats.is_wearer(self.deployer.address, s.top_hat) and self.deployer.address != s.safe:
+        if self._wears(hats, self.deployer.address, s.top_hat) and self.deployer.address != s.safe:
             if self._step("hand the top hat to the Safe", False):
                 send(hats.contract.transferHat, s.top_hat, self.deployer.address, s.safe, sender=self.deployer)
         signers = [self.people[n] for n in spec.safe.signers]
-        if s.gate:
+        if spec.safe.signer_hat is not None:
             self._handover_gate(safe, signers)
         else:
             self._handover_owners(safe, signers)
@@ -670,26 +755,28 @@ class OrgDeployer:
     def _handover_gate(self, safe, signers: list[str]) -> None:
         """Owners follow the signer hat: wearers claim seats, anyone removes owners who lost it."""
         s = self.state
-        gate = container("SignerGate").at(s.gate)
-        hats = HatsClient.at(s.hats)
+        gate = self._at("SignerGate", s.gate)
+        hats = HatsClient(self._at("Hats", s.hats))
         signer_hat = s.roles["signer"]
-        deployer_owns = self.deployer.address in safe.owners()
-        if safe.guard() != s.gate:
+        owners = self._owners()
+        deployer_owns = self.deployer.address in owners
+        if {"Safe", "SignerGate"} & self._planned or safe.guard() != s.gate:
             text = "make the signer gate the Safe's guard"
             if not deployer_owns:
                 self.steps.append(Step(text + " (a Safe transaction for the signers)", False))
-                self.safe_calls.append((text, self._safe_call(safe.contract.setGuard, s.gate)))
+                self.safe_calls.append((text, self._safe_call(safe.contract.setGuard, s.gate or PLANNED)))
             elif self._step(text, False):
                 safe.execute_calls([self._safe_call(safe.contract.setGuard, s.gate)], [self.deployer], self.deployer)
-        owners = safe.owners()
         for name in self.spec.safe.signers:
             who = self.people[name]
             if who in owners:
                 continue
-            if not hats.is_wearer(who, signer_hat):
+            if not self._wears(hats, who, signer_hat):
                 self._step(f"{name} claims a signer seat, once the Safe has given them the signer hat", False)
                 continue
             if not self._step(f"{name} claims a signer seat", False):
+                if self.dry and signer_account(self.spec.people[name]) is not None:
+                    owners = [who, *owners]  # as deploy would: the test account claims it
                 continue
             account = signer_account(self.spec.people[name])
             if account is None:
@@ -699,7 +786,7 @@ class OrgDeployer:
         owners = safe.owners() if not self.dry else owners
         names = {who: name for name, who in self.people.items()} | {self.deployer.address: "the deployer"}
         for owner in owners:
-            if owner in signers or hats.is_wearer(owner, signer_hat) or len(owners) < 2:
+            if owner in signers or self._wears(hats, owner, signer_hat) or len(owners) < 2:
                 continue  # a signer dropped from the spec loses the hat first (a Safe transaction above)
             if self._step(f"remove {names.get(owner, owner)} from the Safe's owners (no signer hat)", False):
                 send(gate.remove_signer, owner, sender=self.deployer)
@@ -707,7 +794,7 @@ class OrgDeployer:
 
     def _handover_owners(self, safe, signers: list[str]) -> None:
         """A plain Safe: its owners become exactly the spec's signers, with its threshold."""
-        owners = safe.owners()
+        owners = self._owners()
         deployer_owns = self.deployer.address in owners
         calls = []
         for who in signers:
@@ -719,7 +806,8 @@ class OrgDeployer:
             previous = owners[i - 1] if i > 0 else SENTINEL
             calls.append(self._safe_call(safe.contract.removeOwner, previous, owner, 1))
             owners.remove(owner)
-        if calls or safe.threshold() != self.spec.safe.threshold:
+        threshold = 1 if "Safe" in self._planned else safe.threshold()
+        if calls or threshold != self.spec.safe.threshold:
             calls.append(self._safe_call(safe.contract.changeThreshold, self.spec.safe.threshold))
         if not calls:
             return
@@ -735,13 +823,23 @@ class OrgDeployer:
         self.record.save()
 
 
-class _StopPlanning(Exception):
-    """Raised in a dry run when later steps depend on things not yet deployed."""
-
-
 def _args_key(args: tuple) -> str:
     """A fingerprint of constructor arguments, to tell whether a recorded contract is this one."""
     return "0x" + keccak(text=repr([str(a).lower() for a in args])).hex()
+
+
+def _parents_first(cells: list[CellSpec]) -> list[CellSpec]:
+    """The cells in an order where each comes after its parent (the module needs the parent set first)."""
+    done: list[CellSpec] = []
+    placed: set[str] = set()
+    while len(done) < len(cells):
+        ready = [c for c in cells if c.id not in placed and (c.parent is None or c.parent in placed or
+                                                             c.parent not in {x.id for x in cells})]
+        if not ready:  # a loop (the spec refuses them): keep the spec's order
+            return done + [c for c in cells if c.id not in placed]
+        done += ready
+        placed.update(c.id for c in ready)
+    return done
 
 
 def _chunks(items: list, size: int) -> list[list]:
@@ -752,9 +850,11 @@ def load_state(record: Deployments | None = None) -> OrgState:
     """The deployed org as the deployments record knows it.
 
     Raises:
-        DeploymentError: if no org has been deployed on this network.
+        DeploymentError: if no org has been deployed on this network, or the record
+            is of another chain.
     """
     record = record or Deployments.for_connected_network()
+    record.check_chain()
     org = record.org
     if not org.get("top_hat") or not (org.get("safe") or record.get("Safe")):
         raise DeploymentError("no organisation is deployed on this network", "deploy one with `opgov deploy org.yaml`")

@@ -12,6 +12,7 @@ chains, or an address) and by name everywhere else.
 from __future__ import annotations
 
 import re
+from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,7 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from opgov.errors import SpecError, UnitsError
-from opgov.units import Amount, Rate, parse_duration
+from opgov.units import MONTH, YEAR, Amount, Rate, parse_duration
 
 NAME = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
@@ -35,6 +36,29 @@ MACHINERY = {
     "BudgetStreams": "a cell's budget (rate, recipient, funding) is the signers' decision: escalate such a proposal",
 }
 CELL_HAT_POWERS = ("mintHat", "transferHat")
+# what a cell may be allowed to call on the treasury token (the ERC-20 calls that move tokens)
+TOKEN_FUNCTIONS = ("transfer", "approve", "transferFrom")
+
+# What the contracts can store; a spec beyond these would make deploy stop half-way.
+MAX_WINDOW = 2**32 - 1  # ConsentModule: consent and execution windows, spending periods (seconds)
+MAX_SPEND = 2**107 - 1  # ConsentModule: a spending limit, in the token's base units
+MAX_RATE = 2**88 - 1  # BudgetStreams: a rate, 18-decimal token units per second
+MAX_STREAMED = 2**120 - 1  # BudgetStreams: a stream's deposits, in 18 decimals
+# each stream is funded with this many months of its budget when it is created
+FUNDED_MONTHS = 2
+
+
+def stream_deposit(budget: str, decimals: int) -> int:
+    """The first deposit of a budget's stream, in base units: FUNDED_MONTHS of it, rounded down."""
+    rate = Rate.parse(budget)
+    months = rate.amount.value * FUNDED_MONTHS * MONTH / rate.period_seconds
+    return int((months * Decimal(10) ** decimals).to_integral_value(rounding=ROUND_DOWN))
+
+
+def _base_units(amount: Amount, decimals: int) -> int | None:
+    """An amount in base units, or None if it has more decimal places than the token."""
+    scaled = amount.value * Decimal(10) ** decimals
+    return int(scaled) if scaled == scaled.to_integral_value() else None
 
 
 def machinery_refusal(call: str) -> str | None:
@@ -49,12 +73,43 @@ def machinery_refusal(call: str) -> str | None:
 ROLE_WORDS = ("lead", "members")
 
 
+def address_problem(text: str) -> str | None:
+    """What is wrong with an address as written (None if nothing)."""
+    from eth_utils import to_checksum_address
+
+    if not ADDRESS.match(text):
+        digits = len(text) - 2
+        return f"is not an address: expected 0x followed by 40 hex digits (it has {digits})"
+    if text != text.lower() and text[2:] != text[2:].upper() and to_checksum_address(text) != text:
+        return "has a wrong checksum (the mix of upper and lower case): check it for a typo"
+    if int(text, 16) == 0:
+        return "is the zero address, which no one controls"
+    return None
+
+
+def _checked_address(v: str | None) -> str | None:
+    if v is not None:
+        why = address_problem(v)
+        if why:
+            raise ValueError(why)
+    return v
+
+
 def _units(parse, value):
     """Run a units parser inside a validator, so its error lands on the field's line."""
     try:
         return parse(value)
     except UnitsError as err:
         raise ValueError(str(err)) from None
+
+
+def _window(text: str) -> int:
+    """A duration the consent module can keep (it stores windows and periods in 32 bits)."""
+    seconds = _units(parse_duration, text)
+    if seconds > MAX_WINDOW:
+        raise ValueError(f"{text!r} is longer than the consent module can keep (at most about "
+                         f"{MAX_WINDOW // YEAR} years: 2**32 - 1 seconds)")
+    return seconds
 
 
 class _Strict(BaseModel):
@@ -73,9 +128,7 @@ class TokenSpec(_Strict):
     @field_validator("address")
     @classmethod
     def _address(cls, v: str | None) -> str | None:
-        if v is not None and not ADDRESS.match(v):
-            raise ValueError("expected an address: 0x followed by 40 hex digits")
-        return v
+        return _checked_address(v)
 
 
 class SignerHatRule(_Strict):
@@ -100,6 +153,11 @@ class SafeSpec(_Strict):
         default=None, description="or: owners follow the 'signer' role with this threshold rule"
     )
     address: str | None = Field(default=None, description="an existing Safe to use instead of a new one")
+
+    @field_validator("address")
+    @classmethod
+    def _address(cls, v: str | None) -> str | None:
+        return _checked_address(v)
 
     @model_validator(mode="after")
     def _rule(self) -> "SafeSpec":
@@ -150,7 +208,7 @@ class SpendingLimit(_Strict):
     @field_validator("period")
     @classmethod
     def _period(cls, v: str) -> str:
-        _units(parse_duration, v)
+        _window(v)
         return v
 
 
@@ -193,7 +251,7 @@ class CellSpec(_Strict):
     @field_validator("consent_window", "execution_window")
     @classmethod
     def _duration(cls, v: str) -> str:
-        _units(parse_duration, v)
+        _window(v)
         return v
 
     @field_validator("allowed_calls")
@@ -224,8 +282,18 @@ class OrgSpec(_Strict):
         for name, who in v.items():
             if not NAME.match(name):
                 raise ValueError(f"{name!r}: names are lower case letters, digits and dashes")
-            if not (ADDRESS.match(who) or re.match(r"^TEST::\d$", who) or re.match(r"^[\w.-]+$", who)):
+            if who.lower().startswith("0x"):
+                why = address_problem(who)
+                if why:
+                    raise ValueError(f"{name}: {who!r} {why}")
+            elif not (re.match(r"^TEST::\d$", who) or re.match(r"^[\w.-]+$", who)):
                 raise ValueError(f"{name}: {who!r} is not an address, TEST::N or an ape alias")
+        seen: dict[str, str] = {}
+        for name, who in v.items():
+            if who.lower() in seen:
+                raise ValueError(f"{seen[who.lower()]} and {name} are the same account ({who}): "
+                                 "name each person once")
+            seen[who.lower()] = name
         return v
 
     @model_validator(mode="after")
@@ -253,6 +321,27 @@ class OrgSpec(_Strict):
             problems.append((("cells",), f"ids used by both a role and a cell: {sorted(set(role_ids) & set(cell_ids))}"))
         if self.safe.signer_hat is not None and "signer" not in role_ids:
             problems.append((("safe", "signer_hat"), "needs a role with id 'signer'"))
+        elif self.safe.signer_hat is not None:
+            # the signer gate seats wearers of the signer hat; the deployer leaves only once
+            # enough of them have taken their seats
+            wearers = next(r for r in self.roles if r.id == "signer").wearers
+            for i, who in enumerate(self.safe.signers):
+                if who in known and who not in wearers:
+                    problems.append((("safe", "signers", i), f"{who!r} does not wear the 'signer' role: "
+                                                             "add them to its wearers"))
+            if self.safe.signer_hat.min > len(self.safe.signers):
+                problems.append((("safe", "signer_hat"), f"min {self.safe.signer_hat.min} is more than the "
+                                                         f"{len(self.safe.signers)} signers"))
+        # hats are found again by their name under the top hat, so names must not repeat
+        hat_names: dict[str, tuple] = {}
+        for where, items in (("roles", self.roles), ("cells", self.cells)):
+            for i, item in enumerate(items):
+                names = [item.name] + ([f"{item.name} lead"] if where == "cells" else [])
+                for name in names:
+                    if name in hat_names and hat_names[name] != (where, i):
+                        problems.append(((where, i, "name"), f"{name!r} is the name of another role or cell "
+                                                             "(each role and cell needs its own)"))
+                    hat_names.setdefault(name, (where, i))
         for i, cell in enumerate(self.cells):
             for field, names in (("lead", [cell.lead]), ("members", cell.members)):
                 for j, who in enumerate(names):
@@ -266,15 +355,30 @@ class OrgSpec(_Strict):
             for j, o in enumerate(cell.objectors):
                 if o not in ROLE_WORDS and o not in role_ids:
                     problems.append((("cells", i, "objectors", j), f"{o!r}: expected 'members', 'lead' or a role id"))
+            seen_tokens: set[str] = set()
             for j, limit in enumerate(cell.spending_limits):
-                sym = Amount.parse(limit.amount).symbol
-                if sym not in (self.token.symbol, "ETH"):
-                    problems.append((("cells", i, "spending_limits", j, "amount"),
-                                     f"{sym} is neither the treasury token {self.token.symbol} nor ETH"))
+                amount = Amount.parse(limit.amount)
+                loc = ("cells", i, "spending_limits", j, "amount")
+                if amount.symbol not in (self.token.symbol, "ETH"):
+                    problems.append((loc, f"{amount.symbol} is neither the treasury token {self.token.symbol} nor ETH"))
+                    continue
+                if amount.symbol in seen_tokens:
+                    problems.append((loc, f"a second limit for {amount.symbol}: give one limit per token"))
+                seen_tokens.add(amount.symbol)
+                decimals = 18 if amount.symbol == "ETH" else self.token.decimals
+                base = _base_units(amount, decimals)
+                if base is None:
+                    problems.append((loc, f"{limit.amount!r} has more decimal places than {amount.symbol}'s {decimals}"))
+                elif base > MAX_SPEND:
+                    problems.append((loc, f"{limit.amount!r} is more than the consent module can keep "
+                                          f"(below 2**107 base units: {Decimal(MAX_SPEND) / 10**decimals:.3e} "
+                                          f"{amount.symbol})"))
             if cell.budget is not None:
-                sym = Rate.parse(cell.budget).amount.symbol
-                if sym != self.token.symbol:
-                    problems.append((("cells", i, "budget"), f"budgets are in the treasury token {self.token.symbol}, not {sym}"))
+                problems += [(("cells", i, "budget"), m) for m in self._budget_problems(cell.budget)]
+            for j, call in enumerate(cell.allowed_calls):
+                why = self._call_problem(call)
+                if why:
+                    problems.append((("cells", i, "allowed_calls", j), why))
         parents = {c.id: c.parent for c in self.cells}
         for i, cell in enumerate(self.cells):
             seen, at = set(), cell.id
@@ -287,6 +391,38 @@ class OrgSpec(_Strict):
         if problems:
             raise _ReferenceErrors(problems)
         return self
+
+    def _budget_problems(self, budget: str) -> list[str]:
+        rate = Rate.parse(budget)
+        if rate.amount.symbol != self.token.symbol:
+            return [f"budgets are in the treasury token {self.token.symbol}, not {rate.amount.symbol}"]
+        per_second, decimals = rate.per_second(), self.token.decimals
+        if per_second > MAX_RATE:
+            return [f"{budget!r} is faster than a stream can pay (at most about 3 * 10**8 {rate.amount.symbol} "
+                    "a second)"]
+        if per_second == 0:
+            return [f"{budget!r} is less than 10**-18 {rate.amount.symbol} a second: too small to stream"]
+        deposit = stream_deposit(budget, decimals)
+        if deposit == 0:
+            return [f"{FUNDED_MONTHS} months of {budget!r} are less than one base unit of {rate.amount.symbol}: "
+                    "too small to fund"]
+        if (deposit + 1) * 10 ** (18 - decimals) > MAX_STREAMED:
+            return [f"{FUNDED_MONTHS} months of {budget!r} are more than a stream can hold "
+                    f"(about 1.3 * 10**18 {rate.amount.symbol})"]
+        return []
+
+    def _call_problem(self, call: str) -> str | None:
+        """Why deploy could not allow this call (unknown contract or function), or None."""
+        contract, function = call.split(".", 1)
+        if contract == self.token.symbol:
+            if function not in TOKEN_FUNCTIONS:
+                return (f"{call!r}: {contract} has no function {function!r} a cell may call "
+                        f"(use {', '.join(contract + '.' + f for f in TOKEN_FUNCTIONS)})")
+            return None
+        if contract == "Hats":
+            return None  # the machinery check allows mintHat and transferHat only
+        return (f"{call!r}: {contract!r} is not a contract opgov knows; use the treasury token "
+                f"{self.token.symbol} or Hats (more contracts can be allowed through the Safe later)")
 
     def address_of(self, person: str) -> str:
         return self.people[person]
@@ -331,6 +467,25 @@ def _to_python(node: yaml.Node) -> Any:
     return yaml.safe_load(node.value) if node.value else None
 
 
+def _duplicate_keys(node: yaml.Node, path: tuple = ()) -> list[tuple[int, str]]:
+    """(line, message) for every key given twice in one mapping: YAML would keep the last quietly."""
+    found = []
+    if isinstance(node, yaml.MappingNode):
+        first: dict[Any, int] = {}
+        for key, value in node.value:
+            sub = path + (key.value,)
+            line = key.start_mark.line + 1
+            if key.value in first:
+                found.append((line, f"{_field(sub)}: is given twice (first on line {first[key.value]}); "
+                                    "keep one"))
+            first.setdefault(key.value, line)
+            found += _duplicate_keys(value, sub)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            found += _duplicate_keys(item, path + (i,))
+    return found
+
+
 def _line_for(lines: dict[tuple, int], loc: tuple) -> int:
     loc = tuple(loc)
     while loc and loc not in lines:
@@ -367,10 +522,10 @@ def load_spec(path: str | Path) -> OrgSpec:
                         "start from `opgov init`")
     data = _to_python(node)
     lines = _positions(node)
+    problems = _duplicate_keys(node)
     try:
-        return OrgSpec.model_validate(data)
+        spec = OrgSpec.model_validate(data)
     except ValidationError as err:
-        problems = []
         for e in err.errors():
             ctx_err = (e.get("ctx") or {}).get("error")
             if isinstance(ctx_err, _ReferenceErrors):
@@ -385,9 +540,12 @@ def load_spec(path: str | Path) -> OrgSpec:
             elif e["type"] == "missing":
                 msg = "is missing"
             problems.append((_line_for(lines, loc), f"{_field(loc)}: {msg}"))
-        problems.sort()
-        listing = "\n".join(f"{path}:{line}: {msg}" for line, msg in problems)
-        raise SpecError(f"{path} has {len(problems)} problem(s):\n{listing}") from None
+    else:
+        if not problems:
+            return spec
+    problems.sort()
+    listing = "\n".join(f"{path}:{line}: {msg}" for line, msg in problems)
+    raise SpecError(f"{path} has {len(problems)} problem(s):\n{listing}") from None
 
 
 EXAMPLE = """\

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -75,9 +76,14 @@ def test_deploy_stopped_half_way_and_resumed(tmp_path):
 
         # the node comes back with the chain it had; the second run finishes the job
         node = Node.start(port, state_file)
+        planned = _run(["plan", *args[1:]], tmp_path, env)
+        assert planned.returncode == 0, planned.stdout + planned.stderr
+        steps = re.search(r"deploy would take (\d+) step", planned.stdout)
         second = _run(args, tmp_path, env)
         assert second.returncode == 0, second.stdout + second.stderr
         assert "is deployed" in second.stdout
+        # the plan listed every step the rerun took
+        assert steps and f"({steps.group(1)} step(s) taken)" in second.stdout, planned.stdout + second.stdout
 
         # nothing twice: each opgov contract, and the Safe proxy, exists once on the chain
         record = json.loads((tmp_path / "deployments" / "ethereum" / "local.json").read_text())

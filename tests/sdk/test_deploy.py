@@ -72,9 +72,16 @@ def test_plan_sends_nothing_and_lists_the_first_deployment(provider, spec, deplo
     assert any("stream 1500 USDC/month to Repair Café" in t for t in texts)
 
 
+def _todo(steps) -> list[str]:
+    return [s.text for s in steps if not s.done]
+
+
 def test_deploy_then_nothing_more_to_do(provider, spec, deployer, accounts):
     _fresh_record(provider)
-    state = OrgDeployer(spec, deployer).deploy()
+    planned = _todo(OrgDeployer(spec, deployer).plan())
+    first = OrgDeployer(spec, deployer)
+    state = first.deploy()
+    assert planned == _todo(first.steps)  # the plan lists every step the run takes
     _check_org(spec, state, accounts, deployer)
     again = OrgDeployer(spec, deployer)
     again.deploy()
@@ -99,7 +106,10 @@ def test_a_run_cut_off_before_a_step_resumes(provider, spec, deployer, accounts,
 
     with pytest.raises(Cut):
         OrgDeployer(spec, deployer, say=say).deploy()
-    state = OrgDeployer(spec, deployer).deploy()
+    planned = _todo(OrgDeployer(spec, deployer).plan())
+    rerun = OrgDeployer(spec, deployer)
+    state = rerun.deploy()
+    assert planned == _todo(rerun.steps)  # the plan lists every step the rerun takes
     _check_org(spec, state, accounts, deployer)
 
 
@@ -178,6 +188,17 @@ def test_cli_plan_deploy_status(provider, tmp_path):
     assert "→ deploy the Hats contract" in out.output
     out = runner.invoke(cli, ["plan", path, "--account", "TEST::8"])
     assert "nothing to do" in out.output, out.output
+    # without --account (TEST::0) opgov would make a second Safe and repoint the record: it refuses
+    safe = load_state().safe
+    for command in ("plan", "deploy"):
+        out = runner.invoke(cli, [command, path])
+        assert out.exit_code == 1, out.output
+        assert out.output.count("\n") == 1 and "Traceback" not in out.output, out.output
+        assert "Riverside Commons was deployed from TEST::8, and this is TEST::0" in out.output, out.output
+        assert "--account TEST::8" in out.output and "--new-deployer" in out.output
+    assert load_state().safe == safe
+    out = runner.invoke(cli, ["plan", path, "--new-deployer"])
+    assert out.exit_code == 0 and "create the treasury Safe" in out.output, out.output
     out = runner.invoke(cli, ["status", path])
     assert out.exit_code == 0, out.output
     assert "Repair Café" in out.output and "2 of 4 signers needed" in out.output
@@ -186,6 +207,24 @@ def test_cli_plan_deploy_status(provider, tmp_path):
                               "--folder", str(tmp_path / "txs")])
     assert out.exit_code == 0 and "wait for the signers" in out.output, out.output
     assert list((tmp_path / "txs").rglob("*.json"))
+
+
+def test_a_record_of_another_chain_is_reported_not_trusted(provider, spec, deployer, tmp_path):
+    """A local node restarted without its state: the record's block hashes tell."""
+    import json
+
+    record = Deployments(tmp_path / "local.json")
+    token = deployer.deploy(container("TestToken"), "Test USDC", "USDC", 6)
+    record.record_instance("TestToken", token)
+    Deployments.read(record.path).check_chain()  # the same chain: nothing to say
+    data = json.loads(record.path.read_text())
+    data["contracts"]["TestToken"]["block_hash"] = "0x" + "11" * 32
+    record.path.write_text(json.dumps(data))
+    loaded = Deployments.read(record.path)
+    with pytest.raises(DeploymentError, match=r"records another chain .*has another hash.*mv "):
+        OrgDeployer(spec, deployer, record=loaded).plan()
+    with pytest.raises(DeploymentError, match="records another chain"):
+        load_state(loaded)
 
 
 def test_cli_status_without_an_org(provider, tmp_path):
@@ -206,7 +245,45 @@ def test_plan_after_a_run_cut_off_before_the_signer_gate(provider, spec, deploye
 
     with pytest.raises(Cut):
         OrgDeployer(spec, deployer, say=say).deploy()
-    texts = [s.text for s in OrgDeployer(spec, deployer).plan() if not s.done]
+    texts = _todo(OrgDeployer(spec, deployer).plan())
     assert texts.count("deploy the SignerGate contract") == 1
-    assert any(t.startswith("hand the top hat and the Safe to") for t in texts)
+    assert "hand the top hat to the Safe" in texts and "alice claims a signer seat" in texts
     assert not any("create hat" in t for t in texts)  # the tree is already there
+    rerun = OrgDeployer(spec, deployer)
+    rerun.deploy()
+    assert texts == _todo(rerun.steps)
+
+
+def test_what_check_lets_through_deploy_can_encode(provider):
+    """The token functions `opgov check` allows in allowed_calls are the ones deploy finds in the ABI."""
+    from opgov.spec import TOKEN_FUNCTIONS
+
+    names = {getattr(a, "name", None) for a in container("TestToken").contract_type.abi}
+    assert set(TOKEN_FUNCTIONS) <= names
+
+
+def test_a_child_cell_listed_before_its_parent_is_set_after_it(tmp_path):
+    """The module refuses a cell whose parent is not set yet, so deploy sets parents first."""
+    from opgov.deploy import _parents_first
+
+    text = EXAMPLE.replace("    parent: repair-cafe\n", "").replace(
+        "    objectors: [members]\n\n  - id: thing-library", "    parent: workshops\n    objectors: [members]\n\n"
+        "  - id: thing-library")
+    path = tmp_path / "org.yaml"
+    path.write_text(text)
+    cells = load_spec(path).cells
+    assert [c.id for c in cells][0] == "repair-cafe" and cells[0].parent == "workshops"
+    assert [c.id for c in _parents_first(cells)] == ["thing-library", "workshops", "repair-cafe"]
+
+
+def test_a_live_token_with_other_decimals_is_refused_before_anything_is_sent(provider, deployer, tmp_path):
+    from ape import chain
+
+    token = deployer.deploy(container("TestToken"), "USD Coin", "USDC", 18)
+    (tmp_path / "org.yaml").write_text(EXAMPLE.replace("  # address: 0x...", f"  address: {token.address}"))
+    spec = load_spec(tmp_path / "org.yaml")
+    _fresh_record(provider)
+    height = chain.blocks.height
+    with pytest.raises(DeploymentError, match="has 18 decimals, and the spec says 6.*decimals: 18"):
+        OrgDeployer(spec, deployer).deploy()
+    assert chain.blocks.height == height

@@ -93,6 +93,43 @@ BAD = [
     ("    parent: repair-cafe", "    parent: workshops", "cells[2].parent", "own parent"),
     ("    objectors: [members, lead]", "    objectors: [everyone]", "cells[2].objectors[0]", "expected 'members'"),
     ("    purpose: Monthly", "    colour: red\n    purpose: Monthly", "cells[0].colour", "not a field opgov knows"),
+    # what deploy would stop on half-way: `opgov check` catches it first
+    ("    budget: 1500 USDC/month", "    budget: 1500 USDC/month\n    budget: 15 USDC/month", "cells[0].budget",
+     "is given twice (first on line", "budget: 15 USDC/month"),
+    ("  bob: TEST::1", "  bob: 0x1234", "people", "40 hex digits (it has 4)"),
+    ("  bob: TEST::1", "  bob: 0x70997970C51812dc3A010C7d01b50e0d17dc79c8", "people", "wrong checksum"),
+    ("  bob: TEST::1", "  bob: '0x0000000000000000000000000000000000000000'", "people", "the zero address"),
+    ("  bob: TEST::1", "  bob: TEST::0", "people", "alice and bob are the same account"),
+    ("  # address: 0x...", "  address: 0xa0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48", "token.address", "wrong checksum"),
+    ("  signer_hat: {min: 2, target: 2}", "  signer_hat: {min: 2, target: 2}\n  address: 0xabc", "safe.address",
+     "40 hex digits", "address: 0xabc"),
+    ("    allowed_calls: [USDC.transfer]\n    objectors: [members]\n\n  - id: thing",
+     "    allowed_calls: [EURC.steal]\n    objectors: [members]\n\n  - id: thing",
+     "cells[0].allowed_calls[0]", "'EURC' is not a contract opgov knows"),
+    ("    allowed_calls: [USDC.transfer]\n    objectors: [members]\n\n  - id: thing",
+     "    allowed_calls: [USDC.steal]\n    objectors: [members]\n\n  - id: thing",
+     "cells[0].allowed_calls[0]", "USDC has no function 'steal'"),
+    ("    budget: 1500 USDC/month", "    budget: 1000000000000000000000000000000000 USDC/month", "cells[0].budget",
+     "faster than a stream can pay"),
+    ("    budget: 1500 USDC/month", "    budget: 0.0000001 USDC/month", "cells[0].budget", "too small to fund"),
+    ("    consent_window: 3 days\n    execution_window", "    consent_window: 500 years\n    execution_window",
+     "cells[0].consent_window", "longer than the consent module can keep"),
+    ("    execution_window: 7 days", "    execution_window: 500 years", "cells[0].execution_window",
+     "longer than the consent module can keep"),
+    ("      - {amount: 1000 USDC, period: 30 days}", "      - {amount: 1000000000000000000000000000000000 USDC, period: 30 days}",
+     "cells[0].spending_limits[0].amount", "more than the consent module can keep"),
+    ("      - {amount: 1000 USDC, period: 30 days}", "      - {amount: 1000.1234567 USDC, period: 30 days}",
+     "cells[0].spending_limits[0].amount", "more decimal places than USDC's 6"),
+    ("      - {amount: 1000 USDC, period: 30 days}", "      - {amount: 1000 USDC, period: 500 years}",
+     "cells[0].spending_limits[0].period", "longer than the consent module can keep"),
+    ("      - {amount: 1000 USDC, period: 30 days}",
+     "      - {amount: 1000 USDC, period: 30 days}\n      - {amount: 10 USDC, period: 1 day}",
+     "cells[0].spending_limits[1].amount", "a second limit for USDC", "{amount: 10 USDC, period: 1 day}"),
+    ("    wearers: [alice, bob, carol, dave]", "    wearers: [alice, bob, carol]", "safe.signers[3]",
+     "does not wear the 'signer' role", "signers: [alice, bob, carol, dave]"),
+    ("  signer_hat: {min: 2, target: 2}", "  signer_hat: {min: 5, target: 5}", "safe.signer_hat",
+     "min 5 is more than the 4 signers"),
+    ("    name: Repair Café", "    name: Treasury signer", "cells[0].name", "the name of another role or cell"),
 ]
 
 
@@ -158,3 +195,21 @@ def test_cell_may_be_allowed_to_mint_and_transfer_its_own_hats(tmp_path):
     (tmp_path / "org.yaml").write_text(text)
     spec = load_spec(tmp_path / "org.yaml")
     assert spec.cells[0].allowed_calls == ["USDC.transfer", "Hats.mintHat", "Hats.transferHat"]
+
+
+def test_a_weekly_budget_funds_its_stream_to_the_token_unit():
+    from opgov.spec import stream_deposit
+
+    # 2 months of 1000 USDC/week is 8571.428571428... USDC: rounded down, never refused half-way
+    assert stream_deposit("1000 USDC/week", 6) == 8_571_428_571
+
+
+def test_cli_check_refuses_what_deploy_would_stop_on(tmp_path):
+    path = tmp_path / "org.yaml"
+    path.write_text(EXAMPLE.replace("allowed_calls: [USDC.transfer]", "allowed_calls: [EURC.steal]", 1)
+                    .replace("budget: 1200 USDC/month", "budget: 1000000000000000000000000000000000 USDC/month"))
+    result = CliRunner().invoke(cli, ["check", str(path)])
+    assert result.exit_code == 1 and "has 2 problem(s)" in result.output, result.output
+    assert "cells[0].allowed_calls[0]: 'EURC.steal'" in result.output
+    assert "cells[2].budget: '1000000000000000000000000000000000 USDC/month' is faster" in result.output
+    assert "Traceback" not in result.output

@@ -28,16 +28,24 @@ def check(path: str) -> None:
         f"{len(spec.cells)} cells; the Safe needs {rule}")
 
 
+def new_deployer_option(f):
+    return click.option(
+        "--new-deployer", is_flag=True,
+        help="deploy a second copy of an org already recorded from another account (a new Safe).",
+    )(f)
+
+
 @click.command()
 @click.argument("path", default="org.yaml", type=click.Path(dir_okay=False))
+@new_deployer_option
 @connected
 @account_option
-def plan(path: str, account) -> None:
+def plan(path: str, new_deployer: bool, account) -> None:
     """Show what `opgov deploy` would do to make the chain match the spec."""
     from opgov.deploy import OrgDeployer
 
     spec = load_spec(path)
-    steps = OrgDeployer(spec, account).plan()
+    steps = OrgDeployer(spec, account, new_deployer=new_deployer).plan()
     todo = [s for s in steps if not s.done]
     if not todo:
         say(f"the chain already matches {path}: nothing to do")
@@ -52,16 +60,16 @@ def plan(path: str, account) -> None:
 @click.command()
 @click.argument("path", default="org.yaml", type=click.Path(dir_okay=False))
 @click.option("--folder", default=None, help="where Safe transaction files are kept (default: .opgov/safe-txs).")
+@new_deployer_option
 @connected
 @account_option
-def deploy(path: str, folder: str | None, account) -> None:
+def deploy(path: str, folder: str | None, new_deployer: bool, account) -> None:
     """Deploy or update the org so the chain matches the spec (safe to run again)."""
     from opgov.deploy import OrgDeployer
-
     from opgov.safe_tx import TxFolder
 
     spec = load_spec(path)
-    deployer = OrgDeployer(spec, account, say=lambda text: about_to(text))
+    deployer = OrgDeployer(spec, account, say=lambda text: about_to(text), new_deployer=new_deployer)
     state = deployer.deploy()
     pending = deployer.pending_change()
     if pending is not None:
