@@ -291,3 +291,12 @@ def test_attack_empty_texts_drop_the_toggle_module_in_a_batch(hats, top, top_wea
         hats.setHatStatus(first, False)
     module.set_hat_status(second, False)
     assert not hats.isActive(first) and not hats.isActive(second)
+
+
+def test_batches_of_255_entries(hats, top, top_wearer):
+    # Hats Protocol's own tests fuzz batches up to 255 entries
+    hat = create(hats, top_wearer, top, max_supply=255)
+    wearers = [boa.env.generate_address(f"batch-wearer-{i}") for i in range(255)]
+    assert hats.batchMintHats([hat] * 255, wearers, sender=top_wearer)
+    assert hats.hatSupply(hat) == 255
+    assert hats.balanceOfBatch(wearers, [hat] * 255) == [1] * 255
