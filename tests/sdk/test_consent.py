@@ -318,7 +318,7 @@ def test_cli_escalation_to_the_safe_signed_by_two_owners(org, accounts, tmp_path
     code, out = run("escalate", "1", "--account", "TEST::7")
     assert code == 0 and "→ escalate proposal #1 to the Safe's signers" in out, out
     code, out = run("consent", "approve", "1", "--folder", folder)
-    assert code == 0 and "approve(" in out and "opgov safe sign" in out, out
+    assert code == 0 and "approve proposal #1 of Garden: send 0.5000 ETH" in out and "opgov safe sign" in out, out
     ref = out.split("opgov safe sign ")[1].split("`")[0]
     for owner in ("TEST::2", "TEST::3"):
         code, out = run("safe", "sign", ref, "--folder", folder, "--account", owner)
@@ -395,7 +395,8 @@ def test_cli_rate_call_withdraw_cancel_veto_clear_and_deploy(org, accounts, tmp_
     code, out = run("consent", "veto", "2", "--reason", "", "--folder", str(tmp_path))
     assert code != 0 and "needs a reason" in out, out
     code, out = run("consent", "veto", "2", "--reason", "not this season", "--folder", str(tmp_path))
-    assert code == 0 and "veto(" in out and "opgov safe sign" in out, out
+    assert code == 0 and "veto proposal #2 of Garden because: 'not this season'" in out, out
+    assert "opgov safe sign" in out, out
     code, out = run("propose", "--cell", "1.2", "--pay", "4 USDC", "--to", spender, "--account", "TEST::7")
     assert code == 0, out
     travel(10 * DAY + 1)
