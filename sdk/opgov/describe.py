@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from decimal import Decimal, localcontext
+from decimal import localcontext
 from functools import cache
 from pathlib import Path
 from typing import Any, Callable

@@ -31,7 +31,6 @@ from opgov.safe_tx import (
     APPROVED_HASH,
     CALL,
     DELEGATECALL,
-    MULTISEND_SELECTOR,
     SAFE_VERSION,
     ZERO_ADDRESS,
     Call,
@@ -49,7 +48,7 @@ from opgov.safe_tx import (
     split_signatures,
     to_bytes,
 )
-from opgov.units import format_amount, to_base_units
+from opgov.units import to_base_units
 
 if TYPE_CHECKING:
     from ape.api import AccountAPI, ReceiptAPI
@@ -381,7 +380,7 @@ def describe_call(call: Call, safe: str | None = None, online: bool = True, name
         online: read names, tokens and proposals from the connected chain.
         names: what is known about the org (default: gathered for `safe`).
     """
-    from opgov.describe import Names, describe_call as describe
+    from opgov.describe import describe_call as describe
 
     if names is None:
         names = _names_for(safe, None, online)
@@ -391,8 +390,12 @@ def describe_call(call: Call, safe: str | None = None, online: bool = True, name
 
 def _names_for(safe: str | None, chain_id: int | None, online: bool, spec: Any = None) -> "Names":
     from opgov.describe import Names
-    from opgov.naming import offline_names, online_names
+    from opgov.naming import ChainLookup, offline_names, online_names
 
+    if safe is None and online:  # no org to name things after: the chain still knows tokens
+        names = Names(lookup=ChainLookup())
+        names.lookup.names = names
+        return names
     if safe is None:
         return Names()
     if online:
