@@ -28,7 +28,7 @@ from eth_utils import keccak
 from opgov.chain import send
 from opgov.contracts import container
 from opgov.errors import ConsentError, OpgovError, SafeError, TransactionReverted
-from opgov.hats import hat_path
+from opgov.hats import MAX_LEVELS, hat_level, hat_path
 from opgov.safe_tx import ZERO_ADDRESS, Call, checksum
 from opgov.units import Amount, Rate, format_amount, format_duration, format_rate, format_time, to_base_units
 
@@ -72,14 +72,9 @@ MINT_HAT = keccak(text="mintHat(uint256,address)")[:4]
 TRANSFER_HAT = keccak(text="transferHat(uint256,address,address)")[:4]
 
 
-def _prefix_mask(hat: int) -> int:
+def _subtree_mask(hat: int) -> int:
     """The mask keeping a hat id's own levels: `id & mask == hat` for the hat and every hat below it."""
-    mask = (1 << 256) - 1
-    for level in range(14):
-        if (hat >> (16 * level)) & 0xFFFF:
-            break
-        mask = (mask << 16) & ((1 << 256) - 1)
-    return mask
+    return ((1 << 256) - 1) ^ ((1 << (16 * (MAX_LEVELS - hat_level(hat)))) - 1)
 
 
 # ---------------------------------------------------------------- hashing (no node)
@@ -776,6 +771,18 @@ class ConsentClient:
             cache[cell] = int(self.contract.cell(cell).index)
         return cache[cell]
 
+    def machinery(self) -> dict[str, Any]:
+        """The org's contracts the module keeps out of reach, read once (they are immutable):
+        `safe`, `module`, `hats`, `streams`, `gate` (lower-case addresses, None when absent)
+        and `signer_hat` (0 without a gate)."""
+        if "_machinery" not in self.__dict__:
+            c = self.contract
+            some = lambda address: str(address).lower() if int(str(address), 16) else None  # noqa: E731
+            self._machinery = {"safe": self.safe.lower(), "module": str(self.address).lower(),
+                               "hats": str(c.hats()).lower(), "streams": some(c.streams()),
+                               "gate": some(c.signer_gate()), "signer_hat": int(c.signer_hat())}
+        return self._machinery
+
     def machinery_problem(self, cell: int, action: Call, selector: bytes | None) -> str | None:
         """Why a call inside `cell`'s domain would reach the org's own contracts, or None.
 
@@ -783,25 +790,22 @@ class ConsentClient:
         domain also itself and the budget streams, and Hats except minting or transferring a
         hat below the cell that is not the signer hat or one of its admins.
         """
-        to = str(action.to).lower()
-        machinery = {str(self.safe).lower(): "the Safe itself", str(self.address).lower(): "the consent module"}
-        for name, label in (("streams", "the budget streams"), ("signer_gate", "the signer gate")):
-            address = str(getattr(self.contract, name)()).lower()
-            if int(address, 16):
-                machinery[address] = label
-        if to in machinery:
-            return (f"no cell's domain may call {machinery[to]}: make that change by a Safe transaction "
+        m, to = self.machinery(), str(action.to).lower()
+        labels = {m["safe"]: "the Safe itself", m["module"]: "the consent module",
+                  m["streams"]: "the budget streams", m["gate"]: "the signer gate"}
+        if to in labels:
+            return (f"no cell's domain may call {labels[to]}: make that change by a Safe transaction "
                     "(escalate the proposal to the signers)")
-        if to != str(self.contract.hats()).lower():
+        if to != m["hats"]:
             return None
         data = bytes(action.data)
         below = selector in (MINT_HAT, TRANSFER_HAT) and len(data) >= 36
         hat = int.from_bytes(data[4:36], "big") if below else 0
-        below = below and hat != cell and hat & _prefix_mask(cell) == cell
+        below = below and hat != cell and hat & _subtree_mask(cell) == cell
         if not below:
             return "a cell may only mint or transfer hats below its own hat; escalate the proposal to the signers"
-        signer = int(self.contract.signer_hat())
-        if signer and signer & _prefix_mask(hat) == hat:
+        signer = m["signer_hat"]
+        if signer and signer & _subtree_mask(hat) == hat:
             return "no cell may mint or transfer the signer hat or one of its admins"
         return None
 
@@ -1104,10 +1108,8 @@ class ConsentClient:
                     f"it needs escalation: `opgov escalate {p.ref}` while it can still be escalated",
                 )
         else:
-            out_of_reach = {str(self.safe).lower(): "the Safe itself", str(self.contract.hats()).lower(): "the Hats contract"}
-            gate = str(self.contract.signer_gate()).lower()
-            if int(gate, 16):
-                out_of_reach[gate] = "the signer gate"
+            m = self.machinery()
+            out_of_reach = {m["safe"]: "the Safe itself", m["hats"]: "the Hats contract", m["gate"]: "the signer gate"}
             for a in actions:
                 if str(a.to).lower() in out_of_reach:
                     raise ConsentError(
