@@ -24,6 +24,7 @@ def test_usdt_style_token_works(streams, make_stream, payer, recipient, usdt):
 
 
 def test_fee_on_transfer_token_is_refused(streams, payer, recipient):
+    """The deposit books the balance before the token call; a short delivery undoes it."""
     fee = load_mock("StreamsFeeToken.vy")
     fee.mint(payer, 100 * E18)
     with boa.env.prank(payer):
@@ -31,6 +32,8 @@ def test_fee_on_transfer_token_is_refused(streams, payer, recipient):
         stream_id = streams.create(recipient, fee.address, E18, 0)
         with boa.reverts("budget_streams: token delivered less than the amount sent"):
             streams.deposit(stream_id, 100 * E18)
+    assert streams.get_stream(stream_id).balance == 0 == fee.balanceOf(streams.address)
+    with boa.env.prank(payer):
         with boa.reverts("budget_streams: token delivered less than the amount sent"):
             streams.create_and_deposit(recipient, fee.address, E18, 0, 100 * E18)
 
@@ -172,15 +175,3 @@ def test_attack_deposit_lands_on_a_voided_stream_matches_deposit_then_void(strea
                 evil.balanceOf(streams.address),
             ))
     assert figures[0] == figures[1]
-
-
-def test_fee_on_transfer_is_still_refused_after_the_balance_is_booked(streams, payer, recipient):
-    """The deposit books the balance before the token call; a short delivery undoes it."""
-    fee = load_mock("StreamsFeeToken.vy")
-    fee.mint(payer, 100 * E18)
-    with boa.env.prank(payer):
-        fee.approve(streams.address, 100 * E18)
-        stream_id = streams.create(recipient, fee.address, E18, 0)
-        with boa.reverts("budget_streams: token delivered less than the amount sent"):
-            streams.deposit(stream_id, 100 * E18)
-    assert streams.get_stream(stream_id).balance == 0 == fee.balanceOf(streams.address)
