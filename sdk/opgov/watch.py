@@ -171,7 +171,7 @@ class Watcher:
             objectors = self.spec.objectors_of(cid)
             proposer = {p["proposer"]} & set(self.spec.people)
             where = p["holder"] or p["cell"]
-            if p["state"] in ("open", "escalated"):
+            if p["state"] in ("open", "escalated") or p["window_open"]:
                 escalated = f" (escalated from {p['cell']})" if p["holder"] else ""
                 out.append(Notice(
                     f"proposal:{p['id']}:{cid}", "proposal",
