@@ -62,15 +62,16 @@ def org(tmp_path_factory):
     text += NOTIFY.format(hook=hook.url("cafe"), signers=hook.url("signers"))
     (tmp / "org.yaml").write_text(text)
     spec = load_spec(tmp / "org.yaml")
+    org = type("Org", (), dict(node=node, tmp=tmp, spec=spec, hook=hook, mailbox=mailbox))
     try:
         with connect("ethereum:local:foundry"):
-            state = OrgDeployer(spec, accounts.test_accounts[8]).deploy()
-            yield type("Org", (), dict(node=node, tmp=tmp, spec=spec, state=state, hook=hook, mailbox=mailbox))
+            org.state = OrgDeployer(spec, accounts.test_accounts[8]).deploy()
+            yield org
     finally:
         os.environ.clear()
         os.environ.update(saved_env)
         foundry.host = previous_host
-        node.stop()
+        org.node.stop()  # the one running now: a test restarts it
         hook.stop()
         mailbox.stop()
 
@@ -214,6 +215,61 @@ def test_a_node_that_goes_away_and_comes_back(org):
     assert said[1].startswith("the node answers again; carried on from block "), said
     assert any("proposal #3 by erin needs your consent" in line for line in lines), lines
     watcher.indexer.close()
+
+
+def test_calendar_and_activity_feeds_from_the_dashboard(org):
+    import urllib.error
+    import urllib.request
+    import xml.etree.ElementTree as ET
+
+    from icalendar import Calendar
+
+    from opgov.dashboard import open_dashboard
+    from opgov.deploy import resolve_person
+
+    names = {resolve_person(who): name for name, who in org.spec.people.items()}
+    board = open_dashboard(org.spec.name, org.state, names, port=0, index_path=org.tmp / "dash.sqlite")
+    url = board.start()
+    try:
+        def get(path):
+            with urllib.request.urlopen(url + path, timeout=30) as response:
+                return response.headers["Content-Type"], response.read()
+
+        kind, body = get("feeds/cell/repair-cafe.ics")
+        assert kind.startswith("text/calendar")
+        events = {str(e["summary"]): e for e in Calendar.from_ical(body).walk("VEVENT")}
+        assert set(events) == {"Repair Café: consent window of #3 closes", "Repair Café: last moment to execute #3",
+                               "Repair Café: budget runs out"}, set(events)
+        window = events["Repair Café: consent window of #3 closes"]
+        snap = board.snapshot_bytes()
+        import json
+
+        p3 = next(p for p in json.loads(snap)["proposals"] if p["ref"] == "#3")
+        assert int(window.decoded("dtstart").timestamp()) == p3["closes_at"]
+        assert "Tea for the volunteers" in str(window["description"])
+
+        _, body = get("feeds/person/erin.ics")  # erin leads Repair Café and is a member of Thing Library
+        summaries = {str(e["summary"]) for e in Calendar.from_ical(body).walk("VEVENT")}
+        assert {"Repair Café: budget runs out", "Thing Library: budget runs out",
+                "Repair Café: consent window of #3 closes"} <= summaries, summaries
+        assert not any(s.startswith("Community Workshops") for s in summaries)
+
+        kind, body = get("feeds/activity.atom")
+        assert kind.startswith("application/atom+xml")
+        ns = {"a": "http://www.w3.org/2005/Atom"}
+        root = ET.fromstring(body)
+        titles = [e.findtext("a:title", namespaces=ns) for e in root.findall("a:entry", ns)]
+        assert root.findtext("a:title", namespaces=ns) == "Riverside Commons: activity"
+        assert "erin proposed #3 in Repair Café: Tea for the volunteers" in titles, titles
+        assert "keeper executed #2 through the Safe" in titles, titles
+
+        for missing in ("feeds/cell/nowhere.ics", "feeds/person/mallory.ics", "feeds/other"):
+            with pytest.raises(urllib.error.HTTPError) as err:
+                get(missing)
+            assert err.value.code == 404
+    finally:
+        board.stop()
+        board.indexer.close()
 
 
 def test_opgov_watch_runs_as_a_silverback_bot(org):
