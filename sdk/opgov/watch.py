@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from opgov.safe_tx import TxFolder
     from opgov.spec import OrgSpec
 
-__all__ = ["LocalRunner", "Watcher", "bot_from_environment", "create_bot", "node_gone"]
+__all__ = ["Keeper", "LocalRunner", "Watcher", "bot_from_environment", "create_bot", "node_gone"]
 
 CLOSING_SOON = DAY  # a consent window closing sooner than this is worth a reminder
 DEFAULT_RUNWAY = "14 days"
