@@ -789,3 +789,34 @@ class Indexer:
     def sources(self) -> list[Source]:
         """The contracts this indexer watches."""
         return [w.source for w in self._watched]
+
+    # ------------------------------------------------------------ notifications sent (opgov watch)
+
+    def _notified_table(self) -> sqlite3.Connection:
+        # kept beside the events, but never rolled back with them: a person told
+        # about something is not told again because a reorganisation replayed it
+        conn = self._conn()
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS notifications_sent ("
+            " key TEXT NOT NULL, route TEXT NOT NULL, sent_at INTEGER NOT NULL,"
+            " PRIMARY KEY (key, route))"
+        )
+        return conn
+
+    def was_notified(self, key: str, route: str) -> bool:
+        """Whether the notification `key` was already delivered to `route`."""
+        row = self._notified_table().execute(
+            "SELECT 1 FROM notifications_sent WHERE key = ? AND route = ?", (key, route)
+        ).fetchone()
+        return row is not None
+
+    def mark_notified(self, key: str, route: str, sent_at: int) -> None:
+        """Record that the notification `key` was delivered to `route` at `sent_at` (unix seconds)."""
+        self._notified_table().execute(
+            "INSERT OR IGNORE INTO notifications_sent VALUES (?, ?, ?)", (key, route, int(sent_at))
+        )
+
+    def notifications_sent(self) -> list[tuple[str, str, int]]:
+        """Every (key, route, sent_at) recorded, oldest first."""
+        return [tuple(r) for r in self._notified_table().execute(
+            "SELECT key, route, sent_at FROM notifications_sent ORDER BY sent_at, key, route")]

@@ -266,6 +266,100 @@ class CellSpec(_Strict):
         return v
 
 
+# ---------------------------------------------------------------- notify: who hears about what
+
+# what `opgov watch` tells people about (each route picks some; all by default)
+NOTIFY_EVENTS = {
+    "proposal": "a new proposal, to the objectors of its cell",
+    "objection": "an objection, to the proposal's proposer",
+    "window-closing": "a consent window closing within 24 hours, to the proposer and the objectors",
+    "safe-tx": "a Safe transaction waiting for a signature, to each signer who has not signed",
+    "runway": "a cell's budget running out sooner than runway_below, to the cell and the signers",
+    "insolvent": "a budget stream owing more than it holds, to the cell and the signers",
+    "executed": "what the bot executed, cleared or reconciled, to the cell and the signers",
+}
+ENV_REF = re.compile(r"^env:([A-Za-z_][A-Za-z0-9_]*)$")
+# notification URLs whose usual form carries no secret (a webhook on your own host, an ntfy
+# topic, an address to mail); every other service's URL holds a token, so it comes from the
+# environment
+PLAIN_SCHEMES = ("json", "jsons", "xml", "xmls", "form", "forms", "ntfy", "ntfys", "mailto", "mailtos")
+SECRET_QUERY_KEYS = ("pass", "password", "token", "key", "secret", "apikey", "api_key", "access_token", "auth")
+
+
+def url_secret_problem(url: str) -> str | None:
+    """Why a notification URL written in the file would expose a secret (None if it would not).
+
+    The URL itself is never repeated in the answer: it may be the secret.
+    """
+    from urllib.parse import parse_qsl, urlsplit
+
+    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+    if not scheme:
+        return "is not a notification URL (expected scheme://..., e.g. ntfy://ntfy.sh/topic, or env:NAME)"
+    if scheme not in PLAIN_SCHEMES:
+        return f"a {scheme}:// URL carries the service's token"
+    parts = urlsplit(url)
+    if parts.password:
+        return f"this {scheme}:// URL carries a password"
+    if any(k.lower() in SECRET_QUERY_KEYS for k, _ in parse_qsl(parts.query)):
+        return f"this {scheme}:// URL carries a password or token in its query"
+    return None
+
+
+class NotifyRoute(_Strict):
+    """One destination: the people, cells or roles it speaks for, where it goes, and which events."""
+
+    to: list[str] = Field(min_length=1, description="person names, cell ids or role ids")
+    url: str = Field(description="an apprise URL (ntfy://, json://, mailto://) or env:NAME for one with a secret")
+    events: list[str] = Field(default_factory=lambda: list(NOTIFY_EVENTS), description="what it hears about")
+
+    @field_validator("to", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if v.startswith("env:"):
+            if not ENV_REF.match(v):
+                raise ValueError("write env:NAME with an environment variable's name, e.g. env:OPGOV_MATRIX_URL")
+            return v
+        why = url_secret_problem(v)
+        if why:
+            raise ValueError(f"{why}; keep it out of the file: put the URL in an environment variable "
+                             "(export OPGOV_NOTIFY_URL='...') and write `url: env:OPGOV_NOTIFY_URL`")
+        import apprise
+
+        if not apprise.Apprise().add(v):
+            raise ValueError("is not a notification URL apprise can use: see apprise's list of services")
+        return v
+
+    @field_validator("events")
+    @classmethod
+    def _events(cls, v: list[str]) -> list[str]:
+        for e in v:
+            if e not in NOTIFY_EVENTS:
+                raise ValueError(f"{e!r} is not an event opgov notifies; use {', '.join(NOTIFY_EVENTS)}")
+        return v
+
+
+class NotifySpec(_Strict):
+    """`opgov watch`: who is told about what, and who may execute for the org."""
+
+    routes: list[NotifyRoute] = Field(default_factory=list)
+    runway_below: str = Field(default="14 days", description="notify when a budget runs out sooner than this")
+    execute_from: str | None = Field(
+        default=None, description="the person whose account `opgov watch --execute-from` may use"
+    )
+
+    @field_validator("runway_below")
+    @classmethod
+    def _runway(cls, v: str) -> str:
+        _units(parse_duration, v)
+        return v
+
+
 class OrgSpec(_Strict):
     """The whole organisation."""
 
@@ -275,6 +369,7 @@ class OrgSpec(_Strict):
     safe: SafeSpec
     roles: list[RoleSpec] = Field(default_factory=list)
     cells: list[CellSpec] = Field(default_factory=list)
+    notify: NotifySpec | None = Field(default=None, description="notifications and the watch bot")
 
     @field_validator("people")
     @classmethod
@@ -391,6 +486,43 @@ class OrgSpec(_Strict):
         if problems:
             raise _ReferenceErrors(problems)
         return self
+
+    @model_validator(mode="after")
+    def _notify_references(self) -> "OrgSpec":
+        if self.notify is None:
+            return self
+        problems: list[tuple[tuple, str]] = []
+        known = set(self.people) | {r.id for r in self.roles} | {c.id for c in self.cells}
+        for i, route in enumerate(self.notify.routes):
+            for j, who in enumerate(route.to):
+                if who not in known:
+                    problems.append((("notify", "routes", i, "to", j),
+                                     f"{who!r} is neither a person, a cell id nor a role id"))
+        if self.notify.execute_from is not None and self.notify.execute_from not in self.people:
+            problems.append((("notify", "execute_from"), f"{self.notify.execute_from!r} is not under people:"))
+        if problems:
+            raise _ReferenceErrors(problems)
+        return self
+
+    def audience(self, target: str) -> set[str]:
+        """The people a route's `to` entry stands for: a person, a cell's lead and members, a role's wearers."""
+        if target in self.people:
+            return {target}
+        for cell in self.cells:
+            if cell.id == target:
+                return {cell.lead, *cell.members}
+        for role in self.roles:
+            if role.id == target:
+                return set(role.wearers)
+        return set()
+
+    def objectors_of(self, cell_id: str) -> set[str]:
+        """The people who may object in a cell, as its `objectors` names them."""
+        cell = next(c for c in self.cells if c.id == cell_id)
+        out: set[str] = set()
+        for o in cell.objectors:
+            out |= set(cell.members) if o == "members" else {cell.lead} if o == "lead" else self.audience(o)
+        return out
 
     def _budget_problems(self, budget: str) -> list[str]:
         rate = Rate.parse(budget)

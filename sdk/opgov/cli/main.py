@@ -12,6 +12,7 @@ from opgov.cli.hats import hats
 from opgov.cli.org import check, deploy, init, plan, status
 from opgov.cli.safe import safe
 from opgov.cli.stream import stream
+from opgov.cli.watch import watch
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,5 +34,6 @@ cli.add_command(check)
 cli.add_command(plan)
 cli.add_command(deploy)
 cli.add_command(status)
+cli.add_command(watch)
 for command in CONSENT_COMMANDS:
     cli.add_command(command)

@@ -15,6 +15,9 @@ Two kinds of threads share the work:
 API (JSON):
     GET /api/org              everything the page shows, with its `version`
     GET /api/feed?after=N     feed items newer than id N, the snapshot's version, any error
+
+Feeds (see `opgov.dashboard.feeds`): /feeds/cell/<id>.ics, /feeds/person/<name>.ics,
+/feeds/activity.atom.
 """
 
 from __future__ import annotations
@@ -226,6 +229,12 @@ def _handler(dashboard: Dashboard) -> type[BaseHTTPRequestHandler]:
                     self._json({"error": "after must be an event id (a whole number)"}, HTTPStatus.BAD_REQUEST)
                     return
                 self._json(dashboard.feed_since(after))
+                return
+            if parts.path.startswith("/feeds/"):
+                from opgov.dashboard.feeds import serve
+
+                status, body, kind = serve(dashboard, parts.path)
+                self._send(HTTPStatus(status), body, kind, cache=False)
                 return
             name = "index.html" if parts.path in ("/", "/index.html") else parts.path.removeprefix("/static/")
             self._static(name)
