@@ -9,7 +9,7 @@ PYTHON ?= python3
 # ape-vyper uses the PyPI `vyper` only when it is on PATH; ape-foundry finds `anvil` on PATH
 export PATH := $(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: demo test install chromium node benchmarks clean
+.PHONY: demo test install chromium node benchmarks wallet clean
 
 # the demo needs only the Python packages (the embedded chain runs in-process)
 demo: $(VENV)/.installed
@@ -38,6 +38,10 @@ node_modules/.installed: package.json package-lock.json
 # a local node that keeps state between commands: use --network ethereum:local:foundry
 node: install
 	anvil --port 8545
+
+# the page's wallet code: wallet/src/wallet.js and viem bundled into static/wallet.js (committed)
+wallet: node_modules/.installed
+	python -m opgov.dashboard.wallet_build
 
 benchmarks: install
 	for b in benchmarks/*_gas.py; do python $$b || exit 1; done

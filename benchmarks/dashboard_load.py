@@ -69,7 +69,7 @@ def build_org(say) -> tuple:
     safe = create_safe([deployer.address], 1, deployer)
     streams = deployer.deploy(container("BudgetStreams"), hats.address)
     consent = deployer.deploy(container("ConsentModule"), safe.address, hats.address, streams.address,
-                              "0x0000000000000000000000000000000000000000")
+                              "0x0000000000000000000000000000000000000000", "0x0000000000000000000000000000000000000000")
     top = hats.create_tree(safe.address, "Benchmark Org", sender=deployer)
     # the Safe wears the top hat, so the deployer builds the tree through a second admin hat
     state = OrgState(token=str(token.address), hats=hats.address, safe=safe.address, streams=str(streams.address),

@@ -138,6 +138,15 @@
      - While paused, `propose`, `amend`, `escalate` and `execute` revert;
        objections, withdrawals, cancels, clears and all Safe functions still
        work, so that objectors keep their say during a pause.
+     - Gasless participation (ERC-2771): `propose`, `object` and
+       `withdraw_objection` called by the trusted forwarder (an immutable
+       constructor argument, see ConsentForwarder.vy) act for the member
+       in the last 20 bytes of the calldata, whose EIP-712 signature the
+       forwarder checked; the member's hats are checked, not the relayer's.
+       Every other function treats the forwarder as an ordinary caller
+       (it wears no hat and is not the Safe), and the forwarder relays
+       nothing else. Signature checking lives in the forwarder: this
+       module is within a few hundred bytes of EIP-170's size limit.
      - Bounds: at most 8 actions of at most 1,024 bytes of calldata each,
        and rationales and reasons of at most 1,024 bytes. They keep the
        memory a call allocates small; a larger change is several proposals.
@@ -274,6 +283,12 @@ signer_gate: public(immutable(address))
 # @dev The gate's signer hat (0 without a gate): no cell may mint or
 # transfer it, or any hat that is its admin.
 signer_hat: public(immutable(uint256))
+
+
+# @dev The ConsentForwarder (empty: none) whose calls to propose, object and
+# withdraw_objection act for the member named in the calldata's last 20
+# bytes (ERC-2771): the member signed, anyone relayed.
+forwarder: public(immutable(address))
 
 
 #################################################################
@@ -495,7 +510,7 @@ event Unpaused:
 
 
 @deploy
-def __init__(avatar_: address, hats_: address, streams_: address, signer_gate_: address):
+def __init__(avatar_: address, hats_: address, streams_: address, signer_gate_: address, forwarder_: address):
     """
     @dev The Safe must enable this module (`enableModule`) before any
          proposal can execute. The streams and signer-gate addresses are
@@ -505,6 +520,8 @@ def __init__(avatar_: address, hats_: address, streams_: address, signer_gate_: 
     @param streams_ The org's BudgetStreams contract, or empty if none.
     @param signer_gate_ The Safe's SignerGate, or empty if none; its signer
            hat is read here.
+    @param forwarder_ The ConsentForwarder that relays members' signed
+           proposals and objections, or empty if none.
     """
     assert avatar_ != empty(address), "consent: avatar is the zero address"
     assert hats_ != empty(address), "consent: hats is the zero address"
@@ -516,6 +533,7 @@ def __init__(avatar_: address, hats_: address, streams_: address, signer_gate_: 
     if signer_gate_ != empty(address):
         hat = staticcall ISignerGate(signer_gate_).signer_hat()
     signer_hat = hat
+    forwarder = forwarder_
 
 
 #################################################################
@@ -786,6 +804,9 @@ def propose(
     """
     self._check_not_paused()
     assert len(actions) != 0, "consent: no actions"
+    sender: address = msg.sender
+    if sender == forwarder:
+        sender = self._signer()
     key: uint256 = self._index_of[cell]
     index: uint256 = key & _MASK31
     word: uint256 = self._word[index]
@@ -795,14 +816,14 @@ def propose(
         proposer_hat = ((cell >> 224) << 224) | (key >> _PROPOSER_SHIFT)
     else:
         proposer_hat = self._proposer_hat[index]
-    assert staticcall hats.isWearerOfHat(msg.sender, proposer_hat), "consent: caller does not wear the cell's proposer hat"
+    assert staticcall hats.isWearerOfHat(sender, proposer_hat), "consent: caller does not wear the cell's proposer hat"
     assert (word >> _ACTIVE_SHIFT) & _MASK32 < (word >> _MAX_ACTIVE_SHIFT) & _MASK32, "consent: cell has too many live proposals"
     self._word[index] = word + (1 << _ACTIVE_SHIFT)
     proposal_id: uint256 = (block.timestamp << _CREATED_SHIFT) | (convert(keccak256(abi_encode(index, actions)), uint256) & _MASK216)
     assert self._meta[proposal_id] == 0, "consent: duplicate proposal in this block"
     closes_at: uint256 = block.timestamp + (word & _MASK32)
     self._meta[proposal_id] = (
-        convert(msg.sender, uint256)
+        convert(sender, uint256)
         | (closes_at << _CLOSES_SHIFT)
         | (index << _ORIGIN_SHIFT)
         | (_LIVE << _STATUS_SHIFT)
@@ -810,7 +831,7 @@ def propose(
     log ProposalCreated(
         proposal_id=proposal_id,
         cell=cell,
-        proposer=msg.sender,
+        proposer=sender,
         actions=actions,
         rationale=rationale,
         closes_at=closes_at,
@@ -963,19 +984,22 @@ def object(proposal_id: uint256, hat: uint256, reason: String[MAX_TEXT]):
            in the event.
     """
     assert len(reason) != 0, "consent: reason is empty"
+    sender: address = msg.sender
+    if sender == forwarder:
+        sender = self._signer()
     meta: uint256 = self._meta[proposal_id]
     round: uint256 = self._check_window(meta)
     holder: uint256 = (meta >> _ORIGIN_SHIFT) & _MASK32
     if round != 0:
         holder = self._holder[proposal_id]
-    key: uint256 = (round << 160) | convert(msg.sender, uint256)
+    key: uint256 = (round << 160) | convert(sender, uint256)
     assert self._objector_hat[holder][hat], "consent: hat is not an objector hat of the cell"
-    assert staticcall hats.isWearerOfHat(msg.sender, hat), "consent: caller does not wear the hat"
+    assert staticcall hats.isWearerOfHat(sender, hat), "consent: caller does not wear the hat"
     assert self._objection[proposal_id][key] == empty(bytes32), "consent: caller already has a standing objection"
     assert (meta >> _OBJECTIONS_SHIFT) != _MASK16, "consent: too many standing objections"
     self._objection[proposal_id][key] = keccak256(reason)
     self._meta[proposal_id] = meta + (1 << _OBJECTIONS_SHIFT)
-    log ObjectionRaised(proposal_id=proposal_id, objector=msg.sender, hat=hat, reason=reason)
+    log ObjectionRaised(proposal_id=proposal_id, objector=sender, hat=hat, reason=reason)
 
 
 @external
@@ -986,12 +1010,15 @@ def withdraw_objection(proposal_id: uint256):
          withdrawn: the proposal must be escalated or amended.
     @param proposal_id The proposal.
     """
+    sender: address = msg.sender
+    if sender == forwarder:
+        sender = self._signer()
     meta: uint256 = self._meta[proposal_id]
-    key: uint256 = (self._check_window(meta) << 160) | convert(msg.sender, uint256)
+    key: uint256 = (self._check_window(meta) << 160) | convert(sender, uint256)
     assert self._objection[proposal_id][key] != empty(bytes32), "consent: caller has no standing objection"
     self._objection[proposal_id][key] = empty(bytes32)
     self._meta[proposal_id] = meta - (1 << _OBJECTIONS_SHIFT)
-    log ObjectionWithdrawn(proposal_id=proposal_id, objector=msg.sender)
+    log ObjectionWithdrawn(proposal_id=proposal_id, objector=sender)
 
 
 #################################################################
@@ -1315,6 +1342,19 @@ def _check_not_paused():
 
 @view
 @internal
+def _signer() -> address:
+    """
+    @dev The member for whom the trusted forwarder calls: the signer it
+         appended to the calldata (ERC-2771). The forwarder relays only
+         propose, object and withdraw_objection; the caller's own check
+         (`msg.sender == forwarder`) stays inline, so direct calls pay
+         only a comparison.
+    """
+    return convert(convert(slice(msg.data, len(msg.data) - 20, 20), bytes20), address)
+
+
+@view
+@internal
 def _only_safe():
     """
     @dev Revert unless the caller is the Safe (one copy of the check keeps
@@ -1402,8 +1442,10 @@ def _check_window(meta: uint256) -> uint256:
     @dev Revert unless the proposal's consent window is open; return its
          escalation round.
     """
-    status: uint256 = self._status(meta)
-    assert status == _LIVE, "consent: proposal is not in a consent window"
+    if (meta >> _STATUS_SHIFT) & _MASK4 != _LIVE:
+        # an unknown proposal says so; any other status is out of its window
+        self._status(meta)
+        raise "consent: proposal is not in a consent window"
     assert block.timestamp < (meta >> _CLOSES_SHIFT) & _MASK40, "consent: consent window has closed"
     return (meta >> _ROUND_SHIFT) & _MASK4
 

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from ape.api import AccountAPI, ReceiptAPI
     from ape.contracts import ContractInstance
 
+    from opgov.forwarder import ConsentRequest
+
 # the module's bounds (contracts/ConsentModule.vy)
 MAX_ACTIONS = 8
 MAX_DATA = 1024
@@ -425,7 +427,7 @@ class ConsentClient:
 
     @classmethod
     def deploy(cls, safe: str, hats: str, sender: "AccountAPI", streams: str | None = None,
-               gate: str | None = None) -> "ConsentClient":
+               gate: str | None = None, forwarder: str | None = None) -> "ConsentClient":
         """Deploy a ConsentModule serving `safe`, checking roles with `hats`.
 
         The Safe must then enable it (a Safe transaction: `Safe.enable_module`).
@@ -437,6 +439,8 @@ class ConsentClient:
             streams: the org's BudgetStreams contract, if any: no cell's domain can reach it.
             gate: the Safe's SignerGate, if any: no proposal can call it, and no cell can
                 mint its signer hat.
+            forwarder: the ConsentForwarder whose relayed requests act for their signers
+                (gasless proposals and objections), if any; fixed for good.
 
         Raises:
             ConsentError: if an address is wrong or has no contract.
@@ -447,11 +451,13 @@ class ConsentClient:
         checked = [("Safe", safe), ("Hats contract", hats)]
         streams = _address(streams, "BudgetStreams") if streams else ZERO_ADDRESS
         gate = _address(gate, "SignerGate") if gate else ZERO_ADDRESS
-        checked += [(what, a) for what, a in (("BudgetStreams contract", streams), ("SignerGate", gate)) if int(a, 16)]
+        forwarder = _address(forwarder, "ConsentForwarder") if forwarder else ZERO_ADDRESS
+        checked += [(what, a) for what, a in (("BudgetStreams contract", streams), ("SignerGate", gate),
+                                              ("ConsentForwarder", forwarder)) if int(a, 16)]
         for what, address in checked:
             if not has_code(address):
                 raise ConsentError(f"there is no {what} at {address}", "check the address and --network")
-        contract = sender.deploy(container("ConsentModule"), safe, hats, streams, gate)
+        contract = sender.deploy(container("ConsentModule"), safe, hats, streams, gate, forwarder)
         return cls(contract, int(contract.receipt.block_number) if getattr(contract, "receipt", None) else 0)
 
     @classmethod
@@ -1153,6 +1159,146 @@ class ConsentClient:
         """
         p = self.check_clear(ref)
         self._send(self.contract.clear, p.id, sender=sender)
+
+    # ------------------------------------------------------------ signed requests (gasless)
+
+    @property
+    def forwarder(self) -> "ContractInstance | None":
+        """The ConsentForwarder this module trusts, or None if it trusts none."""
+        address = str(self.contract.forwarder())
+        if int(address, 16) == 0:
+            return None
+        return container("ConsentForwarder").at(address)
+
+    def _forwarder_or_fail(self) -> "ContractInstance":
+        forwarder = self.forwarder
+        if forwarder is None:
+            raise ConsentError(
+                "this consent module trusts no forwarder, so nothing can be signed for someone else to relay",
+                "send the transaction yourself (propose, object, withdraw-objection)",
+            )
+        return forwarder
+
+    def _request(self, data: bytes, signer: str, valid_for: int) -> "ConsentRequest":
+        from opgov.forwarder import ConsentRequest
+
+        forwarder = self._forwarder_or_fail()
+        if valid_for <= 0:
+            raise ConsentError("a request must stay valid for some time", "give a positive number of seconds")
+        return ConsentRequest(checksum(signer), self.address, data, int(forwarder.nonces(signer)), _now() + valid_for)
+
+    def propose_request(self, cell: int, actions: Sequence[Call], rationale: str, signer: str,
+                        valid_for: int = 86_400) -> "ConsentRequest":
+        """A proposal for `signer` to sign and anyone to relay (checked as `propose` is).
+
+        Args:
+            cell: the cell's hat.
+            actions: the calls the Safe will make.
+            rationale: why.
+            signer: the member proposing (must wear the proposer hat).
+            valid_for: seconds from now until the request expires.
+
+        Raises:
+            ConsentError: see `check_propose`; or the module trusts no forwarder.
+        """
+        actions = list(actions)
+        self.check_propose(cell, actions, rationale, signer)
+        data = bytes(self.contract.propose.encode_input(cell, [_struct(a) for a in actions], rationale))
+        return self._request(data, signer, valid_for)
+
+    def object_request(self, ref: int | str, reason: str, signer: str, hat: int | None = None,
+                       valid_for: int = 86_400) -> "ConsentRequest":
+        """An objection for `signer` to sign and anyone to relay (checked as `object` is).
+
+        Raises:
+            ConsentError: see `check_object`; or the module trusts no forwarder.
+        """
+        p, hat = self.check_object(ref, reason, signer, hat)
+        data = bytes(self.contract.object.encode_input(p.id, hat, reason))
+        return self._request(data, signer, valid_for)
+
+    def withdraw_request(self, ref: int | str, signer: str, valid_for: int = 86_400) -> "ConsentRequest":
+        """The withdrawal of `signer`'s objection, to sign and relay (checked as `withdraw_objection` is).
+
+        Raises:
+            ConsentError: see `check_withdraw`; or the module trusts no forwarder.
+        """
+        p = self.check_withdraw(ref, signer)
+        data = bytes(self.contract.withdraw_objection.encode_input(p.id))
+        return self._request(data, signer, valid_for)
+
+    def typed_data(self, request: "ConsentRequest") -> dict[str, Any]:
+        """The EIP-712 typed data of a request, as a wallet's `eth_signTypedData_v4` takes it."""
+        from ape import chain
+
+        from opgov.forwarder import typed_data
+
+        return typed_data(chain.chain_id, str(self._forwarder_or_fail().address), request)
+
+    def sign_request(self, request: "ConsentRequest", signer: "AccountAPI") -> bytes:
+        """Sign a request with an ape account (EIP-712); returns the 65-byte signature.
+
+        Raises:
+            ConsentError: the account is not the request's signer, or declined to sign.
+        """
+        from eth_account.messages import encode_typed_data
+
+        if checksum(signer.address) != checksum(request.signer):
+            raise ConsentError(f"the request is {request.signer}'s to sign, not {signer.address}'s",
+                               "sign with the account the request names (--account)")
+        signed = signer.sign_message(encode_typed_data(full_message=self.typed_data(request)))
+        if signed is None:
+            raise ConsentError("the account did not sign the request", "nothing was sent; try again")
+        return bytes(signed.encode_rsv())
+
+    def check_relay(self, request: "ConsentRequest", signature: bytes) -> None:
+        """Everything the forwarder checks before relaying, and a dry run of the module's call.
+
+        Raises:
+            ConsentError: another module's request, not relayable, expired, used or
+                out-of-order nonce, a signature that is not the signer's, or the module's refusal.
+        """
+        from ape import chain
+        from ape.exceptions import ContractLogicError
+
+        from opgov.forwarder import recover, relayable
+        from opgov.safe import has_code
+
+        forwarder = self._forwarder_or_fail()
+        if checksum(request.module) != checksum(self.address):
+            raise ConsentError(f"the request is for the module at {request.module}, not this one ({self.address})",
+                               "relay it on the network and org it was signed for")
+        if relayable(request.data) is None:
+            raise ConsentError("only proposals, objections and withdrawn objections can be relayed",
+                               "send anything else as an ordinary transaction")
+        if request.deadline < _now():
+            raise ConsentError(f"the request expired at {format_time(request.deadline)}",
+                               "ask the member to sign it again")
+        nonce = int(forwarder.nonces(request.signer))
+        if request.nonce != nonce:
+            raise ConsentError(
+                f"the request carries nonce {request.nonce}, but {request.signer}'s next is {nonce}",
+                "it was already relayed, or was cancelled; ask the member to sign it again"
+                if request.nonce < nonce else "relay the member's earlier requests first")
+        if not has_code(request.signer):
+            who = recover(int(chain.chain_id), str(forwarder.address), request, bytes(signature))
+            if who is None or checksum(who) != checksum(request.signer):
+                raise ConsentError(f"the signature is not {request.signer}'s",
+                                   "ask the member to sign the request again, on this network")
+        try:
+            forwarder.execute.call(request.as_tuple(), bytes(signature))
+        except ContractLogicError as err:
+            raise ConsentError(f"the request would be refused: {err.message or err}",
+                               "nothing was sent; check the proposal with `opgov proposals`") from err
+
+    def relay(self, request: "ConsentRequest", signature: bytes, sender: "AccountAPI") -> "ReceiptAPI":
+        """Relay a member's signed request through the forwarder; `sender` pays the gas.
+
+        Raises:
+            ConsentError: see `check_relay`.
+        """
+        self.check_relay(request, signature)
+        return self._send(self._forwarder_or_fail().execute, request.as_tuple(), bytes(signature), sender=sender)
 
     def _send(self, method, *args, sender) -> "ReceiptAPI":
         try:

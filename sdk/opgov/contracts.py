@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACTS_FOLDER = ROOT / "contracts"
-NAMES = ("Hats", "BudgetStreams", "ConsentModule", "SignerGate", "TestToken")
+NAMES = ("Hats", "BudgetStreams", "ConsentModule", "ConsentForwarder", "SignerGate", "TestToken")
 
 
 @cache

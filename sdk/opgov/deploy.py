@@ -102,6 +102,7 @@ class OrgState:
     streams: str = ""
     consent: str = ""
     gate: str = ""
+    forwarder: str = ""
     top_hat: int = 0
     roles: dict[str, int] = field(default_factory=dict)
     cells: dict[str, int] = field(default_factory=dict)
@@ -218,9 +219,13 @@ class OrgDeployer:
             rule = self.spec.safe.signer_hat
             s.gate = self._contract("SignerGate", s.safe, s.hats, s.roles["signer"], rule.min, rule.target,
                                     self._multisend())
+        # the forwarder that relays members' signed proposals and objections: the module
+        # trusts it for good (a constructor argument), so it comes first
+        s.forwarder = self._contract("ConsentForwarder")
         # last: no cell's domain may reach the streams or the gate, so the module is made with
         # both addresses (an org without a signer gate gives none)
-        s.consent = self._contract("ConsentModule", s.safe, s.hats, s.streams, s.gate or ZERO_ADDRESS)
+        s.consent = self._contract("ConsentModule", s.safe, s.hats, s.streams, s.gate or ZERO_ADDRESS,
+                                   s.forwarder or ZERO_ADDRESS)
         self._bootstrap_safe()
         self._handover(hats)
         if not self.dry:
@@ -865,6 +870,7 @@ def load_state(record: Deployments | None = None) -> OrgState:
         streams=record.get("BudgetStreams") or "",
         consent=record.get("ConsentModule") or "",
         gate=record.get("SignerGate") or "",
+        forwarder=record.get("ConsentForwarder") or "",
         top_hat=int(org["top_hat"], 16),
         roles={k: int(v, 16) for k, v in org.get("roles", {}).items()},
         cells={k: int(v, 16) for k, v in org.get("cells", {}).items()},

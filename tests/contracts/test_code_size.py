@@ -15,7 +15,7 @@ CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
 EIP170_LIMIT = 24_576
 
 
-@pytest.mark.parametrize("name", ["Hats", "BudgetStreams", "ConsentModule", "SignerGate"])
+@pytest.mark.parametrize("name", ["Hats", "BudgetStreams", "ConsentModule", "ConsentForwarder", "SignerGate"])
 def test_runtime_code_fits_eip170(name):
     path = CONTRACTS / f"{name}.vy"
     # the sources' own pragmas (optimisation mode, code generator) apply, as in ape-vyper

@@ -59,8 +59,9 @@ class Org:
         self.usdc = self.deployer.deploy(container("TestToken"), "USD Coin", "USDC", 6)
         self.usdc.mint(self.safe.address, 100_000 * USDC, sender=self.deployer)
         self.streams = self.deployer.deploy(container("BudgetStreams"), hats.address)
+        self.forwarder = self.deployer.deploy(container("ConsentForwarder"))
         self.client = ConsentClient.deploy(self.safe.address, hats.address, sender=self.deployer,
-                                           streams=self.streams.address)
+                                           streams=self.streams.address, forwarder=self.forwarder.address)
         module = self.client
         rate = Rate.parse("1500 USDC/month").per_second()
         self.stream_id = int(self.streams.next_stream_id(self.safe.address))

@@ -313,10 +313,13 @@ def deploy(safe_address, hats_address, streams_address, gate_address, account) -
     record = Deployments.for_connected_network()
     streams = streams_address or record.get("BudgetStreams")
     gate = gate_address or record.get("SignerGate")
+    forwarder = record.get("ConsentForwarder")
     guarded = "".join(f", {what} {a} out of every cell's reach" for what, a in (("the budget streams", streams),
                                                                                 ("the signer gate", gate)) if a)
+    if forwarder:
+        guarded += f", relaying members' signed requests through the ConsentForwarder {forwarder}"
     about_to(f"deploy a ConsentModule serving the Safe {safe}, with roles from the Hats contract {hats}{guarded}")
-    client = ConsentClient.deploy(safe, hats, sender=account, streams=streams, gate=gate)
+    client = ConsentClient.deploy(safe, hats, sender=account, streams=streams, gate=gate, forwarder=forwarder)
     Deployments.for_connected_network().record_instance("ConsentModule", client.contract)
     say(f"ConsentModule deployed at {client.address}; "
         f"the Safe's signers enable it with a Safe transaction (enableModule({client.address}))")

@@ -26,8 +26,11 @@ from opgov.errors import DeploymentError, UsageError
               help="folder of pending Safe transaction files (default: .opgov/safe-txs).")
 @click.option("--index", "index_path", type=click.Path(dir_okay=False), default=None,
               help="the indexer's SQLite file (default: one per network under .opgov/index/).")
+@click.option("--relayer", default=None, metavar="ALIAS",
+              help="an ape account that relays members' signed objections from the page and pays their gas.")
 @connected
-def dashboard(path: str, port: int, open_browser: bool, demo: bool, txs: str | None, index_path: str | None) -> None:
+def dashboard(path: str, port: int, open_browser: bool, demo: bool, txs: str | None, index_path: str | None,
+              relayer: str | None) -> None:
     """Serve a live web page of the org in PATH: budgets, proposals, roles, the Safe, activity.
 
     On a node (e.g. --network ethereum:local:foundry) it shows the org that
@@ -60,16 +63,23 @@ def dashboard(path: str, port: int, open_browser: bool, demo: bool, txs: str | N
         names = {resolve_person(who): person for person, who in spec.people.items()}
         names[state.safe] = "the Safe"
         folder = TxFolder(txs)
+    relayer_account = None
+    if relayer:
+        from opgov.chain import load_account
+
+        relayer_account = load_account(relayer)
     if not 0 <= port <= 65535:
         raise UsageError(f"{port} is not a port", "use a number from 1 to 65535 (0: any free port)")
     try:
-        board = open_dashboard(name, state, names, folder, port=port, index_path=index_path)
+        board = open_dashboard(name, state, names, folder, port=port, index_path=index_path, relayer=relayer_account)
     except OSError as err:
         raise UsageError(f"cannot listen on 127.0.0.1:{port} ({err.strerror})",
                          "pass another --port (0 picks a free one)") from err
     say("reading the chain for the first time…")
     url = board.start()
     say(f"{name}: dashboard at {url}  (Ctrl-C stops it)")
+    if relayer_account is not None:
+        say(f"members' signed objections are relayed from {relayer_account.address}, which pays their gas")
     if board.error:
         say(f"warning: {board.error}")
     if open_browser:

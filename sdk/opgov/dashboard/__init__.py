@@ -16,8 +16,11 @@ from typing import TYPE_CHECKING
 from opgov.dashboard.board import Board
 from opgov.dashboard.burndown import Burndown, burndown
 from opgov.dashboard.server import Dashboard
+from opgov.dashboard.wallet_api import WalletAPI
 
 if TYPE_CHECKING:
+    from ape.api import AccountAPI
+
     from opgov.deploy import OrgState
     from opgov.safe_tx import TxFolder
 
@@ -33,6 +36,7 @@ def open_dashboard(
     index_path: str | Path | None = None,
     chain_lock: threading.RLock | None = None,
     interval: float = 1.0,
+    relayer: "AccountAPI | None" = None,
 ) -> Dashboard:
     """A dashboard (not yet started) for the org on the connected network.
 
@@ -46,6 +50,8 @@ def open_dashboard(
             embedded chain, which starts empty every run, a new temporary file).
         chain_lock: the lock serialising chain access in this process.
         interval: seconds between refreshes.
+        relayer: the account that relays members' signed requests from the page and pays
+            their gas (None: the page shows a signed request for another member to relay).
 
     Raises:
         NetworkError: if ape is not connected.
@@ -61,6 +67,8 @@ def open_dashboard(
         index_path = Path(tempfile.mkdtemp(prefix="opgov-dashboard-")) / "index.sqlite"
     # not the token: on a live network it would mean indexing every transfer of, say, USDC
     contracts = {"Hats": state.hats, "BudgetStreams": state.streams, "ConsentModule": state.consent}
+    if state.forwarder:
+        contracts["ConsentForwarder"] = state.forwarder
     if state.gate:
         contracts["SignerGate"] = state.gate
     lock = chain_lock or threading.RLock()
@@ -68,4 +76,6 @@ def open_dashboard(
         indexer = Indexer(index_path, contracts=contracts)
         network = f"{provider.network.ecosystem.name}:{provider.network.name}:{provider.name}"
         board = Board(name, state, indexer, names, txs, network)
-    return Dashboard(board, indexer, port=port, interval=interval, chain_lock=lock)
+    dashboard = Dashboard(board, indexer, port=port, interval=interval, chain_lock=lock)
+    dashboard.wallet = WalletAPI(state.consent, dict(names or {}), lock, relayer)
+    return dashboard

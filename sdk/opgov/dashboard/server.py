@@ -15,6 +15,7 @@ Two kinds of threads share the work:
 API (JSON):
     GET /api/org              everything the page shows, with its `version`
     GET /api/feed?after=N     feed items newer than id N, the snapshot's version, any error
+    /api/wallet/...           what a connected member may do, gasless requests (wallet_api.py)
 
 Feeds (see `opgov.dashboard.feeds`): /feeds/cell/<id>.ics, /feeds/person/<name>.ics,
 /feeds/activity.atom.
@@ -37,6 +38,7 @@ from opgov.errors import OpgovError
 
 if TYPE_CHECKING:
     from opgov.dashboard.board import Board
+    from opgov.dashboard.wallet_api import WalletAPI
     from opgov.indexer import Indexer
 
 STATIC = Path(__file__).parent / "static"
@@ -90,6 +92,7 @@ class Dashboard:
         self._feed_after = 0
         self._reorgs: int | None = None
         self._ready = threading.Event()
+        self.wallet: "WalletAPI | None" = None  # the page's wallet actions (see wallet_api.py)
         self._server = ThreadingHTTPServer((host, port), _handler(self))
         self._server.daemon_threads = True
         self._threads: list[threading.Thread] = []
@@ -213,6 +216,9 @@ def _handler(dashboard: Dashboard) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:  # noqa: N802
             parts = urlsplit(self.path)
+            if parts.path.startswith("/api/wallet/"):
+                self._wallet("GET", parts, None)
+                return
             if parts.path == "/api/org":
                 body = dashboard.snapshot_bytes()
                 if body is None:
@@ -238,6 +244,31 @@ def _handler(dashboard: Dashboard) -> type[BaseHTTPRequestHandler]:
                 return
             name = "index.html" if parts.path in ("/", "/index.html") else parts.path.removeprefix("/static/")
             self._static(name)
+
+        def do_POST(self) -> None:  # noqa: N802
+            parts = urlsplit(self.path)
+            if not parts.path.startswith("/api/wallet/"):
+                self._json({"error": f"there is no POST {parts.path} here"}, HTTPStatus.NOT_FOUND)
+                return
+            try:
+                length = min(int(self.headers.get("Content-Length") or 0), 64_000)
+                body = json.loads(self.rfile.read(length) or b"{}")
+            except (ValueError, UnicodeDecodeError):
+                self._json({"error": "the request body is not JSON"}, HTTPStatus.BAD_REQUEST)
+                return
+            if not isinstance(body, dict):
+                self._json({"error": "the request body must be a JSON object"}, HTTPStatus.BAD_REQUEST)
+                return
+            self._wallet("POST", parts, body)
+
+        def _wallet(self, method: str, parts: Any, body: dict | None) -> None:
+            from opgov.dashboard.wallet_api import handle
+
+            try:
+                status, answer = handle(dashboard.wallet, method, parts.path, parse_qs(parts.query), body)
+            except Exception as err:  # one line, never a traceback, for anything unforeseen
+                status, answer = 500, {"error": f"{type(err).__name__}: {first_line(err)}"}
+            self._json(answer, HTTPStatus(status))
 
         def _static(self, name: str) -> None:
             path = (STATIC / name).resolve()

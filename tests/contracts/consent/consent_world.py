@@ -1,7 +1,7 @@
 """A small organisation for ConsentModule tests and benchmarks.
 
 A real Safe v1.4.1 (2-of-3) with the ConsentModule enabled through a signed
-Safe transaction, hats in the real contracts/Hats.vy, an ERC-20 the Safe
+Safe transaction (the module trusts a ConsentForwarder for signed requests), hats in the real contracts/Hats.vy, an ERC-20 the Safe
 holds, and two cells: "ops" (escalates to "council") and "council"
 (escalates to the Safe's signers).
 """
@@ -70,6 +70,7 @@ class World:
     council_proposer: int = 0
     council_objector: int = 0
     people: dict = field(default_factory=dict)
+    forwarder: object = None
 
     # -- hats -------------------------------------------------------------
     def new_hat(self, admin_hat: int, details: str) -> int:
@@ -157,7 +158,11 @@ def build_world(safe_contracts=None) -> World:
     # deployed but not attached: these tests need its address, not its guard)
     streams = deploy(CONTRACTS / "BudgetStreams.vy", hats.address)
     gate = deploy(CONTRACTS / "SignerGate.vy", safe.address, hats.address, signer, 1, 1, ETHER)
-    module = deploy(CONTRACTS / "ConsentModule.vy", safe.address, hats.address, streams.address, gate.address)
+    # the forwarder first: the module trusts it (an immutable constructor argument)
+    forwarder = deploy(CONTRACTS / "ConsentForwarder.vy")
+    module = deploy(
+        CONTRACTS / "ConsentModule.vy", safe.address, hats.address, streams.address, gate.address, forwarder.address
+    )
     assert exec_safe_tx(safe, owners[:2], safe.address, 0, safe.enableModule.prepare_calldata(module.address))
     token = deploy(MOCKS / "ConsentToken.vy")
     target = deploy(MOCKS / "ConsentTarget.vy")
@@ -165,6 +170,7 @@ def build_world(safe_contracts=None) -> World:
     boa.env.set_balance(safe.address, 10**22)
 
     w = World(safe_contracts, owners, safe, hats, module, token, target, admin, streams, gate, signer, top)
+    w.forwarder = forwarder
     w.council = w.new_hat(w.top, "council cell")
     w.council_proposer = w.new_hat(w.council, "council proposer")
     w.council_objector = w.new_hat(w.council, "council member")

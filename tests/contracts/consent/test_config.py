@@ -12,14 +12,14 @@ NOT_SAFE = "consent: caller is not the Safe"
 
 def test_constructor_refuses_zero_addresses(world):
     with boa.reverts("consent: avatar is the zero address"):
-        deploy(CONTRACTS / "ConsentModule.vy", ZERO, world.hats.address, ZERO, ZERO)
+        deploy(CONTRACTS / "ConsentModule.vy", ZERO, world.hats.address, ZERO, ZERO, ZERO)
     with boa.reverts("consent: hats is the zero address"):
-        deploy(CONTRACTS / "ConsentModule.vy", world.safe.address, ZERO, ZERO, ZERO)
+        deploy(CONTRACTS / "ConsentModule.vy", world.safe.address, ZERO, ZERO, ZERO, ZERO)
 
 
 def test_streams_and_gate_are_optional(world):
-    module = deploy(CONTRACTS / "ConsentModule.vy", world.safe.address, world.hats.address, ZERO, ZERO)
-    assert (module.streams(), module.signer_gate(), module.signer_hat()) == (ZERO, ZERO, 0)
+    module = deploy(CONTRACTS / "ConsentModule.vy", world.safe.address, world.hats.address, ZERO, ZERO, ZERO)
+    assert (module.streams(), module.signer_gate(), module.signer_hat(), module.forwarder()) == (ZERO, ZERO, 0, ZERO)
 
 
 def test_immutables_and_enabled_module(world):
@@ -28,6 +28,7 @@ def test_immutables_and_enabled_module(world):
     assert world.module.streams() == world.streams.address
     assert world.module.signer_gate() == world.gate.address
     assert world.module.signer_hat() == world.signer
+    assert world.module.forwarder() == world.forwarder.address
     assert world.safe.isModuleEnabled(world.module.address)
     assert not world.module.paused()
 

@@ -72,7 +72,7 @@ def test_attack_cell_mints_an_admin_of_the_signer_hat_fails(world):
         signer_hat = world.hats.createHat(admin_hat, "signers below a cell", 10, world.safe.address, world.safe.address, True, "")
     from consent_world import CONTRACTS, deploy
     gate = deploy(CONTRACTS / "SignerGate.vy", world.safe.address, world.hats.address, signer_hat, 1, 1, ZERO)
-    module = deploy(CONTRACTS / "ConsentModule.vy", world.safe.address, world.hats.address, world.streams.address, gate.address)
+    module = deploy(CONTRACTS / "ConsentModule.vy", world.safe.address, world.hats.address, world.streams.address, gate.address, world.forwarder.address)
     from safe_boa import exec_safe_tx
     assert exec_safe_tx(world.safe, world.owners[:2], world.safe.address, 0, world.safe.enableModule.prepare_calldata(module.address))
     with boa.env.prank(world.safe.address):
