@@ -48,16 +48,18 @@
        module was set before the declaration still ask it until their
        module is set again. Answers are unchanged for a module that keeps
        its word.
-     - Details and image URIs are at most 1,024 bytes each (`MAX_TEXT`).
-       Longer strings are refused by Vyper's ABI decoder before any code of
-       ours runs, so that revert carries no reason string; clients should
-       check the length first (the opgov SDK does).
-     - batchCreateHats takes at most 16 hats (`MAX_BATCH_CREATE`), the other
-       batch functions at most 255 entries (`MAX_BATCH`; Hats Protocol's
-       own tests go up to 255). Longer input is refused by the ABI decoder
-       without data: Vyper lays memory out at each argument's full bound,
-       and 7,000-byte strings (what Hats Protocol allows) made createHat 24%
-       and viewHat 257% dearer.
+     - Details and image URIs are at most 7,000 bytes each (`MAX_TEXT`, Hats
+       Protocol's limit). The change functions and linking take up to 8,192
+       (`MAX_TEXT_IN`) and revert with StringTooLong() above 7,000, as Hats
+       Protocol does; createHat and mintTopHat take up to 7,000 (Hats
+       Protocol: any length). batchCreateHats takes up to 255 hats with
+       strings of at most 32 bytes (`BATCH_TEXT`). Longer input is refused
+       by Vyper's ABI decoder without data. Vyper copies every string
+       argument into memory at its full bound, and memory is paid for, so
+       strings are written to storage straight from calldata (no internal
+       function takes one), and the views read texts of up to 1,024 bytes in
+       small buffers and longer ones through `hatTexts` in a static call to
+       this contract (docs/developers.md gives what each choice cost).
      - Linked trees: Vyper has no recursion, so walks up a chain of linked
        trees are loops bounded by `MAX_TREE_CHAIN` trees, and a link that
        would make any chain longer is refused. For that check each tree
@@ -103,6 +105,10 @@ MAX_TEXT_IN: constant(uint256) = 8192
 TEXT_SLOTS: constant(uint256) = 438
 # 32-byte words of one string at most
 TEXT_WORDS: constant(uint256) = 219
+# the views read texts up to this long in small buffers, longer ones through
+# `hatTexts`
+SHORT_TEXT: constant(uint256) = 1024
+SHORT_WORDS: constant(uint256) = 32
 # marks a string's position as one in msg.data (see `_write_text`)
 FROM_CALLDATA: constant(uint256) = 2**255
 # longest array batchMintHats and balanceOfBatch take
@@ -176,9 +182,9 @@ HEX_DIGITS: constant(uint256) = 64
 # uri(): the JSON document at most, its base64 (4 characters for 3 bytes,
 # in 32-byte words) and the data URI
 JSON_MAX: constant(uint256) = 15000
-B64_MAX: constant(uint256) = 20000
+B64_MAX: constant(uint256) = 20064
 B64_WORDS: constant(uint256) = 625
-URI_MAX: constant(uint256) = 20029
+URI_MAX: constant(uint256) = 20093
 
 
 # STORAGE #
@@ -880,17 +886,77 @@ def viewHat(
     """
     cfg: uint256 = self._config[_hatId]
     slot: uint256 = self._toggle[_hatId]
-    details: String[MAX_TEXT] = self._read_text(_hatId, slot)[0]
+    details_len: uint256 = (slot >> DETAILS_LEN_SHIFT) & 65535
+    source: uint256 = self._image_source(_hatId)
+    source_slot: uint256 = self._toggle[source]
+    image_len: uint256 = (source_slot >> IMAGE_LEN_SHIFT) & 65535
+    if details_len <= SHORT_TEXT and image_len <= SHORT_TEXT:
+        # the usual case, in small buffers (memory is paid for by its bound)
+        image: String[SHORT_TEXT] = self.baseImageURI
+        if source != 0:
+            image = self._read_short(source, (source_slot >> DETAILS_LEN_SHIFT) & 65535, image_len)
+        return (
+            self._read_short(_hatId, 0, details_len),
+            convert((cfg >> MAX_SUPPLY_SHIFT) & 2**32 - 1, uint32),
+            convert((cfg >> SUPPLY_SHIFT) & 2**32 - 1, uint32),
+            self._eligibility_of(cfg),
+            convert(slot & ADDRESS_MASK, address),
+            image,
+            convert((cfg >> LAST_HAT_SHIFT) & 65535, uint16),
+            cfg & MUTABLE != 0,
+            self._is_active(_hatId, cfg),
+        )
+    # long texts, from `hatTexts` in a static call to this contract, written
+    # here rather than in an internal function, whose frame would lie under
+    # (and make dearer) the memory of the usual case above
+    details: String[MAX_TEXT] = abi_decode(
+        raw_call(
+            self,
+            abi_encode(_hatId, method_id=method_id("hatTexts(uint256)")),
+            max_outsize=2 * MAX_TEXT + 144,
+            is_static_call=True,
+        ),
+        (String[MAX_TEXT], String[MAX_TEXT]),
+    )[0]
+    long_image: String[MAX_TEXT] = self.baseImageURI
+    if source != 0:
+        long_image = abi_decode(
+            raw_call(
+                self,
+                abi_encode(source, method_id=method_id("hatTexts(uint256)")),
+                max_outsize=2 * MAX_TEXT + 144,
+                is_static_call=True,
+            ),
+            (String[MAX_TEXT], String[MAX_TEXT]),
+        )[1]
     return (
         details,
         convert((cfg >> MAX_SUPPLY_SHIFT) & 2**32 - 1, uint32),
         convert((cfg >> SUPPLY_SHIFT) & 2**32 - 1, uint32),
         self._eligibility_of(cfg),
         convert(slot & ADDRESS_MASK, address),
-        self._image_uri(_hatId),
+        long_image,
         convert((cfg >> LAST_HAT_SHIFT) & 65535, uint16),
         cfg & MUTABLE != 0,
         self._is_active(_hatId, cfg),
+    )
+
+
+@view
+@external
+def hatTexts(_hatId: uint256) -> (String[MAX_TEXT], String[MAX_TEXT]):
+    """
+    @notice A hat's own details and image URI (no fallback), as stored (an
+            opgov addition; viewHat and getImageURIForHat read long texts
+            through it).
+    @param _hatId The hat.
+    @return details, imageURI.
+    """
+    slot: uint256 = self._toggle[_hatId]
+    details_len: uint256 = (slot >> DETAILS_LEN_SHIFT) & 65535
+    return (
+        self._read_long(_hatId, 0, details_len),
+        self._read_long(_hatId, details_len, (slot >> IMAGE_LEN_SHIFT) & 65535),
     )
 
 
@@ -1033,7 +1099,23 @@ def getImageURIForHat(_hatId: uint256) -> String[MAX_TEXT]:
     @param _hatId The hat.
     @return The image URI.
     """
-    return self._image_uri(_hatId)
+    source: uint256 = self._image_source(_hatId)
+    if source == 0:
+        return self.baseImageURI
+    slot: uint256 = self._toggle[source]
+    image_len: uint256 = (slot >> IMAGE_LEN_SHIFT) & 65535
+    if image_len <= SHORT_TEXT:
+        return self._read_short(source, (slot >> DETAILS_LEN_SHIFT) & 65535, image_len)
+    # a long one from `hatTexts`, inline for the reason given in viewHat
+    return abi_decode(
+        raw_call(
+            self,
+            abi_encode(source, method_id=method_id("hatTexts(uint256)")),
+            max_outsize=2 * MAX_TEXT + 144,
+            is_static_call=True,
+        ),
+        (String[MAX_TEXT], String[MAX_TEXT]),
+    )[1]
 
 
 @view
@@ -2029,48 +2111,37 @@ def _string_at(_head: uint256) -> uint256:
 
 @view
 @internal
-def _read_text(_hat_id: uint256, _slot: uint256) -> (String[MAX_TEXT], String[MAX_TEXT]):
-    details_len: uint256 = (_slot >> DETAILS_LEN_SHIFT) & 65535
-    image_len: uint256 = (_slot >> IMAGE_LEN_SHIFT) & 65535
-    details: String[MAX_TEXT] = ""
-    image: String[MAX_TEXT] = ""
-    if details_len > 0:
-        words: bytes32[TEXT_WORDS] = empty(bytes32[TEXT_WORDS])
-        for i: uint256 in range(TEXT_WORDS):
-            if i * 32 >= details_len:
-                break
-            words[i] = self._text[_hat_id][i]
-        details = convert(slice(abi_encode(words), 0, details_len), String[MAX_TEXT])
-    if image_len > 0:
-        # the image URI starts `bit_shift` bytes into slot `first`: realign it
-        first: uint256 = details_len // 32
-        bit_shift: uint256 = (details_len % 32) * 8
-        words: bytes32[TEXT_WORDS] = empty(bytes32[TEXT_WORDS])
-        current: uint256 = convert(self._text[_hat_id][first], uint256)
-        for i: uint256 in range(TEXT_WORDS):
-            if i * 32 >= image_len:
-                break
-            nxt: uint256 = 0
-            if bit_shift != 0 and (first + i + 1) * 32 < details_len + image_len:
-                nxt = convert(self._text[_hat_id][first + i + 1], uint256)
-            if bit_shift == 0:
-                words[i] = convert(current, bytes32)
-                if (first + i + 1) * 32 < details_len + image_len:
-                    current = convert(self._text[_hat_id][first + i + 1], uint256)
-            else:
-                words[i] = convert((current << bit_shift) | (nxt >> (256 - bit_shift)), bytes32)
-                current = nxt
-        image = convert(slice(abi_encode(words), 0, image_len), String[MAX_TEXT])
-    return details, image
+def _read_short(_hat_id: uint256, _offset: uint256, _length: uint256) -> String[SHORT_TEXT]:
+    # `_length` (at most SHORT_TEXT) bytes of the hat's text from byte `_offset`
+    words: DynArray[bytes32, SHORT_WORDS] = []
+    for i: uint256 in range(SHORT_WORDS):
+        if i * 32 >= _length:
+            break
+        words.append(convert(self._text_word(_hat_id, _offset, i * 32, _length - i * 32), bytes32))
+    # the encoding's first two words are the array's offset and length
+    return convert(slice(abi_encode(words), 64, _length), String[SHORT_TEXT])
 
 
 @view
 @internal
-def _image_uri(_hat_id: uint256) -> String[MAX_TEXT]:
-    # the hat's own image URI, else its nearest admin's, else the base one
-    own: String[MAX_TEXT] = self._read_text(_hat_id, self._toggle[_hat_id])[1]
-    if len(own) > 0:
-        return own
+def _read_long(_hat_id: uint256, _offset: uint256, _length: uint256) -> String[MAX_TEXT]:
+    # as `_read_short`, for any stored length; only `hatTexts` calls it, so
+    # that its frame does not lie under the frames of the hot views
+    words: DynArray[bytes32, TEXT_WORDS] = []
+    for i: uint256 in range(TEXT_WORDS):
+        if i * 32 >= _length:
+            break
+        words.append(convert(self._text_word(_hat_id, _offset, i * 32, _length - i * 32), bytes32))
+    return convert(slice(abi_encode(words), 64, _length), String[MAX_TEXT])
+
+
+@view
+@internal
+def _image_source(_hat_id: uint256) -> uint256:
+    # the hat whose image URI `_hat_id` shows: itself if it has one, else its
+    # nearest admin with one; 0 for the base image URI
+    if (self._toggle[_hat_id] >> IMAGE_LEN_SHIFT) & 65535 != 0:
+        return _hat_id
     hat: uint256 = _hat_id
     levels: uint256 = self._local_level(hat)
     for t: uint256 in range(MAX_TREE_CHAIN):
@@ -2078,15 +2149,28 @@ def _image_uri(_hat_id: uint256) -> String[MAX_TEXT]:
             if i == levels:
                 break
             admin: uint256 = self._admin_at_local_level(hat, levels - 1 - i)
-            image: String[MAX_TEXT] = self._read_text(admin, self._toggle[admin])[1]
-            if len(image) > 0:
-                return image
+            if (self._toggle[admin] >> IMAGE_LEN_SHIFT) & 65535 != 0:
+                return admin
         linked: uint256 = self.linkedTreeAdmins[convert(hat >> 224, uint32)]
         if linked == 0:
-            return self.baseImageURI
+            return 0
         hat = linked
         levels = self._local_level(hat) + 1
     raise "hats: linked trees nest too deep"
+
+
+@view
+@internal
+def _long_texts(_hat_id: uint256) -> (String[MAX_TEXT], String[MAX_TEXT]):
+    # the hat's own details and image URI, from `hatTexts` in a static call
+    # to this contract
+    answer: Bytes[2 * MAX_TEXT + 144] = raw_call(
+        self,
+        abi_encode(_hat_id, method_id=method_id("hatTexts(uint256)")),
+        max_outsize=2 * MAX_TEXT + 144,
+        is_static_call=True,
+    )
+    return abi_decode(answer, (String[MAX_TEXT], String[MAX_TEXT]))
 
 
 # INTERNAL: METADATA #
@@ -2106,11 +2190,17 @@ def _json(_hat_id: uint256) -> Bytes[JSON_MAX]:
     is_mutable: String[5] = "false"
     if cfg & MUTABLE != 0:
         is_mutable = "true"
+    details: String[MAX_TEXT] = ""
+    image: String[MAX_TEXT] = self.baseImageURI
+    source: uint256 = self._image_source(_hat_id)
+    if source != 0:
+        image = self._long_texts(source)[1]
+    details = self._long_texts(_hat_id)[0]
     json: String[JSON_MAX] = concat(
         '{"name": "Hat", "description": "',
-        self._read_text(_hat_id, slot)[0],
+        details,
         '", "image": "',
-        self._image_uri(_hat_id),
+        image,
         '", "properties": {"domain": "',
         uint2str(_hat_id >> 224),
         '", "id": "',
@@ -2166,7 +2256,7 @@ def _base64(_data: Bytes[JSON_MAX]) -> Bytes[B64_MAX]:
     padded: Bytes[JSON_MAX + 64] = concat(_data, empty(bytes32), empty(bytes32))
     out_len: uint256 = (n + 2) // 3 * 4
     data_chars: uint256 = (n * 8 + 5) // 6
-    words: bytes32[B64_WORDS] = empty(bytes32[B64_WORDS])
+    words: DynArray[bytes32, B64_WORDS] = []
     for i: uint256 in range(B64_WORDS):
         if i * 32 >= out_len:
             break
@@ -2190,5 +2280,5 @@ def _base64(_data: Bytes[JSON_MAX]) -> Bytes[B64_MAX]:
             elif p < out_len:
                 char = 61
             acc |= char << (8 * (31 - j))
-        words[i] = convert(acc, bytes32)
-    return slice(abi_encode(words), 0, out_len)
+        words.append(convert(acc, bytes32))
+    return slice(abi_encode(words), 64, out_len)
