@@ -48,16 +48,18 @@
        module was set before the declaration still ask it until their
        module is set again. Answers are unchanged for a module that keeps
        its word.
-     - Details and image URIs are at most 1,024 bytes each (`MAX_TEXT`).
-       Longer strings are refused by Vyper's ABI decoder before any code of
-       ours runs, so that revert carries no reason string; clients should
-       check the length first (the opgov SDK does).
-     - batchCreateHats takes at most 16 hats (`MAX_BATCH_CREATE`), the other
-       batch functions at most 255 entries (`MAX_BATCH`; Hats Protocol's
-       own tests go up to 255). Longer input is refused by the ABI decoder
-       without data: Vyper lays memory out at each argument's full bound,
-       and 7,000-byte strings (what Hats Protocol allows) made createHat 24%
-       and viewHat 257% dearer.
+     - Details and image URIs are at most 7,000 bytes each (`MAX_TEXT`, Hats
+       Protocol's limit). The change functions and linking take up to 8,192
+       (`MAX_TEXT_IN`) and revert with StringTooLong() above 7,000, as Hats
+       Protocol does; createHat and mintTopHat take up to 7,000 (Hats
+       Protocol: any length). batchCreateHats takes up to 255 hats with
+       strings of at most 32 bytes (`BATCH_TEXT`). Longer input is refused
+       by Vyper's ABI decoder without data. Vyper copies every string
+       argument into memory at its full bound, and memory is paid for, so
+       strings are written to storage straight from calldata (no internal
+       function takes one), and the views read texts of up to 1,024 bytes in
+       small buffers and longer ones through `hatTexts` in a static call to
+       this contract (docs/developers.md gives what each choice cost).
      - Linked trees: Vyper has no recursion, so walks up a chain of linked
        trees are loops bounded by `MAX_TREE_CHAIN` trees, and a link that
        would make any chain longer is refused. For that check each tree
@@ -95,14 +97,28 @@ MAX_LEVELS: constant(uint256) = 14
 LOCAL_MASK: constant(uint256) = 2**224 - 1
 
 # longest details or image URI, in bytes
-MAX_TEXT: constant(uint256) = 1024
+MAX_TEXT: constant(uint256) = 7000
+# longest string the change functions and linking take: 7,001 bytes and
+# more revert with StringTooLong()
+MAX_TEXT_IN: constant(uint256) = 8192
 # details and image URI of one hat, back to back, in 32-byte slots
-TEXT_SLOTS: constant(uint256) = 64
+TEXT_SLOTS: constant(uint256) = 438
+# 32-byte words of one string at most
+TEXT_WORDS: constant(uint256) = 219
+# the views read texts up to this long in small buffers, longer ones through
+# `hatTexts`
+SHORT_TEXT: constant(uint256) = 1024
+SHORT_WORDS: constant(uint256) = 32
+# marks a string's position as one in msg.data (see `_write_text`)
+FROM_CALLDATA: constant(uint256) = 2**255
 # longest array batchMintHats and balanceOfBatch take
 MAX_BATCH: constant(uint256) = 255
-# most hats batchCreateHats creates: its string arrays are laid out in memory
-# at their full bound (2 x 16 x 1,056 bytes), and memory is paid for
-MAX_BATCH_CREATE: constant(uint256) = 16
+# most hats batchCreateHats creates, as Hats Protocol's tests go, and the
+# longest details or image URI in it: Vyper lays every argument out in memory
+# at its full bound (each string array 255 x (32 + BATCH_TEXT) bytes), and
+# memory is paid for; longer strings go through createHat
+MAX_BATCH_CREATE: constant(uint256) = 255
+BATCH_TEXT: constant(uint256) = 32
 # multicall: most calls, and bytes of calldata a call; memory is laid out
 # for every call at its full bound, and paid for (about 3,800 gas)
 MAX_MULTICALL: constant(uint256) = 32
@@ -163,6 +179,12 @@ ERC165_ID: constant(bytes4) = 0x01ffc9a7
 ERC1155_METADATA_URI_ID: constant(bytes4) = 0x0e89341c
 
 HEX_DIGITS: constant(uint256) = 64
+# uri(): the JSON document at most, its base64 (4 characters for 3 bytes,
+# in 32-byte words) and the data URI
+JSON_MAX: constant(uint256) = 15000
+B64_MAX: constant(uint256) = 20064
+B64_WORDS: constant(uint256) = 625
+URI_MAX: constant(uint256) = 20093
 
 
 # STORAGE #
@@ -223,18 +245,18 @@ event ApprovalForAll:
 
 
 event URI:
-    value: String[1024]
+    value: String[MAX_TEXT]
     id: indexed(uint256)
 
 
 event HatCreated:
     id: uint256
-    details: String[1024]
+    details: String[MAX_TEXT]
     maxSupply: uint32
     eligibility: address
     toggle: address
     mutable_: bool
-    imageURI: String[1024]
+    imageURI: String[MAX_TEXT]
 
 
 event WearerStandingChanged:
@@ -250,7 +272,7 @@ event HatStatusChanged:
 
 event HatDetailsChanged:
     hatId: uint256
-    newDetails: String[1024]
+    newDetails: String[MAX_TEXT_IN]
 
 
 event HatEligibilityChanged:
@@ -274,7 +296,7 @@ event HatMaxSupplyChanged:
 
 event HatImageURIChanged:
     hatId: uint256
-    newImageURI: String[1024]
+    newImageURI: String[MAX_TEXT_IN]
 
 
 event TopHatLinkRequested:
@@ -306,7 +328,7 @@ def __init__(_name: String[256], _baseImageURI: String[1024]):
 
 
 @external
-def mintTopHat(_target: address, _details: String[1024], _imageURI: String[1024]) -> uint256:
+def mintTopHat(_target: address, _details: String[MAX_TEXT], _imageURI: String[MAX_TEXT]) -> uint256:
     """
     @notice Create a new tree: mint a new top hat to `_target`.
     @dev Anyone may create a tree. The top hat has a max supply of 1, no
@@ -322,7 +344,8 @@ def mintTopHat(_target: address, _details: String[1024], _imageURI: String[1024]
     hat_id: uint256 = convert(domain, uint256) << 224
     # active, immutable, max supply 1, already worn once
     self._config[hat_id] = ACTIVE | SAME_MODULES | SUPPLY_ONE | (1 << MAX_SUPPLY_SHIFT)
-    self._write_text(hat_id, 0, 0, _details, _imageURI)
+    # the strings are arguments 2 and 3
+    self._write_text(hat_id, 0, 0, self._string_at(36), len(_details), self._string_at(68), len(_imageURI))
     self._wearers[hat_id][_target] = WEARING
     log HatCreated(
         id=hat_id,
@@ -342,12 +365,12 @@ def mintTopHat(_target: address, _details: String[1024], _imageURI: String[1024]
 @external
 def createHat(
     _admin: uint256,
-    _details: String[1024],
+    _details: String[MAX_TEXT],
     _maxSupply: uint32,
     _eligibility: address,
     _toggle: address,
     _mutable: bool,
-    _imageURI: String[1024],
+    _imageURI: String[MAX_TEXT],
 ) -> uint256:
     """
     @notice Create the next child hat of `_admin`.
@@ -364,20 +387,32 @@ def createHat(
     @param _imageURI The hat's image URI (at most 1,024 bytes).
     @return The new hat's id.
     """
-    return self._create_hat(
-        _admin, _details, _maxSupply, _eligibility, _toggle, _mutable, _imageURI
+    # the strings are arguments 2 and 7
+    hat_id: uint256 = self._create_hat(
+        _admin, _maxSupply, _eligibility, _toggle, _mutable,
+        self._string_at(36), len(_details), self._string_at(196), len(_imageURI),
     )
+    log HatCreated(
+        id=hat_id,
+        details=_details,
+        maxSupply=_maxSupply,
+        eligibility=_eligibility,
+        toggle=_toggle,
+        mutable_=_mutable,
+        imageURI=_imageURI,
+    )
+    return hat_id
 
 
 @external
 def batchCreateHats(
     _admins: DynArray[uint256, MAX_BATCH_CREATE],
-    _details: DynArray[String[1024], MAX_BATCH_CREATE],
+    _details: DynArray[String[BATCH_TEXT], MAX_BATCH_CREATE],
     _maxSupplies: DynArray[uint32, MAX_BATCH_CREATE],
     _eligibilityModules: DynArray[address, MAX_BATCH_CREATE],
     _toggleModules: DynArray[address, MAX_BATCH_CREATE],
     _mutables: DynArray[bool, MAX_BATCH_CREATE],
-    _imageURIs: DynArray[String[1024], MAX_BATCH_CREATE],
+    _imageURIs: DynArray[String[BATCH_TEXT], MAX_BATCH_CREATE],
 ) -> bool:
     """
     @notice Create several hats in one transaction, in order (a hat may be
@@ -405,14 +440,26 @@ def batchCreateHats(
     for i: uint256 in range(MAX_BATCH_CREATE):
         if i == n:
             break
-        self._create_hat(
+        # the string arrays are arguments 2 and 7
+        hat_id: uint256 = self._create_hat(
             _admins[i],
-            _details[i],
             _maxSupplies[i],
             _eligibilityModules[i],
             _toggleModules[i],
             _mutables[i],
-            _imageURIs[i],
+            self._element_at(36, i),
+            len(_details[i]),
+            self._element_at(196, i),
+            len(_imageURIs[i]),
+        )
+        log HatCreated(
+            id=hat_id,
+            details=_details[i],
+            maxSupply=_maxSupplies[i],
+            eligibility=_eligibilityModules[i],
+            toggle=_toggleModules[i],
+            mutable_=_mutables[i],
+            imageURI=_imageURIs[i],
         )
     return True
 
@@ -618,17 +665,22 @@ def makeHatImmutable(_hatId: uint256):
 
 
 @external
-def changeHatDetails(_hatId: uint256, _newDetails: String[1024]):
+def changeHatDetails(_hatId: uint256, _newDetails: String[MAX_TEXT_IN]):
     """
     @notice Change a hat's details.
     @dev Mutable hats, and top hats (by their wearer, their admin).
     @param _hatId The hat; the caller must be one of its admins.
     @param _newDetails The new details (at most 1,024 bytes).
     """
-    cfg: uint256 = self._check_changeable(_hatId, True)
+    if len(_newDetails) > MAX_TEXT:
+        raw_revert(method_id("StringTooLong()"))
+    self._check_changeable(_hatId, True)
     slot: uint256 = self._toggle[_hatId]
-    image: String[1024] = self._read_text(_hatId, slot)[1]
-    self._write_text(_hatId, slot, slot, _newDetails, image)
+    # the new details come from argument 2; the image URI moves within storage
+    self._write_text(
+        _hatId, slot, slot, self._string_at(36), len(_newDetails),
+        (slot >> DETAILS_LEN_SHIFT) & 65535, (slot >> IMAGE_LEN_SHIFT) & 65535,
+    )
     log HatDetailsChanged(hatId=_hatId, newDetails=_newDetails)
 
 
@@ -672,17 +724,21 @@ def changeHatToggle(_hatId: uint256, _newToggle: address):
 
 
 @external
-def changeHatImageURI(_hatId: uint256, _newImageURI: String[1024]):
+def changeHatImageURI(_hatId: uint256, _newImageURI: String[MAX_TEXT_IN]):
     """
     @notice Change a hat's image URI.
     @dev Mutable hats, and top hats (by their wearer, their admin).
     @param _hatId The hat; the caller must be one of its admins.
     @param _newImageURI The new image URI (at most 1,024 bytes).
     """
+    if len(_newImageURI) > MAX_TEXT:
+        raw_revert(method_id("StringTooLong()"))
     self._check_changeable(_hatId, True)
     slot: uint256 = self._toggle[_hatId]
-    details: String[1024] = self._read_text(_hatId, slot)[0]
-    self._write_text(_hatId, slot, slot, details, _newImageURI)
+    # the details stay where they are; the new image URI is argument 2
+    self._write_text(
+        _hatId, slot, slot, 0, (slot >> DETAILS_LEN_SHIFT) & 65535, self._string_at(36), len(_newImageURI)
+    )
     log HatImageURIChanged(hatId=_hatId, newImageURI=_newImageURI)
 
 
@@ -723,8 +779,8 @@ def approveLinkTopHatToTree(
     _newAdminHat: uint256,
     _eligibility: address,
     _toggle: address,
-    _details: String[1024],
-    _imageURI: String[1024],
+    _details: String[MAX_TEXT_IN],
+    _imageURI: String[MAX_TEXT_IN],
 ):
     """
     @notice Approve a requested link: the tree of domain `_topHatId` comes
@@ -743,7 +799,15 @@ def approveLinkTopHatToTree(
     if _newAdminHat != self.linkedTreeRequests[_topHatId]:
         raw_revert(method_id("LinkageNotRequested()"))
     self.linkedTreeRequests[_topHatId] = 0
-    self._link(_topHatId, _newAdminHat, _eligibility, _toggle, _details, _imageURI)
+    if len(_details) > MAX_TEXT or len(_imageURI) > MAX_TEXT:
+        raw_revert(method_id("StringTooLong()"))
+    hat_id: uint256 = self._link(_topHatId, _newAdminHat, _eligibility, _toggle, len(_details), len(_imageURI))
+    if len(_details) > 0:
+        log HatDetailsChanged(hatId=hat_id, newDetails=_details)
+    if len(_imageURI) > 0:
+        log HatImageURIChanged(hatId=hat_id, newImageURI=_imageURI)
+    self.linkedTreeAdmins[_topHatId] = _newAdminHat
+    log TopHatLinked(domain=_topHatId, newAdmin=_newAdminHat)
 
 
 @external
@@ -776,8 +840,8 @@ def relinkTopHatWithinTree(
     _newAdminHat: uint256,
     _eligibility: address,
     _toggle: address,
-    _details: String[1024],
-    _imageURI: String[1024],
+    _details: String[MAX_TEXT_IN],
+    _imageURI: String[MAX_TEXT_IN],
 ):
     """
     @notice Move a linked tree under another admin hat of the same tree of
@@ -795,7 +859,15 @@ def relinkTopHatWithinTree(
     """
     self._check_admin(convert(_topHatDomain, uint256) << 224)
     self._check_new_admin(_newAdminHat)
-    self._link(_topHatDomain, _newAdminHat, _eligibility, _toggle, _details, _imageURI)
+    if len(_details) > MAX_TEXT or len(_imageURI) > MAX_TEXT:
+        raw_revert(method_id("StringTooLong()"))
+    hat_id: uint256 = self._link(_topHatDomain, _newAdminHat, _eligibility, _toggle, len(_details), len(_imageURI))
+    if len(_details) > 0:
+        log HatDetailsChanged(hatId=hat_id, newDetails=_details)
+    if len(_imageURI) > 0:
+        log HatImageURIChanged(hatId=hat_id, newImageURI=_imageURI)
+    self.linkedTreeAdmins[_topHatDomain] = _newAdminHat
+    log TopHatLinked(domain=_topHatDomain, newAdmin=_newAdminHat)
 
 
 # VIEW FUNCTIONS #
@@ -805,7 +877,7 @@ def relinkTopHatWithinTree(
 @external
 def viewHat(
     _hatId: uint256,
-) -> (String[1024], uint32, uint32, address, address, String[1024], uint16, bool, bool):
+) -> (String[MAX_TEXT], uint32, uint32, address, address, String[MAX_TEXT], uint16, bool, bool):
     """
     @notice Everything about a hat in one call.
     @param _hatId The hat.
@@ -814,17 +886,77 @@ def viewHat(
     """
     cfg: uint256 = self._config[_hatId]
     slot: uint256 = self._toggle[_hatId]
-    details: String[1024] = self._read_text(_hatId, slot)[0]
+    details_len: uint256 = (slot >> DETAILS_LEN_SHIFT) & 65535
+    source: uint256 = self._image_source(_hatId)
+    source_slot: uint256 = self._toggle[source]
+    image_len: uint256 = (source_slot >> IMAGE_LEN_SHIFT) & 65535
+    if details_len <= SHORT_TEXT and image_len <= SHORT_TEXT:
+        # the usual case, in small buffers (memory is paid for by its bound)
+        image: String[SHORT_TEXT] = self.baseImageURI
+        if source != 0:
+            image = self._read_short(source, (source_slot >> DETAILS_LEN_SHIFT) & 65535, image_len)
+        return (
+            self._read_short(_hatId, 0, details_len),
+            convert((cfg >> MAX_SUPPLY_SHIFT) & 2**32 - 1, uint32),
+            convert((cfg >> SUPPLY_SHIFT) & 2**32 - 1, uint32),
+            self._eligibility_of(cfg),
+            convert(slot & ADDRESS_MASK, address),
+            image,
+            convert((cfg >> LAST_HAT_SHIFT) & 65535, uint16),
+            cfg & MUTABLE != 0,
+            self._is_active(_hatId, cfg),
+        )
+    # long texts, from `hatTexts` in a static call to this contract, written
+    # here rather than in an internal function, whose frame would lie under
+    # (and make dearer) the memory of the usual case above
+    details: String[MAX_TEXT] = abi_decode(
+        raw_call(
+            self,
+            abi_encode(_hatId, method_id=method_id("hatTexts(uint256)")),
+            max_outsize=2 * MAX_TEXT + 144,
+            is_static_call=True,
+        ),
+        (String[MAX_TEXT], String[MAX_TEXT]),
+    )[0]
+    long_image: String[MAX_TEXT] = self.baseImageURI
+    if source != 0:
+        long_image = abi_decode(
+            raw_call(
+                self,
+                abi_encode(source, method_id=method_id("hatTexts(uint256)")),
+                max_outsize=2 * MAX_TEXT + 144,
+                is_static_call=True,
+            ),
+            (String[MAX_TEXT], String[MAX_TEXT]),
+        )[1]
     return (
         details,
         convert((cfg >> MAX_SUPPLY_SHIFT) & 2**32 - 1, uint32),
         convert((cfg >> SUPPLY_SHIFT) & 2**32 - 1, uint32),
         self._eligibility_of(cfg),
         convert(slot & ADDRESS_MASK, address),
-        self._image_uri(_hatId),
+        long_image,
         convert((cfg >> LAST_HAT_SHIFT) & 65535, uint16),
         cfg & MUTABLE != 0,
         self._is_active(_hatId, cfg),
+    )
+
+
+@view
+@external
+def hatTexts(_hatId: uint256) -> (String[MAX_TEXT], String[MAX_TEXT]):
+    """
+    @notice A hat's own details and image URI (no fallback), as stored (an
+            opgov addition; viewHat and getImageURIForHat read long texts
+            through it).
+    @param _hatId The hat.
+    @return details, imageURI.
+    """
+    slot: uint256 = self._toggle[_hatId]
+    details_len: uint256 = (slot >> DETAILS_LEN_SHIFT) & 65535
+    return (
+        self._read_long(_hatId, 0, details_len),
+        self._read_long(_hatId, details_len, (slot >> IMAGE_LEN_SHIFT) & 65535),
     )
 
 
@@ -960,14 +1092,30 @@ def hatSupply(_hatId: uint256) -> uint32:
 
 @view
 @external
-def getImageURIForHat(_hatId: uint256) -> String[1024]:
+def getImageURIForHat(_hatId: uint256) -> String[MAX_TEXT]:
     """
     @notice A hat's image URI; if it has none, its nearest admin's, else
             the contract's base image URI.
     @param _hatId The hat.
     @return The image URI.
     """
-    return self._image_uri(_hatId)
+    source: uint256 = self._image_source(_hatId)
+    if source == 0:
+        return self.baseImageURI
+    slot: uint256 = self._toggle[source]
+    image_len: uint256 = (slot >> IMAGE_LEN_SHIFT) & 65535
+    if image_len <= SHORT_TEXT:
+        return self._read_short(source, (slot >> DETAILS_LEN_SHIFT) & 65535, image_len)
+    # a long one from `hatTexts`, inline for the reason given in viewHat
+    return abi_decode(
+        raw_call(
+            self,
+            abi_encode(source, method_id=method_id("hatTexts(uint256)")),
+            max_outsize=2 * MAX_TEXT + 144,
+            is_static_call=True,
+        ),
+        (String[MAX_TEXT], String[MAX_TEXT]),
+    )[1]
 
 
 @view
@@ -1010,14 +1158,14 @@ def balanceOfBatch(
 
 @view
 @external
-def uri(_id: uint256) -> String[4125]:
+def uri(_id: uint256) -> String[URI_MAX]:
     """
     @notice ERC1155 metadata: a JSON document as a base64 data URI.
     @param _id The hat.
     @return "data:application/json;base64,..." with the hat's name,
             description, image and properties.
     """
-    return concat("data:application/json;base64,", convert(self._base64(self._json(_id)), String[4096]))
+    return concat("data:application/json;base64,", convert(self._base64(self._json(_id)), String[B64_MAX]))
 
 
 @payable
@@ -1269,13 +1417,16 @@ def sameTippyTopHatDomain(_topHatDomain: uint32, _newAdminHat: uint256) -> bool:
 @internal
 def _create_hat(
     _admin: uint256,
-    _details: String[1024],
     _max_supply: uint32,
     _eligibility: address,
     _toggle: address,
     _mutable: bool,
-    _image_uri: String[1024],
+    _details: uint256,
+    _details_len: uint256,
+    _image: uint256,
+    _image_len: uint256,
 ) -> uint256:
+    # the strings stay in calldata (see `_write_text`); the caller logs HatCreated
     if _admin & 65535 != 0:
         raw_revert(method_id("MaxLevelsReached()"))
     if _eligibility == empty(address) or _toggle == empty(address):
@@ -1299,17 +1450,8 @@ def _create_hat(
         cfg |= MUTABLE
     self._config[hat_id] = self._with_modules(cfg, _toggle)
     # a new hat's toggle slot is empty: it is written whatever the texts
-    self._write_text(hat_id, 0, convert(_toggle, uint256), _details, _image_uri)
+    self._write_text(hat_id, 0, convert(_toggle, uint256), _details, _details_len, _image, _image_len)
     self._config[_admin] = admin_cfg + LAST_HAT_ONE
-    log HatCreated(
-        id=hat_id,
-        details=_details,
-        maxSupply=_max_supply,
-        eligibility=_eligibility,
-        toggle=_toggle,
-        mutable_=_mutable,
-        imageURI=_image_uri,
-    )
     return hat_id
 
 
@@ -1380,13 +1522,12 @@ def _check_new_admin(_new_admin: uint256):
 
 @internal
 def _link(
-    _domain: uint32,
-    _new_admin: uint256,
-    _eligibility: address,
-    _toggle: address,
-    _details: String[1024],
-    _image_uri: String[1024],
-):
+    _domain: uint32, _new_admin: uint256, _eligibility: address, _toggle: address, _details_len: uint256,
+    _image_len: uint256
+) -> uint256:
+    # everything a link does but log the new strings and store the link
+    # itself, which the caller does (the strings stay in its calldata, as
+    # arguments 5 and 6); returns the top hat's id
     if not self._no_circular_linkage(_domain, _new_admin):
         raw_revert(method_id("CircularLinkage()"))
     linked: uint256 = self.linkedTreeAdmins[_domain]
@@ -1424,19 +1565,20 @@ def _link(
         log HatToggleChanged(hatId=hat_id, newToggle=_toggle)
     if _eligibility != empty(address) or _toggle != empty(address):
         self._config[hat_id] = self._with_modules(self._config[hat_id], convert(slot & ADDRESS_MASK, address))
-    if len(_details) > 0 or len(_image_uri) > 0:
-        old_details: String[1024] = empty(String[1024])
-        old_image: String[1024] = empty(String[1024])
-        old_details, old_image = self._read_text(hat_id, slot)
-        if len(_details) > 0:
-            old_details = _details
-            log HatDetailsChanged(hatId=hat_id, newDetails=_details)
-        if len(_image_uri) > 0:
-            old_image = _image_uri
-            log HatImageURIChanged(hatId=hat_id, newImageURI=_image_uri)
-        self._write_text(hat_id, slot, slot, old_details, old_image)
-    self.linkedTreeAdmins[_domain] = _new_admin
-    log TopHatLinked(domain=_domain, newAdmin=_new_admin)
+    if _details_len > 0 or _image_len > 0:
+        # a new string from calldata, else the stored one
+        details: uint256 = 0
+        details_len: uint256 = (slot >> DETAILS_LEN_SHIFT) & 65535
+        image: uint256 = details_len
+        image_len: uint256 = (slot >> IMAGE_LEN_SHIFT) & 65535
+        if _details_len > 0:
+            details = self._string_at(132)
+            details_len = _details_len
+        if _image_len > 0:
+            image = self._string_at(164)
+            image_len = _image_len
+        self._write_text(hat_id, slot, slot, details, details_len, image, image_len)
+    return hat_id
 
 
 @internal
@@ -1877,80 +2019,129 @@ def _admin_at_level(_hat_id: uint256, _level: uint256) -> uint256:
 
 @internal
 def _write_text(
-    _hat_id: uint256,
-    _stored: uint256,
-    _toggle: uint256,
-    _details: String[1024],
-    _image_uri: String[1024],
+    _hat_id: uint256, _stored: uint256, _toggle: uint256, _details: uint256, _details_len: uint256,
+    _image: uint256, _image_len: uint256
 ):
-    # store both strings back to back, and their lengths beside the toggle
-    # module `_toggle`; the toggle slot is written unless it already holds
-    # `_stored`, the very value it would get (an unchanged toggle module
-    # and unchanged lengths)
-    details_len: uint256 = len(_details)
-    total: uint256 = details_len + len(_image_uri)
+    # store the details and image URI back to back, 32 bytes a slot, and
+    # their lengths beside the toggle module `_toggle`. Each string is read
+    # where it is, never copied into memory whole: `_details` and `_image`
+    # are either FROM_CALLDATA | the position of its first byte in msg.data,
+    # or the byte offset where it already is in this hat's text (the layout
+    # `_stored` describes). The toggle slot is written unless it already
+    # holds the very value it would get.
+    total: uint256 = _details_len + _image_len
     slot: uint256 = (
         (_toggle & ADDRESS_MASK)
-        | (details_len << DETAILS_LEN_SHIFT)
-        | (len(_image_uri) << IMAGE_LEN_SHIFT)
+        | (_details_len << DETAILS_LEN_SHIFT)
+        | (_image_len << IMAGE_LEN_SHIFT)
     )
     if slot != _stored:
         self._toggle[_hat_id] = slot
-    if total == 0:
-        return
-    data: Bytes[2080] = concat(
-        convert(_details, Bytes[1024]), convert(_image_uri, Bytes[1024]), empty(bytes32)
-    )
-    for i: uint256 in range(TEXT_SLOTS):
-        if i * 32 >= total:
+    words: uint256 = (total + 31) // 32
+    # a stored string that moves to a higher offset is copied from its end,
+    # so that no slot is overwritten before it is read
+    backwards: bool = _image & FROM_CALLDATA == 0 and _image < _details_len
+    # slots wholly inside stored details that stay where they are
+    skip: uint256 = 0
+    if _details & FROM_CALLDATA == 0:
+        skip = _details_len // 32
+    for k: uint256 in range(TEXT_SLOTS):
+        if k >= words:
             break
-        self._text[_hat_id][i] = extract32(data, i * 32)
+        i: uint256 = k
+        if backwards:
+            i = words - 1 - k
+        if i < skip:
+            continue
+        start: uint256 = i * 32
+        word: uint256 = 0
+        if start < _details_len:
+            word = self._text_word(_hat_id, _details, start, _details_len - start)
+            if start + 32 > _details_len and _image_len > 0:
+                word |= self._text_word(_hat_id, _image, 0, _image_len) >> (8 * (_details_len - start))
+        else:
+            word = self._text_word(_hat_id, _image, start - _details_len, total - start)
+        self._text[_hat_id][i] = convert(word, bytes32)
 
 
 @view
 @internal
-def _read_text(_hat_id: uint256, _slot: uint256) -> (String[1024], String[1024]):
-    details_len: uint256 = (_slot >> DETAILS_LEN_SHIFT) & 65535
-    image_len: uint256 = (_slot >> IMAGE_LEN_SHIFT) & 65535
-    details: String[1024] = ""
-    image: String[1024] = ""
-    if details_len > 0:
-        words: bytes32[32] = empty(bytes32[32])
-        for i: uint256 in range(32):
-            if i * 32 >= details_len:
-                break
-            words[i] = self._text[_hat_id][i]
-        details = convert(slice(abi_encode(words), 0, details_len), String[1024])
-    if image_len > 0:
-        # the image URI starts `bit_shift` bytes into slot `first`: realign it
-        first: uint256 = details_len // 32
-        bit_shift: uint256 = (details_len % 32) * 8
-        words: bytes32[32] = empty(bytes32[32])
-        current: uint256 = convert(self._text[_hat_id][first], uint256)
-        for i: uint256 in range(32):
-            if i * 32 >= image_len:
-                break
-            nxt: uint256 = 0
-            if bit_shift != 0 and (first + i + 1) * 32 < details_len + image_len:
-                nxt = convert(self._text[_hat_id][first + i + 1], uint256)
-            if bit_shift == 0:
-                words[i] = convert(current, bytes32)
-                if (first + i + 1) * 32 < details_len + image_len:
-                    current = convert(self._text[_hat_id][first + i + 1], uint256)
-            else:
-                words[i] = convert((current << bit_shift) | (nxt >> (256 - bit_shift)), bytes32)
-                current = nxt
-        image = convert(slice(abi_encode(words), 0, image_len), String[1024])
-    return details, image
+def _text_word(_hat_id: uint256, _source: uint256, _at: uint256, _left: uint256) -> uint256:
+    # the 32 bytes from byte `_at` of a string (see `_write_text`), of which
+    # only the first `_left` count: the rest are zero
+    word: uint256 = 0
+    if _source & FROM_CALLDATA != 0:
+        position: uint256 = (_source & ~FROM_CALLDATA) + _at
+        size: uint256 = len(msg.data)
+        if position + 32 <= size:
+            word = convert(slice(msg.data, position, 32), uint256)
+        else:
+            # the last string of unpadded calldata: the bytes up to its end
+            word = convert(slice(msg.data, size - 32, 32), uint256) << (8 * (position + 32 - size))
+    else:
+        offset: uint256 = _source + _at
+        first: uint256 = offset // 32
+        bit_shift: uint256 = (offset % 32) * 8
+        word = convert(self._text[_hat_id][first], uint256) << bit_shift
+        if bit_shift != 0 and first + 1 < TEXT_SLOTS:
+            word |= convert(self._text[_hat_id][first + 1], uint256) >> (256 - bit_shift)
+    if _left < 32:
+        word = word >> (8 * (32 - _left)) << (8 * (32 - _left))
+    return word
 
 
 @view
 @internal
-def _image_uri(_hat_id: uint256) -> String[1024]:
-    # the hat's own image URI, else its nearest admin's, else the base one
-    own: String[1024] = self._read_text(_hat_id, self._toggle[_hat_id])[1]
-    if len(own) > 0:
-        return own
+def _element_at(_head: uint256, _index: uint256) -> uint256:
+    # as `_string_at`, for element `_index` of the string-array argument
+    # whose offset is in the head word at `_head`
+    array: uint256 = 4 + convert(slice(msg.data, _head, 32), uint256) + 32
+    offset: uint256 = convert(slice(msg.data, array + 32 * _index, 32), uint256)
+    return FROM_CALLDATA | (array + offset + 32)
+
+
+@view
+@internal
+def _string_at(_head: uint256) -> uint256:
+    # FROM_CALLDATA | the position in msg.data of the first byte of the
+    # string argument whose offset is in the head word at `_head`
+    offset: uint256 = convert(slice(msg.data, _head, 32), uint256)
+    return FROM_CALLDATA | (4 + offset + 32)
+
+
+@view
+@internal
+def _read_short(_hat_id: uint256, _offset: uint256, _length: uint256) -> String[SHORT_TEXT]:
+    # `_length` (at most SHORT_TEXT) bytes of the hat's text from byte `_offset`
+    words: DynArray[bytes32, SHORT_WORDS] = []
+    for i: uint256 in range(SHORT_WORDS):
+        if i * 32 >= _length:
+            break
+        words.append(convert(self._text_word(_hat_id, _offset, i * 32, _length - i * 32), bytes32))
+    # the encoding's first two words are the array's offset and length
+    return convert(slice(abi_encode(words), 64, _length), String[SHORT_TEXT])
+
+
+@view
+@internal
+def _read_long(_hat_id: uint256, _offset: uint256, _length: uint256) -> String[MAX_TEXT]:
+    # as `_read_short`, for any stored length; only `hatTexts` calls it, so
+    # that its frame does not lie under the frames of the hot views
+    words: DynArray[bytes32, TEXT_WORDS] = []
+    for i: uint256 in range(TEXT_WORDS):
+        if i * 32 >= _length:
+            break
+        words.append(convert(self._text_word(_hat_id, _offset, i * 32, _length - i * 32), bytes32))
+    return convert(slice(abi_encode(words), 64, _length), String[MAX_TEXT])
+
+
+@view
+@internal
+def _image_source(_hat_id: uint256) -> uint256:
+    # the hat whose image URI `_hat_id` shows: itself if it has one, else its
+    # nearest admin with one; 0 for the base image URI
+    if (self._toggle[_hat_id] >> IMAGE_LEN_SHIFT) & 65535 != 0:
+        return _hat_id
     hat: uint256 = _hat_id
     levels: uint256 = self._local_level(hat)
     for t: uint256 in range(MAX_TREE_CHAIN):
@@ -1958,15 +2149,28 @@ def _image_uri(_hat_id: uint256) -> String[1024]:
             if i == levels:
                 break
             admin: uint256 = self._admin_at_local_level(hat, levels - 1 - i)
-            image: String[1024] = self._read_text(admin, self._toggle[admin])[1]
-            if len(image) > 0:
-                return image
+            if (self._toggle[admin] >> IMAGE_LEN_SHIFT) & 65535 != 0:
+                return admin
         linked: uint256 = self.linkedTreeAdmins[convert(hat >> 224, uint32)]
         if linked == 0:
-            return self.baseImageURI
+            return 0
         hat = linked
         levels = self._local_level(hat) + 1
     raise "hats: linked trees nest too deep"
+
+
+@view
+@internal
+def _long_texts(_hat_id: uint256) -> (String[MAX_TEXT], String[MAX_TEXT]):
+    # the hat's own details and image URI, from `hatTexts` in a static call
+    # to this contract
+    answer: Bytes[2 * MAX_TEXT + 144] = raw_call(
+        self,
+        abi_encode(_hat_id, method_id=method_id("hatTexts(uint256)")),
+        max_outsize=2 * MAX_TEXT + 144,
+        is_static_call=True,
+    )
+    return abi_decode(answer, (String[MAX_TEXT], String[MAX_TEXT]))
 
 
 # INTERNAL: METADATA #
@@ -1974,7 +2178,7 @@ def _image_uri(_hat_id: uint256) -> String[1024]:
 
 @view
 @internal
-def _json(_hat_id: uint256) -> Bytes[3072]:
+def _json(_hat_id: uint256) -> Bytes[JSON_MAX]:
     cfg: uint256 = self._config[_hat_id]
     slot: uint256 = self._toggle[_hat_id]
     admin: uint256 = _hat_id
@@ -1986,11 +2190,17 @@ def _json(_hat_id: uint256) -> Bytes[3072]:
     is_mutable: String[5] = "false"
     if cfg & MUTABLE != 0:
         is_mutable = "true"
-    json: String[3072] = concat(
+    details: String[MAX_TEXT] = ""
+    image: String[MAX_TEXT] = self.baseImageURI
+    source: uint256 = self._image_source(_hat_id)
+    if source != 0:
+        image = self._long_texts(source)[1]
+    details = self._long_texts(_hat_id)[0]
+    json: String[JSON_MAX] = concat(
         '{"name": "Hat", "description": "',
-        self._read_text(_hat_id, slot)[0],
+        details,
         '", "image": "',
-        self._image_uri(_hat_id),
+        image,
         '", "properties": {"domain": "',
         uint2str(_hat_id >> 224),
         '", "id": "',
@@ -2015,7 +2225,7 @@ def _json(_hat_id: uint256) -> Bytes[3072]:
         is_mutable,
         '"}}',
     )
-    return convert(json, Bytes[3072])
+    return convert(json, Bytes[JSON_MAX])
 
 
 @pure
@@ -2040,14 +2250,14 @@ def _hex(_value: uint256, _digits: uint256) -> String[66]:
 
 @pure
 @internal
-def _base64(_data: Bytes[3072]) -> Bytes[4096]:
+def _base64(_data: Bytes[JSON_MAX]) -> Bytes[B64_MAX]:
     # standard base64 with padding; 24 input bytes make one 32-byte word
     n: uint256 = len(_data)
-    padded: Bytes[3136] = concat(_data, empty(bytes32), empty(bytes32))
+    padded: Bytes[JSON_MAX + 64] = concat(_data, empty(bytes32), empty(bytes32))
     out_len: uint256 = (n + 2) // 3 * 4
     data_chars: uint256 = (n * 8 + 5) // 6
-    words: bytes32[128] = empty(bytes32[128])
-    for i: uint256 in range(128):
+    words: DynArray[bytes32, B64_WORDS] = []
+    for i: uint256 in range(B64_WORDS):
         if i * 32 >= out_len:
             break
         chunk: uint256 = convert(extract32(padded, i * 24), uint256) >> 64
@@ -2070,5 +2280,5 @@ def _base64(_data: Bytes[3072]) -> Bytes[4096]:
             elif p < out_len:
                 char = 61
             acc |= char << (8 * (31 - j))
-        words[i] = convert(acc, bytes32)
-    return slice(abi_encode(words), 0, out_len)
+        words.append(convert(acc, bytes32))
+    return slice(abi_encode(words), 64, out_len)

@@ -49,14 +49,38 @@ def test_long_strings_round_trip(hats, top, top_wearer):
         assert hats.getImageURIForHat(hat) == ("y" * ilen if ilen else "http://www.tophat.com/")
 
 
-def test_over_long_string_is_refused_by_the_abi_decoder(hats, top, top_wearer):
-    # Vyper's ABI decoder refuses strings over the 1,024-byte bound before any
-    # code of ours runs: the revert carries no reason string (documented)
-    calldata = hats.createHat.prepare_calldata(top, "x" * 1025, 1, ELIGIBILITY_EOA, TOGGLE_EOA, True, "")
+def test_strings_up_to_7000_bytes_round_trip(hats, top, top_wearer):
+    # Hats Protocol's limit: 7,000 bytes each, stored and read back whole,
+    # whatever the alignment of the two strings back to back
+    details = "".join(chr(33 + i % 90) for i in range(7000))
+    image = "".join(chr(40 + i % 80) for i in range(7000))
+    hat = create(hats, top_wearer, top, details=details, image=image)
+    (log,) = [e for e in hats.get_logs() if type(e).__name__ == "HatCreated"]
+    assert log.details == details and log.imageURI == image
+    assert hats.viewHat(hat)[0] == details and hats.viewHat(hat)[5] == image
+    for dlen, ilen in [(6999, 7000), (7000, 33), (33, 7000), (1, 6999)]:
+        with boa.env.prank(top_wearer):
+            hats.changeHatDetails(hat, details[:dlen])
+            hats.changeHatImageURI(hat, image[:ilen])
+        view = hats.viewHat(hat)
+        assert view[0] == details[:dlen] and view[5] == image[:ilen]
+    # a long image falls back to the hats below
+    child = create(hats, top_wearer, hat, details="child", image="")
+    assert hats.getImageURIForHat(child) == image[:6999]
+    with boa.env.prank(top_wearer):
+        tree = hats.mintTopHat(top_wearer, details, image)
+    assert hats.viewHat(tree)[0] == details and hats.getImageURIForHat(tree) == image
+
+
+def test_over_long_string_at_creation_is_refused_by_the_abi_decoder(hats, top, top_wearer):
+    # Vyper's ABI decoder refuses strings over the 7,000-byte bound of
+    # createHat and mintTopHat before any code of ours runs: the revert
+    # carries no data (documented; Hats Protocol takes any length there)
+    calldata = hats.createHat.prepare_calldata(top, "x" * 7001, 1, ELIGIBILITY_EOA, TOGGLE_EOA, True, "")
     with pytest.raises(Revert) as raised:
         boa.env.raw_call(hats.address, sender=top_wearer, data=calldata)
     assert raised.value.args[0] == b""
-    calldata = hats.mintTopHat.prepare_calldata(top_wearer, "", "y" * 1025)
+    calldata = hats.mintTopHat.prepare_calldata(top_wearer, "", "y" * 7001)
     with pytest.raises(Revert) as raised:
         boa.env.raw_call(hats.address, sender=top_wearer, data=calldata)
     assert raised.value.args[0] == b""

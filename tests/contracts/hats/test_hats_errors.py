@@ -194,3 +194,42 @@ def test_zero_address(hats, hat, top, top_wearer):
         "ZeroAddress",
     )
 
+
+
+def test_string_too_long(hats, hat, top, top_wearer, accounts):
+    # Hats Protocol's limit on change and on linking: 7,000 bytes (its own
+    # tests use 7,050); 7,000 itself is taken
+    for length in (7001, 7050, 8192):
+        assert error_of(hats.changeHatDetails, hat, "x" * length, sender=top_wearer) == ("StringTooLong",)
+        assert error_of(hats.changeHatImageURI, hat, "y" * length, sender=top_wearer) == ("StringTooLong",)
+    hats.changeHatDetails(hat, "x" * 7000, sender=top_wearer)
+    hats.changeHatImageURI(hat, "y" * 7000, sender=top_wearer)
+    b = hats.mintTopHat(accounts[2], "tree b", "")
+    hats.requestLinkTopHatToTree(domain(b), top, sender=accounts[2])
+    assert error_of(hats.approveLinkTopHatToTree, domain(b), top, ZERO, ZERO, "d" * 7001, "",
+                    sender=top_wearer) == ("StringTooLong",)
+    assert error_of(hats.approveLinkTopHatToTree, domain(b), top, ZERO, ZERO, "", "i" * 7050,
+                    sender=top_wearer) == ("StringTooLong",)
+    hats.approveLinkTopHatToTree(domain(b), top, ZERO, ZERO, "d" * 7000, "i" * 33, sender=top_wearer)
+    assert hats.viewHat(b)[0] == "d" * 7000 and hats.viewHat(b)[5] == "i" * 33
+    assert error_of(hats.relinkTopHatWithinTree, domain(b), hat, ZERO, ZERO, "", "i" * 7001,
+                    sender=top_wearer) == ("StringTooLong",)
+    hats.relinkTopHatWithinTree(domain(b), hat, ZERO, ZERO, "", "i" * 7000, sender=top_wearer)
+    assert hats.viewHat(b)[0] == "d" * 7000 and hats.getImageURIForHat(b) == "i" * 7000
+
+
+def test_batches_of_255(hats, top, top_wearer, accounts):
+    # 255 entries, as Hats Protocol's own tests go; one array one short is a mismatch
+    n = 255
+    args = [[top] * n, ["deets"] * n, [10] * n, [ELIGIBILITY_EOA] * n, [TOGGLE_EOA] * n, [False] * n, [""] * n]
+    for which in range(7):
+        short = [a[:-1] if i == which else a for i, a in enumerate(args)]
+        assert error_of(hats.batchCreateHats, *short, sender=top_wearer) == ("BatchArrayLengthMismatch",)
+    hats.batchCreateHats(*args, sender=top_wearer)
+    last = hats.getNextId(top) - (1 << 208)
+    assert hats.viewHat(last)[0] == "deets" and hats.viewHat(last)[6] == 0
+    ids = [top | ((i + 1) << 208) for i in range(n)]
+    wearers = [accounts[1]] * n
+    assert error_of(hats.batchMintHats, ids, wearers[:-1], sender=top_wearer) == ("BatchArrayLengthMismatch",)
+    hats.batchMintHats(ids, wearers, sender=top_wearer)
+    assert hats.balanceOfBatch(wearers, ids) == [1] * n
