@@ -272,6 +272,9 @@ class OrgSpec(_Strict):
     name: str = Field(min_length=1, max_length=200)
     token: TokenSpec
     people: dict[str, str] = Field(description="name: ape alias, TEST::N or address")
+    suppliers: dict[str, str] = Field(
+        default_factory=dict, description="name: address of those the org pays, e.g. hardware-shop (`--to hardware-shop`)"
+    )
     safe: SafeSpec
     roles: list[RoleSpec] = Field(default_factory=list)
     cells: list[CellSpec] = Field(default_factory=list)
@@ -296,10 +299,24 @@ class OrgSpec(_Strict):
             seen[who.lower()] = name
         return v
 
+    @field_validator("suppliers")
+    @classmethod
+    def _suppliers(cls, v: dict[str, str]) -> dict[str, str]:
+        for name, address in v.items():
+            if not NAME.match(name):
+                raise ValueError(f"{name!r}: names are lower case letters, digits and dashes")
+            why = address_problem(str(address))
+            if why:
+                raise ValueError(f"{name}: {address!r} {why}")
+        return v
+
     @model_validator(mode="after")
     def _references(self) -> "OrgSpec":
         problems: list[tuple[tuple, str]] = []
         known = set(self.people)
+        for name in self.suppliers:
+            if name in known:
+                problems.append((("suppliers", name), f"{name!r} is also a person: give each name once"))
         for i, who in enumerate(self.safe.signers):
             if who not in known:
                 problems.append((("safe", "signers", i), f"{who!r} is not under people:"))
@@ -574,6 +591,10 @@ people:
   frank: TEST::5
   grace: TEST::6
   heidi: TEST::7
+
+# Suppliers the cells pay, by name: `opgov propose --pay "250 USDC" --to hardware-shop`.
+# suppliers:
+#   hardware-shop: 0x...
 
 # The treasury Safe: four signers, two needed. With `signer_hat`, the Safe's
 # owners follow the 'signer' role below (a signer gate counts only signatures
