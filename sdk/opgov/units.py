@@ -106,7 +106,7 @@ def to_base_units(amount: Decimal | str | int, decimals: int) -> int:
     except InvalidOperation:
         raise UnitsError(f"cannot read {amount!r} as an amount", "write a number like 1500 or 12.5")
     if not value.is_finite():  # NaN and Infinity: Decimal reads them, no token holds them
-        raise UnitsError(f"{amount!r} is not an amount", "write a number like 1500 or 12.5")
+        raise UnitsError(f"cannot read {amount!r} as an amount", "write a number like 1500 or 12.5")
     if value < 0:
         raise UnitsError(f"the amount {amount!r} is negative", "amounts are zero or more")
     scaled = value * (Decimal(10) ** decimals)
