@@ -392,6 +392,46 @@ def deployed(name: str, given: str | None) -> str:
     return address
 
 
+def replace_option(f: Callable) -> Callable:
+    return click.option(
+        "--replace", is_flag=True,
+        help="replace the pending Safe transactions at the Safe's next nonce (their files are set aside in "
+             "replaced/) instead of writing this one after them.",
+    )(f)
+
+
+def write_safe_tx(safe, calls: list, folder, replace: bool = False, names=None):
+    """Write a Safe transaction for `calls` without clashing with a pending one, and say where it goes.
+
+    The same transaction already kept is merged with (its signatures stay); another one
+    at the Safe's next nonce is never reused silently: this one is written at the next
+    free nonce (it can run only after those), or takes their place with `replace`.
+
+    Returns:
+        the pending transaction and the path of its file.
+    """
+    current = safe.nonce()
+    tx = safe.build(calls, current)
+    taken = [(p, e) for p, e in folder.at_nonce(safe.address, current) if e.hash != tx.hash]
+    nonce = current
+    if taken and replace:
+        for path, other in taken:
+            aside = folder.set_aside(path)
+            say(f"replaces {other.hash_hex[:12]} (nonce {current}), set aside in {aside}; it can still run "
+                "if enough owners signed it and someone executes it first")
+    elif taken:
+        same = [e for _, e in folder.entries(safe.address)
+                if not isinstance(e, Exception) and e.tx.nonce >= current
+                and safe.build(calls, e.tx.nonce).hash == e.hash]
+        nonce = same[0].tx.nonce if same else folder.free_nonce(safe.address, current)
+        if not same:
+            what = (taken[0][1].description or ["(no description)"])[0].strip()
+            say(f"note: nonce {current} is taken by the pending transaction {taken[0][1].hash_hex[:12]} ({what}); "
+                f"this one gets nonce {nonce} and can run only after it (pass --replace to take its place)")
+    pending = safe.propose(calls, nonce, names=names)
+    return pending, folder.save(pending)
+
+
 def say(text: str = "") -> None:
     click.echo(text)
 

@@ -18,7 +18,9 @@ from opgov.cli._common import (
     account_option,
     connected,
     deployed,
+    replace_option,
     say,
+    write_safe_tx,
 )
 from opgov.errors import ConsentError
 
@@ -336,29 +338,29 @@ def deploy(safe_address, hats_address, streams_address, gate_address, account) -
         f"the Safe's signers enable it with a Safe transaction (enableModule({client.address}))")
 
 
-def _safe_tx(client, call, folder):
+def _safe_tx(client, call, folder, replace=False):
     from opgov.safe import Safe, explain
     from opgov.safe_tx import TxFolder
 
     safe = Safe.at(client.safe)
-    pending = safe.propose([call])
+    pending, path = write_safe_tx(safe, [call], TxFolder(folder), replace)
     for line in explain(pending.tx):
         say(line)
-    path = TxFolder(folder).save(pending)
     say(f"written to {path}; signers sign it with `opgov safe sign {pending.hash_hex[:10]}`, "
         f"then anyone runs `opgov safe execute {pending.hash_hex[:10]}`")
 
 
 folder_option = click.option("--folder", default=None, metavar="DIR",
-                             help="where Safe transaction files are kept (default: .opgov/safe-txs).")
+                             help="where Safe transaction files are kept (default: safe-txs/ beside org.yaml).")
 
 
 @consent.command()
 @click.argument("proposal", type=PROPOSAL)
 @consent_option
 @folder_option
+@replace_option
 @connected
-def approve(proposal, consent_address, folder) -> None:
+def approve(proposal, consent_address, folder, replace) -> None:
     """Write the Safe transaction that approves PROPOSAL (escalated to the Safe), for the signers to sign."""
     client = _client(consent_address)
     call = client.approve_call(proposal)
@@ -366,7 +368,7 @@ def approve(proposal, consent_address, folder) -> None:
     say(f"approving proposal {p.ref} lets anyone execute it, outside any cell's domain; it will:")
     for i, d in enumerate(p.descriptions, 1):
         say(f"    {i}. {d}")
-    _safe_tx(client, call, folder)
+    _safe_tx(client, call, folder, replace)
 
 
 @consent.command()
@@ -374,11 +376,12 @@ def approve(proposal, consent_address, folder) -> None:
 @click.option("--reason", required=True, help="why the Safe stops it.")
 @consent_option
 @folder_option
+@replace_option
 @connected
-def veto(proposal, reason, consent_address, folder) -> None:
+def veto(proposal, reason, consent_address, folder, replace) -> None:
     """Write the Safe transaction that vetoes PROPOSAL with a reason, for the signers to sign."""
     client = _client(consent_address)
-    _safe_tx(client, client.veto_call(proposal, reason), folder)
+    _safe_tx(client, client.veto_call(proposal, reason), folder, replace)
 
 
 @consent.command()

@@ -1,7 +1,7 @@
 """`opgov safe ...`: the signer's workflow for the Safe.
 
-Transactions are kept as files in `.opgov/safe-txs/<safe>/` (Safe Transaction
-Service JSON), so signers on other machines sign offline and the files merge.
+Transactions are kept as files in `safe-txs/<safe>/` beside org.yaml (Safe
+Transaction Service JSON), so signers on other machines sign offline and the files merge.
 """
 
 from __future__ import annotations
@@ -415,5 +415,9 @@ def remove_signer(signer, gate_address, account) -> None:
 
     seats = SignerSeats(deployed("SignerGate", gate_address))
     about_to(f"remove {signer} from the Safe {seats.safe.address}'s signers (they no longer wear the signer hat)")
-    seats.remove(signer, account)
-    say(f"{signer} is no longer a signer: {seats.safe.threshold()} of {len(seats.safe.owners())} needed")
+    receipt = seats.remove(signer, account)
+    owners = seats.safe.owners()
+    if signer in owners:  # said only once the chain agrees
+        raise SafeError(f"the transaction {receipt.txn_hash} went through, yet {signer} is still an owner of the Safe",
+                        "check the signer gate (`opgov safe signers`) before relying on it")
+    say(f"{signer} is no longer a signer (checked on-chain): {seats.safe.threshold()} of {len(owners)} needed")
