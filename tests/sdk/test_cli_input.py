@@ -202,3 +202,61 @@ def test_many_wrong_inputs_never_show_a_python_exception(in_org):
             assert not PYTHON_ERRORS.search(text), f"opgov {' '.join(args)}: {text}"
             if result.exit_code != 0:
                 assert text.splitlines()[-1].startswith("error: "), f"opgov {' '.join(args)}: {text}"
+
+
+# ---------------------------------------------------------------- Safe transactions never share a nonce quietly
+
+
+def test_veto_takes_the_next_free_nonce_or_replaces(in_org, tmp_path):
+    workdir, state = in_org
+    run("propose", "--cell", "repair-cafe", "--pay", "10 USDC", "--to", "hardware-shop", "--account", "erin")
+    folder = tmp_path / "txs"
+    run("consent", "veto", "1", "--reason", "not now", "--folder", folder)
+    out = run("consent", "veto", "1", "--reason", "not this way", "--folder", folder).output
+    nonce = int(re.search(r"note: nonce (\d+) is taken by the pending transaction", out).group(1))
+    assert f"this one gets nonce {nonce + 1} and can run only after it" in out
+    again = run("consent", "veto", "1", "--reason", "not now", "--folder", folder).output
+    assert "note:" not in again  # the same transaction again: merged into its file, no third nonce
+    out = run("consent", "veto", "1", "--reason", "never", "--folder", folder, "--replace").output
+    assert "replaces" in out and "set aside in" in out
+    kept = sorted(p.name.split("-")[0] for p in folder.rglob("*.json") if "replaced" not in p.parts)
+    assert kept == [str(nonce), str(nonce + 1)]
+
+
+# ---------------------------------------------------------------- the org's files live with the org
+
+
+def test_the_orgs_folder_is_found_from_anywhere_inside_it(tmp_path, monkeypatch):
+    from opgov.deployments import deployments_folder, index_folder, org_folder, use_org
+    from opgov.safe_tx import TxFolder
+
+    (tmp_path / "org.yaml").write_text(EXAMPLE)
+    (tmp_path / "notes" / "deep").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "notes" / "deep")
+    monkeypatch.delenv("OPGOV_DEPLOYMENTS", raising=False)
+    monkeypatch.delenv("OPGOV_ORG", raising=False)
+    assert org_folder() == tmp_path
+    assert deployments_folder() == tmp_path / "deployments" and index_folder() == tmp_path / ".opgov" / "index"
+    assert TxFolder().root == tmp_path / "safe-txs"
+    elsewhere = tmp_path / "other"
+    elsewhere.mkdir()
+    try:
+        use_org(elsewhere / "org.yaml")  # what a command given a spec does
+        assert TxFolder().root == elsewhere / "safe-txs"
+    finally:
+        use_org(None)
+
+
+def test_safe_files_where_older_opgov_kept_them_are_still_read(in_org, accounts, monkeypatch, tmp_path):
+    import opgov.deployments
+
+    workdir, state = in_org
+    old = workdir / ".opgov" / "safe-txs"
+    run("safe", "propose", "--send-eth", "erin", "0.1", "--folder", old)
+    monkeypatch.setattr(opgov.deployments, "_NOTICED", set())
+    result = CliRunner(mix_stderr=False).invoke(cli, ["safe", "pending"])
+    assert result.exit_code == 0, result.output
+    assert "send 0.1000 ETH to erin" in result.stdout, result.stdout
+    assert result.stderr.startswith("note: read 1 Safe transaction file(s) from .opgov/safe-txs"), result.stderr
+    (path,) = old.rglob("*.json")  # read there, never moved without a word
+    assert not (workdir / "safe-txs" / path.relative_to(old)).exists()
