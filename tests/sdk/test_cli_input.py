@@ -260,3 +260,16 @@ def test_safe_files_where_older_opgov_kept_them_are_still_read(in_org, accounts,
     assert result.stderr.startswith("note: read 1 Safe transaction file(s) from .opgov/safe-txs"), result.stderr
     (path,) = old.rglob("*.json")  # read there, never moved without a word
     assert not (workdir / "safe-txs" / path.relative_to(old)).exists()
+
+
+def test_check_reports_every_problem_in_one_run(tmp_path):
+    """A bad field no longer hides the checks across the spec (a signer who is nobody, a budget in another token)."""
+    bad = (EXAMPLE.replace("  heidi: TEST::7", "  heidi: 0x1234")
+           .replace("signers: [alice, bob, carol, dave]", "signers: [alice, bob, carol, zed]")
+           .replace("budget: 900 USDC/month", "budget: 900 EUR/month"))
+    (tmp_path / "org.yaml").write_text(bad)
+    result = run("check", tmp_path / "org.yaml", ok=False)
+    assert "has 3 problem(s)" in result.output
+    for says in ("heidi: '0x1234' is not an address", "safe.signers[3]: 'zed' is not under people:",
+                 "cells[1].budget: budgets are in the treasury token USDC, not EUR"):
+        assert says in result.output, result.output
