@@ -322,7 +322,11 @@ class OrgDeployer:
                 "the spec gives no address for the treasury token on a live network",
                 "add token.address to the spec (opgov deploys a test token on local chains only)",
             )
-        return self._contract("TestToken", f"Test {token.symbol}", token.symbol, token.decimals)
+        address = self._contract("TestToken", f"Test {token.symbol}", token.symbol, token.decimals)
+        if not self.dry:
+            # by its symbol too, as amounts name it (`--pay "650 EURC"`)
+            self.record.alias(token.symbol, "TestToken")
+        return address
 
     def _check_token(self, address: str) -> None:
         """The spec's token is a token with the decimals the spec gives (amounts are read with them)."""

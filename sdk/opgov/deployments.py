@@ -1,4 +1,12 @@
-"""What opgov deployed where: `deployments/<ecosystem>/<network>.json`.
+"""What opgov deployed where: `deployments/<ecosystem>/<network>.json` in the org's folder.
+
+The org's files live with the org, beside its org.yaml: this record, the Safe
+transaction files (`safe-txs/`) and the indexer's database (`.opgov/index/`),
+whatever the working directory or wherever opgov is installed. The org's folder
+is the folder of the spec a command is given, else `OPGOV_ORG`, else the
+nearest folder from the working directory up that holds an org.yaml, else the
+working directory. Records kept where older versions put them (the package's
+own `deployments/`, `./.opgov/safe-txs`) are still read, with a one-line notice.
 
 Each record keeps the address, the deploying transaction, its block and the
 hash of the code at the address, so a record that no longer matches the chain
@@ -15,6 +23,7 @@ import os
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Callable
 
 from eth_utils import keccak
 
@@ -22,6 +31,70 @@ from opgov.contracts import ROOT
 from opgov.errors import DeploymentError
 
 EPHEMERAL_PROVIDERS = {"test"}
+SPEC_FILE = "org.yaml"
+# names opgov records its own contracts under: no token symbol may take one
+OWN_NAMES = {"Safe", "Hats", "BudgetStreams", "ConsentModule", "SignerGate", "MultiSendCallOnly", "TestToken",
+             "SafeSingleton", "SafeProxyFactory"}
+ORG_FOLDER: Path | None = None  # set by `use_org` when a command is given its spec
+# where the SDK's notices go (the CLI prints them on stderr); the SDK itself never prints
+NOTICE: Callable[[str], None] | None = None
+_NOTICED: set[str] = set()
+
+
+def use_org(spec_or_folder: str | Path | None) -> Path | None:
+    """Work in this org's folder: the folder of its spec (or the folder itself)."""
+    global ORG_FOLDER
+    if spec_or_folder is None:
+        ORG_FOLDER = None
+        return None
+    path = Path(spec_or_folder).expanduser()
+    ORG_FOLDER = (path if path.is_dir() else path.parent).resolve()
+    return ORG_FOLDER
+
+
+def org_folder() -> Path:
+    """The org's folder, where its org.yaml and its files are (see the module's notes)."""
+    if ORG_FOLDER is not None:
+        return ORG_FOLDER
+    given = os.environ.get("OPGOV_ORG")
+    if given:
+        path = Path(given).expanduser()
+        return (path if path.is_dir() or not path.suffix else path.parent).resolve()
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / SPEC_FILE).is_file():
+            return folder
+    return here
+
+
+def deployments_folder() -> Path:
+    """The folder of the org's deployments records (`OPGOV_DEPLOYMENTS` moves it)."""
+    given = os.environ.get("OPGOV_DEPLOYMENTS")
+    return Path(given) if given else org_folder() / "deployments"
+
+
+def safe_txs_folder() -> Path:
+    """The folder of the org's Safe transaction files."""
+    return org_folder() / "safe-txs"
+
+
+def index_folder() -> Path:
+    """The folder of the indexer's databases (one per network)."""
+    return org_folder() / ".opgov" / "index"
+
+
+# where versions before the org's folder kept these (still read, never written)
+OLD_DEPLOYMENTS = ROOT / "deployments"
+OLD_SAFE_TXS = Path(".opgov") / "safe-txs"
+
+
+def notice(text: str) -> None:
+    """Tell the user something worth knowing once, through the CLI (the SDK never prints)."""
+    if text in _NOTICED:
+        return
+    _NOTICED.add(text)
+    if NOTICE is not None:
+        NOTICE(text)
 
 
 @dataclass
@@ -71,9 +144,17 @@ class Deployments:
         provider = networks.provider
         if provider.name in EPHEMERAL_PROVIDERS:
             return _MEMORY.setdefault(id(provider), cls(None))
-        # OPGOV_DEPLOYMENTS moves the record (tests, or an org kept in its own repository)
-        folder = folder or Path(os.environ.get("OPGOV_DEPLOYMENTS", ROOT / "deployments"))
-        path = folder / provider.network.ecosystem.name / f"{provider.network.name}.json"
+        name = Path(provider.network.ecosystem.name) / f"{provider.network.name}.json"
+        path = (folder or deployments_folder()) / name
+        old = OLD_DEPLOYMENTS / name
+        if folder is None and not path.exists() and old.exists() and old.resolve() != path.resolve():
+            # an org deployed by an older opgov: read where it was, write beside org.yaml from now on
+            notice(f"read the deployments record from {old} (where older opgov kept it); "
+                   f"it is written to {path} from now on")
+            record = _FILES.get(path) or cls.read(old)
+            record.path = path
+            _FILES[path] = record
+            return record
         # one record object per file in a process, so that every part of opgov writes
         # through the same object and no one's update is lost; read again if another
         # process changed the file since
@@ -163,6 +244,14 @@ class Deployments:
         """Note a deployment before it is sent, so a run cut off after sending finds it."""
         self.pending[name] = {"address": str(address), "sender": str(sender), "nonce": int(nonce), "args": args}
         self.save()
+
+    def alias(self, name: str, of: str) -> None:
+        """Record `of`'s contract under a second name too (a test token under its symbol)."""
+        if name == of or of not in self.records or name in OWN_NAMES:
+            return
+        if self.records.get(name) != self.records[of]:
+            self.records[name] = Record(**asdict(self.records[of]))
+            self.save()
 
     def record_instance(self, name: str, instance, args: str = "") -> None:
         """Record a contract instance that ape deployed in this session."""

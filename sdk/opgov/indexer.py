@@ -40,14 +40,13 @@ from eth_abi import decode as abi_decode
 from eth_utils import keccak, to_checksum_address
 
 from opgov.chain import first_line
-from opgov.contracts import NAMES, ROOT, container
+from opgov.contracts import NAMES, container
 from opgov.errors import DeploymentError, NetworkError, OpgovError, UsageError
 
 if TYPE_CHECKING:
     from ethpm_types.abi import EventABI, EventABIType
 
 SCHEMA_VERSION = "1"
-DEFAULT_FOLDER = ROOT / ".opgov" / "index"
 BLOCK_RANGE = 2_000  # blocks per eth_getLogs call and per transaction
 KEEP_HASHES = 64  # newest blocks whose hashes are all kept (deeper reorgs still found via event blocks)
 MOVED_RETRIES = 5  # times a range is retried when the chain moves under it
@@ -305,7 +304,7 @@ class Indexer:
 
     Args:
         path: the SQLite file (default `.opgov/index/<ecosystem>-<network>-<chain id>.sqlite`
-            in the repository).
+            in the org's folder, beside org.yaml).
         contracts: opgov contract names (from `opgov.contracts.NAMES`) to addresses,
             instead of the deployments record.
         sources: more contracts to watch, with their own ABIs.
@@ -348,7 +347,11 @@ class Indexer:
         self.keep_hashes = keep_hashes
         network = provider.network
         default = f"{network.ecosystem.name}-{network.name}-{self.chain_id}.sqlite"
-        self.path = Path(path) if path else DEFAULT_FOLDER / default
+        if not path:
+            from opgov.deployments import index_folder
+
+            path = index_folder() / default
+        self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._watched = self._resolve(contracts, list(sources), start_block)
         self._by_address = {w.address.lower(): w for w in self._watched}

@@ -14,7 +14,6 @@ match the transaction is read from the deployments folder, if there is one.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +40,7 @@ CONTRACT_NAMES = {
 
 
 def load_org_spec(path: str | Path | None) -> "OrgSpec | None":
-    """The org spec at `path`; with no path, ./org.yaml if it is there and valid (else None).
+    """The org spec at `path`; with no path, the org folder's org.yaml if it is there and valid (else None).
 
     Raises:
         SpecError: if a spec named explicitly is not valid.
@@ -49,12 +48,15 @@ def load_org_spec(path: str | Path | None) -> "OrgSpec | None":
     from opgov.errors import SpecError
     from opgov.spec import load_spec
 
+    from opgov.deployments import SPEC_FILE, org_folder
+
     if path is not None:
         return load_spec(path)
-    if not Path("org.yaml").is_file():
+    default = org_folder() / SPEC_FILE
+    if not default.is_file():
         return None
     try:
-        return load_spec("org.yaml")
+        return load_spec(default)
     except SpecError:  # a default spec that does not load only costs names; the command still works
         return None
 
@@ -101,9 +103,11 @@ def from_record(names: Names, org: dict, contracts: dict[str, str], spec: "OrgSp
 
 
 def from_spec(names: Names, spec: "OrgSpec") -> None:
-    """Add the spec's people and its token (when it gives the token's address)."""
+    """Add the spec's people and suppliers, and its token (when it gives the token's address)."""
     for address, name in _people(spec).items():
         names.addresses.setdefault(address, name)
+    for name, address in spec.suppliers.items():
+        names.addresses.setdefault(checksum(address), name)
     if spec.token.address:
         names.tokens.setdefault(checksum(spec.token.address), Token(spec.token.symbol, spec.token.decimals))
 
@@ -138,10 +142,10 @@ def offline_names(safe: str, chain_id: int, spec: "OrgSpec | None" = None, folde
 
 
 def _record_for(safe: str, chain_id: int, folder: Path | None) -> dict | None:
-    from opgov.contracts import ROOT
+    from opgov.deployments import OLD_DEPLOYMENTS, deployments_folder
 
-    folder = Path(folder or os.environ.get("OPGOV_DEPLOYMENTS", ROOT / "deployments"))
-    for path in sorted(folder.glob("*/*.json")):
+    folders = [Path(folder)] if folder else [deployments_folder(), OLD_DEPLOYMENTS]
+    for path in [p for f in folders for p in sorted(f.glob("*/*.json"))]:
         try:
             body = json.loads(path.read_text())
         except (OSError, ValueError):

@@ -532,9 +532,6 @@ class PendingTx:
 # ---------------------------------------------------------------- the folder of pending transactions
 
 
-DEFAULT_FOLDER = Path(".opgov") / "safe-txs"
-
-
 class TxFolder:
     """Transaction files kept as `<folder>/<safe>/<nonce>-<safeTxHash>.json`.
 
@@ -542,11 +539,16 @@ class TxFolder:
     their confirmations), so no signature is ever lost by saving.
 
     Args:
-        root: the folder (default `.opgov/safe-txs` in the current directory).
+        root: the folder (default: `safe-txs/` in the org's folder, beside org.yaml;
+            files that older versions kept in `./.opgov/safe-txs` are still read).
     """
 
     def __init__(self, root: Path | str | None = None):
-        self.root = Path(root) if root else DEFAULT_FOLDER
+        from opgov.deployments import OLD_SAFE_TXS, safe_txs_folder
+
+        self.root = Path(root) if root else safe_txs_folder()
+        old = None if root else OLD_SAFE_TXS
+        self.old = old if old is not None and old.is_dir() and old.resolve() != self.root.resolve() else None
 
     def path_for(self, pending: PendingTx) -> Path:
         return self.root / pending.tx.safe / pending.filename
@@ -554,8 +556,9 @@ class TxFolder:
     def save(self, pending: PendingTx) -> Path:
         """Write the transaction, merged with the file already kept for it."""
         path = self.path_for(pending)
-        if path.exists():
-            kept = PendingTx.read(path)
+        earlier = path if path.exists() else self._old_path(path)
+        if earlier is not None:
+            kept = PendingTx.read(earlier)
             kept.merge(pending)
             pending.confirmations = kept.confirmations
             if pending.confirmations_required is None:
@@ -584,11 +587,32 @@ class TxFolder:
         os.replace(path, target)
         return target
 
+    def _old_path(self, path: Path) -> Path | None:
+        """The same file in the old folder, if it is there."""
+        if self.old is None:
+            return None
+        old = self.old / path.relative_to(self.root)
+        return old if old.exists() else None
+
+    def _files(self, safe: str | None) -> list[Path]:
+        """The kept files (of one Safe, or of all), with those only the old folder has."""
+        pattern = f"{checksum(safe, 'Safe')}/*.json" if safe else "0x*/*.json"
+        files = list(self.root.glob(pattern))
+        if self.old is not None:
+            have = {p.relative_to(self.root) for p in files}
+            older = [p for p in self.old.glob(pattern) if p.relative_to(self.old) not in have]
+            if older:
+                from opgov.deployments import notice
+
+                notice(f"read {len(older)} Safe transaction file(s) from {self.old} (where older opgov kept "
+                       f"them); new ones are kept in {self.root}")
+            files += older
+        return files
+
     def entries(self, safe: str) -> list[tuple[Path, PendingTx | SafeError]]:
         """Every file kept for a Safe, by nonce; a damaged file comes with its error instead."""
-        folder = self.root / checksum(safe, "Safe")
         found: list[tuple[Path, PendingTx | SafeError]] = []
-        for path in sorted(folder.glob("*.json"), key=_nonce_of):
+        for path in sorted(self._files(safe), key=_nonce_of):
             try:
                 found.append((path, PendingTx.read(path)))
             except SafeError as err:
@@ -605,8 +629,7 @@ class TxFolder:
         if path.suffix == ".json" or path.exists():
             return path
         prefix = ref.lower()
-        folders = [self.root / checksum(safe, "Safe")] if safe else list(self.root.glob("0x*"))
-        matches = [p for f in folders for p in f.glob("*.json") if p.stem.split("-", 1)[-1].startswith(prefix)]
+        matches = [p for p in self._files(safe) if p.stem.split("-", 1)[-1].startswith(prefix)]
         if not matches:
             raise SafeError(f"no kept transaction matches {ref!r}", "list them with `opgov safe pending`, or give the file's path")
         if len(matches) > 1:

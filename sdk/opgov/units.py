@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from opgov.errors import UnitsError
 
@@ -105,14 +105,22 @@ def to_base_units(amount: Decimal | str | int, decimals: int) -> int:
         value = Decimal(str(amount).replace(",", "").replace("_", ""))
     except InvalidOperation:
         raise UnitsError(f"cannot read {amount!r} as an amount", "write a number like 1500 or 12.5")
+    if not value.is_finite():  # NaN and Infinity: Decimal reads them, no token holds them
+        raise UnitsError(f"cannot read {amount!r} as an amount", "write a number like 1500 or 12.5")
     if value < 0:
         raise UnitsError(f"the amount {amount!r} is negative", "amounts are zero or more")
-    scaled = value * (Decimal(10) ** decimals)
-    if scaled != scaled.to_integral_value():
-        raise UnitsError(
-            f"{amount} has more decimal places than the token's {decimals}",
-            f"round it to {decimals} decimal places",
-        )
+    if value.adjusted() > 90:  # far beyond 2**256 base units whatever the decimals
+        raise UnitsError(f"{amount} is more than any token or chain can hold", "check the amount")
+    with localcontext() as ctx:
+        ctx.prec = 200  # exact for every 256-bit amount: the default 28 digits would round without a word
+        scaled = value * (Decimal(10) ** decimals)
+        if scaled != scaled.to_integral_value():
+            raise UnitsError(
+                f"{amount} has more decimal places than the token's {decimals}",
+                f"round it to {decimals} decimal places",
+            )
+    if int(scaled) >= 2**256:
+        raise UnitsError(f"{amount} is more than any token or chain can hold", "check the amount")
     return int(scaled)
 
 

@@ -64,7 +64,7 @@ def anvil_node(tmp_path_factory):
     import opgov.deployments
 
     # each run's anvil starts empty: keep its deployments record out of the repository
-    opgov.deployments.ROOT = tmp_path_factory.mktemp("anvil-record")
+    opgov.deployments.use_org(tmp_path_factory.mktemp("anvil-org"))
     port = free_port()
     process = subprocess.Popen(
         [anvil_binary(), "--host", "127.0.0.1", "--port", str(port), "--silent"],

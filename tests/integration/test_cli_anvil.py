@@ -82,3 +82,27 @@ def test_no_node_is_said_and_a_restarted_node_is_noticed(tmp_path):
             assert "records another chain than this node's" in out.stderr and "mv " in out.stderr, out.stderr
     finally:
         node.stop()
+
+
+def test_the_orgs_record_lives_beside_org_yaml(tmp_path):
+    """Run from a folder inside the org's: the record goes beside org.yaml, the token under its symbol."""
+    import json
+
+    from opgov.spec import EXAMPLE
+
+    node = Node.start(free_port(), tmp_path / "state.json")
+    org = tmp_path / "bakery"
+    (org / "notes").mkdir(parents=True)
+    (org / "org.yaml").write_text(EXAMPLE.replace("symbol: USDC", "symbol: EURC"))
+    (org / "notes" / "ape-config.yaml").write_text(f"foundry:\n  host: {node.url}\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("OPGOV_DEPLOYMENTS", "OPGOV_ORG")}
+    env["APE_DATA_FOLDER"] = str(tmp_path / "ape")
+    try:
+        out = subprocess.run([*OPGOV, "stream", "test-token", "--symbol", "EURC", *NET], cwd=org / "notes", env=env,
+                             capture_output=True, text=True, timeout=300)
+        assert out.returncode == 0, out.stdout + out.stderr
+        record = json.loads((org / "deployments" / "ethereum" / "local.json").read_text())
+        assert record["contracts"]["EURC"]["address"] == record["contracts"]["TestToken"]["address"]
+        assert not (org / "notes" / "deployments").exists()
+    finally:
+        node.stop()

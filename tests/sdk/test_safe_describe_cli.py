@@ -173,7 +173,7 @@ def test_propose_refuses_a_nonce_a_pending_transaction_has(org, accounts, tmp_pa
 
 @pytest.mark.parametrize("amount, message", [
     ("1e30", "1e30 USDC is more than all the USDC there is"),
-    ("1e400", "1e400 USDC is more than any token or chain can hold"),
+    ("1e400", "1e400 is more than any token or chain can hold"),
     ("nan", "cannot read 'nan' as an amount"),
     ("-5", "the amount '-5' is negative"),
 ])
@@ -187,7 +187,7 @@ def test_absurd_amounts_are_one_line_errors(org, accounts, tmp_path, amount, mes
 
 @pytest.mark.parametrize("amount, message", [
     ("1e30", "1e30 ETH is more ETH than there is"),
-    ("inf", "cannot read 'inf' as an amount of ETH"),
+    ("inf", "cannot read 'inf' as an amount"),
 ])
 def test_absurd_eth_amounts_are_one_line_errors(org, accounts, tmp_path, amount, message):
     result = run("safe", "propose", "--send-eth", accounts[5].address, amount, "--folder", str(tmp_path), ok=False)

@@ -21,6 +21,9 @@ class Group(click.Group):
     """A click group whose commands end in one line on stderr, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        import opgov.deployments
+
+        opgov.deployments.NOTICE = lambda text: click.echo(f"note: {text}", err=True)
         try:
             return super().invoke(ctx)
         except OpgovError as err:
@@ -28,6 +31,13 @@ class Group(click.Group):
                 raise
             click.echo(f"error: {err}", err=True)
             sys.exit(err.exit_code)
+        except click.UsageError as err:
+            # click's own three-line usage message, in opgov's one line
+            if DEBUG:
+                raise
+            where = err.ctx.command_path if err.ctx is not None else "opgov"
+            click.echo(f"error: {_sentence(err.format_message())}; see `{where} --help`", err=True)
+            sys.exit(2)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except KeyboardInterrupt:
@@ -44,11 +54,16 @@ class Group(click.Group):
                 )
                 sys.exit(1)
             click.echo(
-                f"error: {type(err).__name__}: {first_line(err)} "
-                "(this is a fault in opgov; rerun with OPGOV_DEBUG=1 for details and report it)",
+                f"error: opgov did not expect this: {first_line(err)} "
+                "(a fault in opgov; rerun with OPGOV_DEBUG=1 for details and report it)",
                 err=True,
             )
             sys.exit(1)
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(text.split())
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
 def _lost_node(err: BaseException) -> bool:
@@ -87,22 +102,260 @@ def account_option(f: Callable) -> Callable:
         "--account",
         default=None,
         metavar="ALIAS",
-        help="ape account alias to send from (TEST::N for test accounts; default on local networks: TEST::0).",
+        help="who sends: an ape account alias, a person of org.yaml, or TEST::N "
+             "(default on local networks: TEST::0).",
     )(f)
 
 
 def connected(f: Callable) -> Callable:
-    """Connect to --network around the command, and load --account if it takes one."""
+    """Connect to --network around the command, read what needs the chain, and load --account.
+
+    A command given an org spec (`path` or `--spec`) works in that spec's folder (its
+    deployments record and Safe transaction files); names typed for addresses, hats,
+    streams and accounts are read here, after connecting.
+    """
 
     @functools.wraps(f)
     def wrapper(*args: Any, network: str, **kwargs: Any) -> Any:
+        import opgov.deployments as where
+
         quiet_libraries()
-        with connect(network):
-            if "account" in kwargs:
-                kwargs["account"] = load_account(kwargs["account"])
-            return f(*args, **kwargs)
+        spec_path = kwargs.get("spec_path") or kwargs.get("path")
+        before = where.ORG_FOLDER
+        if spec_path:
+            where.use_org(spec_path)
+        try:
+            with connect(network):
+                lookup = Lookup(spec_path)
+                kwargs = {k: lookup.read(v) for k, v in kwargs.items()}
+                if "account" in kwargs:
+                    kwargs["account"] = lookup.account(kwargs["account"])
+                return f(*args, **kwargs)
+        finally:
+            where.ORG_FOLDER = before
 
     return network_option(wrapper)
+
+
+# ---------------------------------------------------------------- what people type
+
+
+class Typed(str):
+    """A name typed where an address, hat or stream goes: read once connected (see `Lookup`)."""
+
+    kind = ""
+    what = ""
+
+    @classmethod
+    def of(cls, text: str, kind: str, what: str) -> "Typed":
+        typed = cls(text)
+        typed.kind, typed.what = kind, what
+        return typed
+
+
+def _what(param: click.Parameter | None) -> str:
+    if param is None:
+        return "the address"
+    if isinstance(param, click.Option):
+        return max(param.opts, key=len)
+    return (param.metavar or param.name or "the address").upper()
+
+
+class AddressParam(click.ParamType):
+    """An address: 0x and 40 hex digits (checked now), or a name read after connecting."""
+
+    name = "address"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from opgov.addresses import check_hex, is_hex_like
+
+        if isinstance(value, Typed):
+            return value
+        text = str(value).strip()
+        if is_hex_like(text):
+            return check_hex(text, _what(param))
+        return Typed.of(text, "address", _what(param))
+
+
+class HatParam(click.ParamType):
+    """A hat: a path (1.2), an id (0x…) or a cell's or role's id or name in org.yaml."""
+
+    name = "hat"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from opgov.hats import parse_hat
+
+        if isinstance(value, (int, Typed)):
+            return value
+        text = str(value).strip()
+        if text[:1].isdigit():
+            return parse_hat(text)
+        return Typed.of(text, "hat", _what(param))
+
+
+class StreamParam(click.ParamType):
+    """A stream: its short number (2), its full id, or the cell whose budget it is."""
+
+    name = "stream"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, (int, Typed)):
+            return value
+        text = str(value).strip().lstrip("#")
+        if text[:1].isdigit():
+            return _number(text, "stream", "give the stream's number (e.g. 2), or the cell whose budget it is")
+        return Typed.of(text, "stream", _what(param))
+
+
+class ProposalParam(click.ParamType):
+    """A proposal: #3, 3 or its full id (checked to be a number the module can hold)."""
+
+    name = "proposal"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        text = str(value).strip()
+        _number(text.lstrip("#"), "proposal", "write it as #3 (its number) or as its full 0x id")
+        return text
+
+
+def _number(text: str, kind: str, hint: str) -> int:
+    from opgov.errors import UsageError
+
+    try:
+        value = int(text, 16) if text.lower().startswith("0x") else int(text)
+    except ValueError:
+        raise UsageError(f"{text!r} is not a {kind}", hint) from None
+    if not 0 < value < 2**256:
+        raise UsageError(f"{text!r} is not a {kind}: {kind}s are numbered from 1", hint)
+    return value
+
+
+ADDRESS = AddressParam()
+HAT = HatParam()
+STREAM = StreamParam()
+PROPOSAL = ProposalParam()
+
+
+class Lookup:
+    """Reads names typed in a command, once connected: from org.yaml, the deployments record and ENS.
+
+    Args:
+        spec_path: the spec the command was given (default: org.yaml of the org's folder).
+    """
+
+    def __init__(self, spec_path: str | None = None):
+        self.spec_path = spec_path
+        self._spec: Any = False
+        self._record: Any = None
+
+    @property
+    def spec(self):
+        if self._spec is False:
+            from opgov.naming import load_org_spec
+
+            self._spec = load_org_spec(self.spec_path)
+        return self._spec
+
+    @property
+    def record(self):
+        if self._record is None:
+            from opgov.deployments import Deployments
+
+            self._record = Deployments.for_connected_network()
+        return self._record
+
+    def read(self, value: Any) -> Any:
+        if isinstance(value, Typed):
+            return getattr(self, value.kind)(value, value.what)
+        if isinstance(value, tuple):
+            return tuple(self.read(v) for v in value)
+        return value
+
+    def address(self, text: str, what: str) -> str:
+        from ape import networks
+
+        from opgov.addresses import parse_address
+
+        contracts = {name: r.address for name, r in self.record.records.items()}
+        if self.record.org.get("safe"):
+            contracts["Safe"] = self.record.org["safe"]
+        return parse_address(text, what, spec=self.spec, contracts=contracts,
+                             network=networks.provider.network.name)
+
+    def hat(self, text: str, what: str) -> int:
+        from opgov.errors import UsageError
+
+        hats = self.hat_names()
+        found = hats.get(text.lower())
+        if found is None:
+            known = ", ".join(sorted(k for k in hats if " " not in k and k.isascii())[:12])
+            raise UsageError(
+                f"{what} {text!r} is not a hat, nor a cell or role of the deployed org",
+                "write a hat as 1.2 (see `opgov hats tree 1`)" + (f", or name one of: {known}" if known else ""),
+            )
+        return found
+
+    def hat_names(self) -> dict[str, int]:
+        """Hats by the names people use: cells' and roles' ids and names, '<cell> lead', 'top'."""
+        org = self.record.org
+        names: dict[str, int] = {}
+        spec = self.spec
+        cells = {c.id: c.name for c in spec.cells} if spec else {}
+        roles = {r.id: r.name for r in spec.roles} if spec else {}
+        if org.get("top_hat"):
+            names["top"] = int(org["top_hat"], 16)
+            if spec:
+                names[spec.name.lower()] = names["top"]
+        for key, hat in org.get("roles", {}).items():
+            names[key] = int(hat, 16)
+            names[roles.get(key, key).lower()] = int(hat, 16)
+        for key, hat in org.get("cells", {}).items():
+            names[key] = int(hat, 16)
+            names[cells.get(key, key).lower()] = int(hat, 16)
+        for key, hat in org.get("leads", {}).items():
+            for name in (key, cells.get(key, key).lower()):
+                names[f"{name} lead"] = names[f"{name}-lead"] = int(hat, 16)
+        return names
+
+    def stream(self, text: str, what: str) -> int:
+        from opgov.errors import UsageError
+
+        spec = self.spec
+        by_name = {c.name.lower(): c.id for c in spec.cells} if spec else {}
+        cell = by_name.get(text.lower(), text)
+        found = self.record.org.get("streams", {}).get(cell)
+        if found is None:
+            raise UsageError(f"{what} {text!r} is not a stream, nor a cell with a budget stream",
+                             "give the stream's number (see `opgov stream list --hat CELL`)")
+        return int(found)
+
+    def account(self, alias: str | None):
+        """The account to send from: an ape alias, TEST::N, or a person of org.yaml."""
+        from opgov.chain import load_account
+
+        spec = self.spec
+        if alias and spec is not None and alias in spec.people:
+            who = spec.people[alias]
+            if who.lower().startswith("0x"):
+                return _account_at(alias, who)
+            return load_account(who)
+        return load_account(alias)
+
+
+def _account_at(name: str, address: str):
+    """The ape account (test or imported) with this address."""
+    from ape import accounts
+
+    from opgov.errors import AccountError
+
+    for account in list(accounts.test_accounts)[:10]:
+        if account.address.lower() == address.lower():
+            return account
+    for account in accounts:
+        if account.address.lower() == address.lower():
+            return account
+    raise AccountError(f"org.yaml gives {name} as the address {address}, and no ape account here has it",
+                       "import their key (`ape accounts import`), or pass --account with their alias")
 
 
 # how to get each contract onto a network that has none
@@ -115,9 +368,15 @@ HOW_TO_DEPLOY = {
 
 def deployed(name: str, given: str | None) -> str:
     """The address of opgov's `name` contract: as given, or from the deployments record."""
-    if given:
-        return given
     from opgov.deployments import Deployments
+
+    if given:
+        from opgov.safe import has_code
+
+        if not has_code(given):
+            raise DeploymentError(f"there is no contract at {given} on this network",
+                                  f"check the address, and --network (the {name} contract's address)")
+        return given
 
     record = Deployments.for_connected_network()
     record.check_chain()
@@ -131,6 +390,46 @@ def deployed(name: str, given: str | None) -> str:
             "(--network ethereum:local:foundry) for step-by-step work",
         )
     return address
+
+
+def replace_option(f: Callable) -> Callable:
+    return click.option(
+        "--replace", is_flag=True,
+        help="replace the pending Safe transactions at the Safe's next nonce (their files are set aside in "
+             "replaced/) instead of writing this one after them.",
+    )(f)
+
+
+def write_safe_tx(safe, calls: list, folder, replace: bool = False, names=None):
+    """Write a Safe transaction for `calls` without clashing with a pending one, and say where it goes.
+
+    The same transaction already kept is merged with (its signatures stay); another one
+    at the Safe's next nonce is never reused silently: this one is written at the next
+    free nonce (it can run only after those), or takes their place with `replace`.
+
+    Returns:
+        the pending transaction and the path of its file.
+    """
+    current = safe.nonce()
+    tx = safe.build(calls, current)
+    taken = [(p, e) for p, e in folder.at_nonce(safe.address, current) if e.hash != tx.hash]
+    nonce = current
+    if taken and replace:
+        for path, other in taken:
+            aside = folder.set_aside(path)
+            say(f"replaces {other.hash_hex[:12]} (nonce {current}), set aside in {aside}; it can still run "
+                "if enough owners signed it and someone executes it first")
+    elif taken:
+        same = [e for _, e in folder.entries(safe.address)
+                if not isinstance(e, Exception) and e.tx.nonce >= current
+                and safe.build(calls, e.tx.nonce).hash == e.hash]
+        nonce = same[0].tx.nonce if same else folder.free_nonce(safe.address, current)
+        if not same:
+            what = (taken[0][1].description or ["(no description)"])[0].strip()
+            say(f"note: nonce {current} is taken by the pending transaction {taken[0][1].hash_hex[:12]} ({what}); "
+                f"this one gets nonce {nonce} and can run only after it (pass --replace to take its place)")
+    pending = safe.propose(calls, nonce, names=names)
+    return pending, folder.save(pending)
 
 
 def say(text: str = "") -> None:

@@ -8,7 +8,20 @@ from __future__ import annotations
 
 import click
 
-from opgov.cli._common import Group, about_to, account_option, connected, deployed, say
+from opgov.cli._common import (
+    ADDRESS,
+    HAT,
+    PROPOSAL,
+    STREAM,
+    Group,
+    about_to,
+    account_option,
+    connected,
+    deployed,
+    replace_option,
+    say,
+    write_safe_tx,
+)
 from opgov.errors import ConsentError
 
 INTENTS_HELP = """
@@ -16,19 +29,20 @@ Actions, from plain intents (several make one all-or-nothing proposal, in the
 order pay, rate, call; at most 8):
 
 \b
-  --pay "250 USDC" --to 0xSUPPLIER     an ERC-20 transfer from the Safe
+  --pay "250 USDC" --to hardware-shop  an ERC-20 transfer from the Safe, to
+                                       an address or a name in org.yaml
                                        (repeat both, paired in order);
                                        "0.5 ETH" sends ether
   --token 0xADDRESS                    the token(s) paid (default: a token
                                        recorded in deployments/ under its symbol)
-  --rate 7 "1800 USDC/month"           set budget stream 7's rate
-                                       (BudgetStreams.adjust_rate)
+  --rate 2 "1800 USDC/month"           set budget stream 2's rate (its
+                                       number, or the cell's id in org.yaml)
   --call 0xTARGET "setFee(uint256)" 42 call any function; arguments
                                        comma-separated ('' for none)
 """
 
 consent_option = click.option(
-    "--consent", "consent_address", default=None, metavar="ADDRESS",
+    "--consent", "consent_address", default=None, metavar="ADDRESS", type=ADDRESS,
     help="the ConsentModule (default: the one recorded in deployments/).",
 )
 
@@ -36,13 +50,15 @@ consent_option = click.option(
 def _intents(f):
     for option in reversed((
         click.option("--pay", "pays", multiple=True, metavar="AMOUNT", help='pay AMOUNT, e.g. "250 USDC" (with --to).'),
-        click.option("--to", "tos", multiple=True, metavar="ADDRESS", help="who --pay pays (one per --pay)."),
-        click.option("--token", "tokens", multiple=True, metavar="ADDRESS", help="a token --pay pays in."),
-        click.option("--rate", "rates", nargs=2, multiple=True, metavar="STREAM RATE",
+        click.option("--to", "tos", multiple=True, metavar="ADDRESS", type=ADDRESS,
+                     help="who --pay pays (one per --pay): an address, or a person or supplier of org.yaml."),
+        click.option("--token", "tokens", multiple=True, metavar="ADDRESS", type=ADDRESS,
+                     help="a token --pay pays in (an address, or its symbol in the deployments record)."),
+        click.option("--rate", "rates", nargs=2, multiple=True, metavar="STREAM RATE", type=(STREAM, str),
                      help='set a budget stream\'s rate, e.g. --rate 7 "1800 USDC/month".'),
-        click.option("--streams", "streams_address", default=None, metavar="ADDRESS",
+        click.option("--streams", "streams_address", default=None, metavar="ADDRESS", type=ADDRESS,
                      help="the BudgetStreams contract (default: the one recorded in deployments/)."),
-        click.option("--call", "calls", nargs=3, multiple=True, metavar="TARGET SIGNATURE ARGS",
+        click.option("--call", "calls", nargs=3, multiple=True, metavar="TARGET SIGNATURE ARGS", type=(ADDRESS, str, str),
                      help="call SIGNATURE on TARGET with comma-separated ARGS ('' for none)."),
     )):
         f = option(f)
@@ -92,11 +108,12 @@ def build_actions(client, pays, tos, tokens, rates, streams_address, calls) -> l
         else:
             actions.append(consent.pay(_token_for(symbol, tokens), amount, to))
     if rates:
-        streams = deployed("BudgetStreams", streams_address)
+        from opgov.streams import StreamsClient
+
+        streams = StreamsClient.at(deployed("BudgetStreams", streams_address))
         for stream, rate in rates:
-            if not stream.isdigit():
-                raise ConsentError(f"{stream!r} is not a stream id", 'write --rate STREAM RATE, e.g. --rate 7 "1800 USDC/month"')
-            actions.append(consent.adjust_rate(streams, int(stream), rate, payer=client.safe))
+            # a short number (2) is found among the streams; a full id is taken as it is
+            actions.append(consent.adjust_rate(streams.contract, streams.resolve(stream), rate, payer=client.safe))
     for target, signature, args in calls:
         actions.append(consent.call(target, signature, *[a for a in args.split(",") if a != ""]))
     if not actions:
@@ -112,17 +129,12 @@ def _say_actions(client, actions) -> None:
         say(f"    {i}. {describe_action(a, safe)}")
 
 
-def _cell_arg(text: str) -> int:
-    from opgov.hats import parse_hat
-
-    return parse_hat(text)
-
-
 # ---------------------------------------------------------------- the cell's verbs
 
 
 @click.command(epilog=INTENTS_HELP)
-@click.option("--cell", required=True, metavar="HAT", help="the cell proposing, by its hat (e.g. 1.2).")
+@click.option("--cell", required=True, metavar="CELL", type=HAT,
+              help="the cell proposing: its id or name in org.yaml (repair-cafe), or its hat (1.2).")
 @click.option("--rationale", default="", help="why, in plain words.")
 @_intents
 @consent_option
@@ -136,7 +148,7 @@ def propose(cell, rationale, pays, tos, tokens, rates, streams_address, calls, c
     from opgov.units import format_duration
 
     client = _client(consent_address)
-    cell_id = _cell_arg(cell)
+    cell_id = cell
     actions = build_actions(client, pays, tos, tokens, rates, streams_address, calls)
     c = client.check_propose(cell_id, actions, rationale, account.address)
     about_to(f"propose for {c.label}, from {account.address}; "
@@ -151,18 +163,19 @@ def propose(cell, rationale, pays, tos, tokens, rates, streams_address, calls, c
 
 
 @click.command(name="object")
-@click.argument("proposal")
+@click.argument("proposal", type=PROPOSAL)
 @click.option("--reason", required=True, help="why: a principled objection says what harm it does or what it misses.")
-@click.option("--hat", default=None, metavar="HAT", help="the objector hat you object with (default: the one you wear).")
+@click.option("--hat", default=None, metavar="HAT", type=HAT,
+              help="the objector hat you object with (default: the one you wear).")
 @consent_option
 @connected
 @account_option
 def object_(proposal, reason, hat, consent_address, account) -> None:
     """Object to PROPOSAL, with a reason, while its consent window is open."""
-    from opgov.hats import hat_path, parse_hat
+    from opgov.hats import hat_path
 
     client = _client(consent_address)
-    p, hat_id = client.check_object(proposal, reason, account.address, parse_hat(hat) if hat else None)
+    p, hat_id = client.check_object(proposal, reason, account.address, hat or None)
     about_to(f"object to proposal {p.ref} as {account.address} (hat {hat_path(hat_id)}), because: {reason}")
     client.object(p.id, reason, sender=account, hat=hat_id)
     say(f"objection raised: proposal {p.ref} cannot execute while it stands "
@@ -170,7 +183,7 @@ def object_(proposal, reason, hat, consent_address, account) -> None:
 
 
 @click.command(name="withdraw-objection")
-@click.argument("proposal")
+@click.argument("proposal", type=PROPOSAL)
 @consent_option
 @connected
 @account_option
@@ -184,7 +197,7 @@ def withdraw_objection(proposal, consent_address, account) -> None:
 
 
 @click.command(epilog=INTENTS_HELP)
-@click.argument("proposal")
+@click.argument("proposal", type=PROPOSAL)
 @click.option("--rationale", default="", help="why, in plain words (what changed).")
 @_intents
 @consent_option
@@ -203,7 +216,7 @@ def amend(proposal, rationale, pays, tos, tokens, rates, streams_address, calls,
 
 
 @click.command()
-@click.argument("proposal")
+@click.argument("proposal", type=PROPOSAL)
 @consent_option
 @connected
 @account_option
@@ -217,7 +230,7 @@ def cancel(proposal, consent_address, account) -> None:
 
 
 @click.command()
-@click.argument("proposal")
+@click.argument("proposal", type=PROPOSAL)
 @consent_option
 @connected
 @account_option
@@ -246,7 +259,7 @@ def escalate(proposal, consent_address, account) -> None:
 
 
 @click.command()
-@click.argument("proposal")
+@click.argument("proposal", type=PROPOSAL)
 @consent_option
 @connected
 @account_option
@@ -261,7 +274,8 @@ def execute(proposal, consent_address, account) -> None:
 
 
 @click.command()
-@click.option("--cell", default=None, metavar="HAT", help="only this cell's proposals (made or held).")
+@click.option("--cell", default=None, metavar="CELL", type=HAT,
+              help="only this cell's proposals (made or held): its id in org.yaml, or its hat.")
 @click.option("--live", is_flag=True, help="only live proposals (open, objected, passed, escalated, pending).")
 @consent_option
 @connected
@@ -270,7 +284,7 @@ def proposals(cell, live, consent_address) -> None:
     from opgov.consent import describe
 
     client = _client(consent_address)
-    cell_id = _cell_arg(cell) if cell else None
+    cell_id = cell or None
     if cell_id is not None:
         c = client.cell(cell_id)
         say(f"{c.label}: {c.active} of {c.max_active} live proposals")
@@ -291,11 +305,13 @@ def consent() -> None:
 
 
 @consent.command()
-@click.option("--safe", "safe_address", default=None, metavar="ADDRESS", help="the Safe it serves (default: recorded 'Safe').")
-@click.option("--hats", "hats_address", default=None, metavar="ADDRESS", help="the Hats contract (default: recorded 'Hats').")
-@click.option("--streams", "streams_address", default=None, metavar="ADDRESS",
+@click.option("--safe", "safe_address", default=None, metavar="ADDRESS", type=ADDRESS,
+              help="the Safe it serves (default: recorded 'Safe').")
+@click.option("--hats", "hats_address", default=None, metavar="ADDRESS", type=ADDRESS,
+              help="the Hats contract (default: recorded 'Hats').")
+@click.option("--streams", "streams_address", default=None, metavar="ADDRESS", type=ADDRESS,
               help="the org's BudgetStreams, out of every cell's reach (default: recorded 'BudgetStreams', if any).")
-@click.option("--gate", "gate_address", default=None, metavar="ADDRESS",
+@click.option("--gate", "gate_address", default=None, metavar="ADDRESS", type=ADDRESS,
               help="the Safe's SignerGate, out of every proposal's reach (default: recorded 'SignerGate', if any).")
 @connected
 @account_option
@@ -325,29 +341,29 @@ def deploy(safe_address, hats_address, streams_address, gate_address, account) -
         f"the Safe's signers enable it with a Safe transaction (enableModule({client.address}))")
 
 
-def _safe_tx(client, call, folder):
+def _safe_tx(client, call, folder, replace=False):
     from opgov.safe import Safe, explain
     from opgov.safe_tx import TxFolder
 
     safe = Safe.at(client.safe)
-    pending = safe.propose([call])
+    pending, path = write_safe_tx(safe, [call], TxFolder(folder), replace)
     for line in explain(pending.tx):
         say(line)
-    path = TxFolder(folder).save(pending)
     say(f"written to {path}; signers sign it with `opgov safe sign {pending.hash_hex[:10]}`, "
         f"then anyone runs `opgov safe execute {pending.hash_hex[:10]}`")
 
 
 folder_option = click.option("--folder", default=None, metavar="DIR",
-                             help="where Safe transaction files are kept (default: .opgov/safe-txs).")
+                             help="where Safe transaction files are kept (default: safe-txs/ beside org.yaml).")
 
 
 @consent.command()
-@click.argument("proposal")
+@click.argument("proposal", type=PROPOSAL)
 @consent_option
 @folder_option
+@replace_option
 @connected
-def approve(proposal, consent_address, folder) -> None:
+def approve(proposal, consent_address, folder, replace) -> None:
     """Write the Safe transaction that approves PROPOSAL (escalated to the Safe), for the signers to sign."""
     client = _client(consent_address)
     call = client.approve_call(proposal)
@@ -355,23 +371,24 @@ def approve(proposal, consent_address, folder) -> None:
     say(f"approving proposal {p.ref} lets anyone execute it, outside any cell's domain; it will:")
     for i, d in enumerate(p.descriptions, 1):
         say(f"    {i}. {d}")
-    _safe_tx(client, call, folder)
+    _safe_tx(client, call, folder, replace)
 
 
 @consent.command()
-@click.argument("proposal")
+@click.argument("proposal", type=PROPOSAL)
 @click.option("--reason", required=True, help="why the Safe stops it.")
 @consent_option
 @folder_option
+@replace_option
 @connected
-def veto(proposal, reason, consent_address, folder) -> None:
+def veto(proposal, reason, consent_address, folder, replace) -> None:
     """Write the Safe transaction that vetoes PROPOSAL with a reason, for the signers to sign."""
     client = _client(consent_address)
-    _safe_tx(client, client.veto_call(proposal, reason), folder)
+    _safe_tx(client, client.veto_call(proposal, reason), folder, replace)
 
 
 @consent.command()
-@click.argument("proposal")
+@click.argument("proposal", type=PROPOSAL)
 @consent_option
 @connected
 @account_option

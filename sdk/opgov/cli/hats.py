@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from opgov.cli._common import Group, about_to, account_option, connected, deployed, say
+from opgov.cli._common import ADDRESS, HAT, Group, about_to, account_option, connected, deployed, say
 from opgov.hats import MAX_SUPPLY, HatsClient, describe_tree, hat_path, parse_hat
 
-hats_option = click.option("--hats", "hats_address", default=None, metavar="ADDRESS",
+hats_option = click.option("--hats", "hats_address", default=None, metavar="ADDRESS", type=ADDRESS,
                            help="the Hats contract (default: the one recorded in deployments/).")
 
 
@@ -34,7 +34,7 @@ def deploy(account) -> None:
 
 
 @hats.command()
-@click.argument("top_hat")
+@click.argument("top_hat", type=HAT)
 @hats_option
 @connected
 def tree(top_hat: str, hats_address: str | None) -> None:
@@ -45,13 +45,13 @@ def tree(top_hat: str, hats_address: str | None) -> None:
 
 
 @hats.command()
-@click.option("--admin", default=None, help="the hat to create the new hat under (e.g. 1.2).")
+@click.option("--admin", default=None, type=HAT, help="the hat to create the new hat under (e.g. 1.2, or a cell's id).")
 @click.option("--top-hat", is_flag=True, help="create a new tree (a top hat) instead.")
 @click.option("--details", required=True, help="what the role is, in plain words.")
-@click.option("--wearer", default=None, help="with --top-hat: who wears it (default: the sender).")
+@click.option("--wearer", default=None, type=ADDRESS, help="with --top-hat: who wears it (default: the sender).")
 @click.option("--max-supply", type=int, default=MAX_SUPPLY, show_default=True, help="most wearers at once.")
-@click.option("--eligibility", default=None, help="eligibility module (an address; default: the sender).")
-@click.option("--toggle", default=None, help="toggle module (an address; default: the sender).")
+@click.option("--eligibility", default=None, type=ADDRESS, help="eligibility module (an address; default: the sender).")
+@click.option("--toggle", default=None, type=ADDRESS, help="toggle module (an address; default: the sender).")
 @click.option("--immutable", is_flag=True, help="the hat can never be changed or transferred.")
 @click.option("--image-uri", default="", help="an image for the hat.")
 @hats_option
@@ -78,8 +78,8 @@ def create(admin, top_hat, details, wearer, max_supply, eligibility, toggle, imm
 
 
 @hats.command()
-@click.argument("hat")
-@click.argument("wearer")
+@click.argument("hat", type=HAT)
+@click.argument("wearer", type=ADDRESS)
 @hats_option
 @connected
 @account_option
@@ -93,9 +93,9 @@ def mint(hat, wearer, hats_address, account) -> None:
 
 
 @hats.command()
-@click.argument("hat")
-@click.argument("from_", metavar="FROM")
-@click.argument("to")
+@click.argument("hat", type=HAT)
+@click.argument("from_", metavar="FROM", type=ADDRESS)
+@click.argument("to", type=ADDRESS)
 @hats_option
 @connected
 @account_option
@@ -109,7 +109,7 @@ def transfer(hat, from_, to, hats_address, account) -> None:
 
 
 @hats.command()
-@click.argument("hat")
+@click.argument("hat", type=HAT)
 @hats_option
 @connected
 @account_option
@@ -123,8 +123,8 @@ def renounce(hat, hats_address, account) -> None:
 
 
 @hats.command()
-@click.argument("hat")
-@click.argument("address")
+@click.argument("hat", type=HAT)
+@click.argument("address", type=ADDRESS)
 @hats_option
 @connected
 def wearer(hat, address, hats_address) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from opgov.cli._common import about_to, account_option, connected, say
+from opgov.cli._common import about_to, account_option, connected, replace_option, say, write_safe_tx
 from opgov.spec import load_spec, write_example
 
 
@@ -59,11 +59,12 @@ def plan(path: str, new_deployer: bool, account) -> None:
 
 @click.command()
 @click.argument("path", default="org.yaml", type=click.Path(dir_okay=False))
-@click.option("--folder", default=None, help="where Safe transaction files are kept (default: .opgov/safe-txs).")
+@click.option("--folder", default=None, help="where Safe transaction files are kept (default: safe-txs/ beside org.yaml).")
 @new_deployer_option
+@replace_option
 @connected
 @account_option
-def deploy(path: str, folder: str | None, new_deployer: bool, account) -> None:
+def deploy(path: str, folder: str | None, new_deployer: bool, replace: bool, account) -> None:
     """Deploy or update the org so the chain matches the spec (safe to run again)."""
     from opgov.deploy import OrgDeployer
     from opgov.safe_tx import TxFolder
@@ -71,9 +72,11 @@ def deploy(path: str, folder: str | None, new_deployer: bool, account) -> None:
     spec = load_spec(path)
     deployer = OrgDeployer(spec, account, say=lambda text: about_to(text), new_deployer=new_deployer)
     state = deployer.deploy()
-    pending = deployer.pending_change()
-    if pending is not None:
-        saved = TxFolder(folder).save(pending)
+    if deployer.safe_calls:
+        from opgov.safe import Safe
+
+        calls = [call for _, call in deployer.safe_calls]
+        _pending, saved = write_safe_tx(Safe.at(state.safe), calls, TxFolder(folder), replace)
         say(f"the Safe has been handed over, so {len(deployer.safe_calls)} change(s) wait for the signers in "
             f"one Safe transaction: {saved}")
         say(f"each signer: `opgov safe sign {saved} --account ALIAS`; then `opgov safe execute {saved}`")

@@ -1,7 +1,7 @@
 """`opgov safe ...`: the signer's workflow for the Safe.
 
-Transactions are kept as files in `.opgov/safe-txs/<safe>/` (Safe Transaction
-Service JSON), so signers on other machines sign offline and the files merge.
+Transactions are kept as files in `safe-txs/<safe>/` beside org.yaml (Safe
+Transaction Service JSON), so signers on other machines sign offline and the files merge.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from opgov.cli._common import (
+    ADDRESS,
     Group,
     about_to,
     account_option,
@@ -24,15 +25,15 @@ from opgov.errors import AccountError, SafeError
 
 folder_option = click.option(
     "--folder", default=None, metavar="DIR",
-    help="where transaction files are kept (default: .opgov/safe-txs).",
+    help="where transaction files are kept (default: safe-txs/ beside org.yaml).",
 )
 spec_option = click.option(
     "--spec", "spec_path", default=None, type=click.Path(dir_okay=False, exists=True), metavar="ORG.YAML",
     help="the org spec, for the names of people, cells and roles (default: ./org.yaml if there is one).",
 )
 safe_option = click.option(
-    "--safe", "safe_address", default=None, metavar="ADDRESS",
-    help="the Safe (default: the one recorded in deployments/ as 'Safe').",
+    "--safe", "safe_address", default=None, metavar="ADDRESS", type=ADDRESS,
+    help="the Safe (default: the org's, from its deployments record).",
 )
 
 
@@ -97,7 +98,8 @@ def safe() -> None:
 
 
 @safe.command()
-@click.option("--owner", "owners", multiple=True, required=True, metavar="ADDRESS", help="an owner (repeat).")
+@click.option("--owner", "owners", multiple=True, required=True, metavar="ADDRESS", type=ADDRESS,
+              help="an owner: an address or a person of org.yaml (repeat).")
 @click.option("--threshold", type=int, required=True, help="signatures needed.")
 @connected
 @account_option
@@ -132,10 +134,11 @@ def signers(safe_address) -> None:
 
 
 @safe.command()
-@click.option("--send-eth", "eth", nargs=2, multiple=True, metavar="TO AMOUNT", help="send AMOUNT ETH to TO.")
-@click.option("--transfer", "tokens", nargs=3, multiple=True, metavar="TOKEN TO AMOUNT",
+@click.option("--send-eth", "eth", nargs=2, multiple=True, metavar="TO AMOUNT", type=(ADDRESS, str),
+              help="send AMOUNT ETH to TO (an address, or a name in org.yaml).")
+@click.option("--transfer", "tokens", nargs=3, multiple=True, metavar="TOKEN TO AMOUNT", type=(ADDRESS, ADDRESS, str),
               help="transfer AMOUNT (in token units) of TOKEN to TO.")
-@click.option("--call", "calls", nargs=3, multiple=True, metavar="TARGET SIGNATURE ARGS",
+@click.option("--call", "calls", nargs=3, multiple=True, metavar="TARGET SIGNATURE ARGS", type=(ADDRESS, str, str),
               help="call SIGNATURE, e.g. 'setFee(uint256)', on TARGET with comma-separated ARGS ('' for none).")
 @click.option("--nonce", type=click.IntRange(0, 2**256 - 1), default=None,
               help="the Safe nonce (default: the next one).")
@@ -383,7 +386,7 @@ def execute(ref, raw, safe_address, folder, account) -> None:
     say(f"executed in transaction {receipt.txn_hash}; the Safe is now at nonce {s.nonce()}")
 
 
-gate_option = click.option("--gate", "gate_address", default=None, metavar="ADDRESS",
+gate_option = click.option("--gate", "gate_address", default=None, metavar="ADDRESS", type=ADDRESS,
                            help="the signer gate (default: the one recorded in deployments/).")
 
 
@@ -402,7 +405,7 @@ def claim(gate_address, account) -> None:
 
 
 @safe.command(name="remove-signer")
-@click.argument("signer")
+@click.argument("signer", type=ADDRESS)
 @gate_option
 @connected
 @account_option
@@ -412,5 +415,9 @@ def remove_signer(signer, gate_address, account) -> None:
 
     seats = SignerSeats(deployed("SignerGate", gate_address))
     about_to(f"remove {signer} from the Safe {seats.safe.address}'s signers (they no longer wear the signer hat)")
-    seats.remove(signer, account)
-    say(f"{signer} is no longer a signer: {seats.safe.threshold()} of {len(seats.safe.owners())} needed")
+    receipt = seats.remove(signer, account)
+    owners = seats.safe.owners()
+    if signer in owners:  # said only once the chain agrees
+        raise SafeError(f"the transaction {receipt.txn_hash} went through, yet {signer} is still an owner of the Safe",
+                        "check the signer gate (`opgov safe signers`) before relying on it")
+    say(f"{signer} is no longer a signer (checked on-chain): {seats.safe.threshold()} of {len(owners)} needed")

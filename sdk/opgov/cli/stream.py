@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import click
 
-from opgov.cli._common import Group, about_to, account_option, connected, deployed, say
+from opgov.cli._common import ADDRESS, HAT, Group, about_to, account_option, connected, deployed, say
+from opgov.cli._common import STREAM as STREAM_TYPE
 from opgov.errors import DeploymentError
-from opgov.hats import hat_path, parse_hat
+from opgov.hats import hat_path
 from opgov.streams import StreamsClient, StreamView, deploy_test_token
 
-streams_option = click.option("--streams", "streams_address", default=None, metavar="ADDRESS",
+streams_option = click.option("--streams", "streams_address", default=None, metavar="ADDRESS", type=ADDRESS,
                               help="the BudgetStreams contract (default: the one recorded in deployments/).")
-STREAM = click.argument("stream", metavar="STREAM")
+STREAM = click.argument("stream", metavar="STREAM", type=STREAM_TYPE)
 
 
 def _client(streams_address: str | None) -> StreamsClient:
@@ -37,7 +38,7 @@ def stream() -> None:
 
 
 @stream.command()
-@click.option("--hats", "hats_address", default=None, metavar="ADDRESS",
+@click.option("--hats", "hats_address", default=None, metavar="ADDRESS", type=ADDRESS,
               help="the Hats contract that says who wears spender hats (default: the recorded one).")
 @connected
 @account_option
@@ -59,7 +60,7 @@ def deploy(hats_address, account) -> None:
 @connected
 @account_option
 def test_token(symbol, decimals, mint_amount, account) -> None:
-    """Deploy an open-mint test token (local chains and demos only) and record it as TestToken."""
+    """Deploy an open-mint test token (local chains and demos only), recorded as TestToken and as its symbol."""
     from ape import networks
 
     from opgov.deployments import Deployments
@@ -71,7 +72,9 @@ def test_token(symbol, decimals, mint_amount, account) -> None:
                          "stream a real token on this network")
     about_to(f"deploy a test token {symbol} ({decimals} decimals) that anyone can mint, from {account.address}")
     token = deploy_test_token(account, symbol, decimals)
-    Deployments.for_connected_network().record_instance("TestToken", token)
+    record = Deployments.for_connected_network()
+    record.record_instance("TestToken", token)
+    record.alias(symbol, "TestToken")  # amounts name it by its symbol (`--pay "650 USDC"`)
     base = Token(str(token.address), symbol, decimals).base_units(mint_amount)
     if base:
         about_to(f"mint {Token(str(token.address), symbol, decimals).amount(base)} to {account.address}")
@@ -80,10 +83,12 @@ def test_token(symbol, decimals, mint_amount, account) -> None:
 
 
 @stream.command()
-@click.argument("recipient")
+@click.argument("recipient", type=ADDRESS)
 @click.argument("rate")
-@click.option("--token", default=None, metavar="ADDRESS", help="the ERC-20 to stream (default: the recorded TestToken).")
-@click.option("--spender-hat", default=None, metavar="HAT", help="wearers of this hat (e.g. 1.2) may also withdraw.")
+@click.option("--token", default=None, metavar="ADDRESS", type=ADDRESS,
+              help="the ERC-20 to stream (default: the recorded TestToken).")
+@click.option("--spender-hat", default=None, metavar="HAT", type=HAT,
+              help="wearers of this hat (e.g. 1.2, or a cell of org.yaml) may also withdraw.")
 @click.option("--deposit", default=None, metavar="AMOUNT", help="fund the stream at once, e.g. '3000 USDC'.")
 @streams_option
 @connected
@@ -92,7 +97,7 @@ def create(recipient, rate, token, spender_hat, deposit, streams_address, accoun
     """Stream RATE (e.g. '1500 USDC/month') from the sender to RECIPIENT (a cell)."""
     client = _client(streams_address)
     token = _recorded("TestToken", token, "pass the token to stream with --token ADDRESS")
-    hat = parse_hat(spender_hat) if spender_hat else 0
+    hat = spender_hat or 0
     sid = client.create(recipient, token, rate, sender=account, spender_hat=hat, deposit=deposit, announce=about_to)
     say(f"created stream {sid & (2**96 - 1)} (id {sid})")
 
@@ -114,7 +119,8 @@ def deposit(stream, amount, streams_address, account) -> None:
 @stream.command()
 @STREAM
 @click.argument("amount")
-@click.option("--to", default=None, metavar="ADDRESS", help="who is paid (default: the sender); e.g. a supplier.")
+@click.option("--to", default=None, metavar="ADDRESS", type=ADDRESS,
+              help="who is paid (default: the sender); e.g. a supplier named in org.yaml.")
 @streams_option
 @connected
 @account_option
@@ -202,7 +208,7 @@ def refund(stream, amount, streams_address, account) -> None:
 
 @stream.command("set-recipient")
 @STREAM
-@click.argument("recipient")
+@click.argument("recipient", type=ADDRESS)
 @streams_option
 @connected
 @account_option
@@ -226,8 +232,9 @@ def show(stream, streams_address) -> None:
 
 
 @stream.command("list")
-@click.option("--recipient", default=None, metavar="ADDRESS", help="the cell's address.")
-@click.option("--hat", default=None, metavar="HAT", help="the cell's spender hat (e.g. 1.2).")
+@click.option("--recipient", default=None, metavar="ADDRESS", type=ADDRESS, help="the cell's address.")
+@click.option("--hat", default=None, metavar="HAT", type=HAT,
+              help="the cell's spender hat (e.g. 1.2, or the cell's id in org.yaml).")
 @streams_option
 @connected
 def list_(recipient, hat, streams_address) -> None:
@@ -235,7 +242,7 @@ def list_(recipient, hat, streams_address) -> None:
     if not recipient and not hat:
         raise click.UsageError("say whose streams to list with --recipient ADDRESS or --hat HAT")
     client = _client(streams_address)
-    hat_id = parse_hat(hat) if hat else None
+    hat_id = hat or None
     views = client.streams_of(recipient=recipient, hat=hat_id)
     who = recipient or f"hat {hat_path(hat_id)}"
     if not views:
