@@ -345,8 +345,10 @@ def mintTopHat(_target: address, _details: String[MAX_TEXT], _imageURI: String[M
     # active, immutable, max supply 1, already worn once
     self._config[hat_id] = ACTIVE | SAME_MODULES | SUPPLY_ONE | (1 << MAX_SUPPLY_SHIFT)
     # the strings are arguments 2 and 3
-    self._write_text(hat_id, 0, 0, self._string_at(36), len(_details), self._string_at(68), len(_imageURI))
-    self._wearers[hat_id][_target] = WEARING
+    self._write_new_text(
+        hat_id, 0, convert(slice(msg.data, 36, 32), uint256) + (FROM_CALLDATA | 36), len(_details),
+        convert(slice(msg.data, 68, 32), uint256) + (FROM_CALLDATA | 36), len(_imageURI),
+    )
     log HatCreated(
         id=hat_id,
         details=_details,
@@ -356,9 +358,8 @@ def mintTopHat(_target: address, _details: String[MAX_TEXT], _imageURI: String[M
         mutable_=False,
         imageURI=_imageURI,
     )
-    log TransferSingle(
-        operator=msg.sender, sender=empty(address), receiver=_target, id=hat_id, value=1
-    )
+    # in an internal function, whose memory lies below this one's strings
+    self._give_top_hat(hat_id, _target)
     return hat_id
 
 
@@ -387,10 +388,12 @@ def createHat(
     @param _imageURI The hat's image URI (at most 1,024 bytes).
     @return The new hat's id.
     """
-    # the strings are arguments 2 and 7
+    # the strings are arguments 2 and 7: their positions in calldata are
+    # read inline (an internal call here costs more than the memory it saves)
     hat_id: uint256 = self._create_hat(
         _admin, _maxSupply, _eligibility, _toggle, _mutable,
-        self._string_at(36), len(_details), self._string_at(196), len(_imageURI),
+        convert(slice(msg.data, 36, 32), uint256) + (FROM_CALLDATA | 36), len(_details),
+        convert(slice(msg.data, 196, 32), uint256) + (FROM_CALLDATA | 36), len(_imageURI),
     )
     log HatCreated(
         id=hat_id,
@@ -440,26 +443,14 @@ def batchCreateHats(
     for i: uint256 in range(MAX_BATCH_CREATE):
         if i == n:
             break
-        # the string arrays are arguments 2 and 7
-        hat_id: uint256 = self._create_hat(
+        self._create_batch_entry(
             _admins[i],
+            _details[i],
             _maxSupplies[i],
             _eligibilityModules[i],
             _toggleModules[i],
             _mutables[i],
-            self._element_at(36, i),
-            len(_details[i]),
-            self._element_at(196, i),
-            len(_imageURIs[i]),
-        )
-        log HatCreated(
-            id=hat_id,
-            details=_details[i],
-            maxSupply=_maxSupplies[i],
-            eligibility=_eligibilityModules[i],
-            toggle=_toggleModules[i],
-            mutable_=_mutables[i],
-            imageURI=_imageURIs[i],
+            _imageURIs[i],
         )
     return True
 
@@ -806,8 +797,7 @@ def approveLinkTopHatToTree(
         log HatDetailsChanged(hatId=hat_id, newDetails=_details)
     if len(_imageURI) > 0:
         log HatImageURIChanged(hatId=hat_id, newImageURI=_imageURI)
-    self.linkedTreeAdmins[_topHatId] = _newAdminHat
-    log TopHatLinked(domain=_topHatId, newAdmin=_newAdminHat)
+    self._store_link(_topHatId, _newAdminHat)
 
 
 @external
@@ -866,8 +856,7 @@ def relinkTopHatWithinTree(
         log HatDetailsChanged(hatId=hat_id, newDetails=_details)
     if len(_imageURI) > 0:
         log HatImageURIChanged(hatId=hat_id, newImageURI=_imageURI)
-    self.linkedTreeAdmins[_topHatDomain] = _newAdminHat
-    log TopHatLinked(domain=_topHatDomain, newAdmin=_newAdminHat)
+    self._store_link(_topHatDomain, _newAdminHat)
 
 
 # VIEW FUNCTIONS #
@@ -892,8 +881,10 @@ def viewHat(
     image_len: uint256 = (source_slot >> IMAGE_LEN_SHIFT) & 65535
     if details_len <= SHORT_TEXT and image_len <= SHORT_TEXT:
         # the usual case, in small buffers (memory is paid for by its bound)
-        image: String[SHORT_TEXT] = self.baseImageURI
-        if source != 0:
+        image: String[SHORT_TEXT] = ""
+        if source == 0:
+            image = self.baseImageURI
+        else:
             image = self._read_short(source, (source_slot >> DETAILS_LEN_SHIFT) & 65535, image_len)
         return (
             self._read_short(_hatId, 0, details_len),
@@ -918,8 +909,10 @@ def viewHat(
         ),
         (String[MAX_TEXT], String[MAX_TEXT]),
     )[0]
-    long_image: String[MAX_TEXT] = self.baseImageURI
-    if source != 0:
+    long_image: String[MAX_TEXT] = ""
+    if source == 0:
+        long_image = self.baseImageURI
+    else:
         long_image = abi_decode(
             raw_call(
                 self,
@@ -1450,9 +1443,56 @@ def _create_hat(
         cfg |= MUTABLE
     self._config[hat_id] = self._with_modules(cfg, _toggle)
     # a new hat's toggle slot is empty: it is written whatever the texts
-    self._write_text(hat_id, 0, convert(_toggle, uint256), _details, _details_len, _image, _image_len)
+    self._write_new_text(hat_id, convert(_toggle, uint256), _details, _details_len, _image, _image_len)
     self._config[_admin] = admin_cfg + LAST_HAT_ONE
     return hat_id
+
+
+@internal
+def _give_top_hat(_hat_id: uint256, _target: address):
+    # mintTopHat's last step, kept out of its frame: the TransferSingle log's
+    # buffer would lie above the HatCreated one, sized for two long strings
+    self._wearers[_hat_id][_target] = WEARING
+    log TransferSingle(
+        operator=msg.sender, sender=empty(address), receiver=_target, id=_hat_id, value=1
+    )
+
+
+@internal
+def _create_batch_entry(
+    _admin: uint256,
+    _details: String[BATCH_TEXT],
+    _max_supply: uint32,
+    _eligibility: address,
+    _toggle: address,
+    _mutable: bool,
+    _image: String[BATCH_TEXT],
+):
+    # one hat of batchCreateHats, in an internal function whose small frame
+    # lies below the caller's arguments (a log's buffer in the caller's frame
+    # would lie above them); its two short strings fill at most two slots
+    hat_id: uint256 = self._create_hat(_admin, _max_supply, _eligibility, _toggle, _mutable, 0, 0, 0, 0)
+    if len(_details) + len(_image) > 0:
+        self._toggle[hat_id] = (
+            convert(_toggle, uint256)
+            | (len(_details) << DETAILS_LEN_SHIFT)
+            | (len(_image) << IMAGE_LEN_SHIFT)
+        )
+        text: Bytes[2 * BATCH_TEXT + 32] = concat(
+            convert(_details, Bytes[BATCH_TEXT]), convert(_image, Bytes[BATCH_TEXT]), empty(bytes32)
+        )
+        self._text[hat_id][0] = extract32(text, 0)
+        if len(_details) + len(_image) > 32:
+            self._text[hat_id][1] = extract32(text, 32)
+    log HatCreated(
+        id=hat_id,
+        details=_details,
+        maxSupply=_max_supply,
+        eligibility=_eligibility,
+        toggle=_toggle,
+        mutable_=_mutable,
+        imageURI=_image,
+    )
 
 
 @internal
@@ -1579,6 +1619,14 @@ def _link(
             image_len = _image_len
         self._write_text(hat_id, slot, slot, details, details_len, image, image_len)
     return hat_id
+
+
+@internal
+def _store_link(_domain: uint32, _new_admin: uint256):
+    # the last step of both link functions, kept out of their frames: the
+    # TopHatLinked log's buffer would lie above their two long strings
+    self.linkedTreeAdmins[_domain] = _new_admin
+    log TopHatLinked(domain=_domain, newAdmin=_new_admin)
 
 
 @internal
@@ -2064,6 +2112,51 @@ def _write_text(
         self._text[_hat_id][i] = convert(word, bytes32)
 
 
+@internal
+def _write_new_text(
+    _hat_id: uint256, _toggle: uint256, _details: uint256, _details_len: uint256, _image: uint256,
+    _image_len: uint256
+):
+    # `_write_text` for a new hat, whose strings both come from calldata
+    # (FROM_CALLDATA | position, as `_string_at` gives): fewer steps a word
+    self._toggle[_hat_id] = (
+        _toggle | (_details_len << DETAILS_LEN_SHIFT) | (_image_len << IMAGE_LEN_SHIFT)
+    )
+    total: uint256 = _details_len + _image_len
+    details: uint256 = _details & ~FROM_CALLDATA
+    image: uint256 = _image & ~FROM_CALLDATA
+    for k: uint256 in range(TEXT_SLOTS):
+        start: uint256 = k * 32
+        if start >= total:
+            break
+        word: uint256 = 0
+        if start < _details_len:
+            word = self._calldata_word(details + start)
+            if start + 32 > _details_len:
+                # the details end in this word: the image URI's first bytes follow
+                keep: uint256 = 8 * (32 - (_details_len - start))
+                word = word >> keep << keep
+                if _image_len > 0:
+                    word |= self._calldata_word(image) >> (256 - keep)
+        else:
+            word = self._calldata_word(image + start - _details_len)
+        if start + 32 > total:
+            # zero whatever follows the last string in calldata
+            cut: uint256 = 8 * (start + 32 - total)
+            word = word >> cut << cut
+        self._text[_hat_id][k] = convert(word, bytes32)
+
+
+@view
+@internal
+def _calldata_word(_position: uint256) -> uint256:
+    # the 32 bytes of calldata from `_position`, zeros past its end
+    size: uint256 = len(msg.data)
+    if _position + 32 <= size:
+        return convert(slice(msg.data, _position, 32), uint256)
+    return convert(slice(msg.data, size - 32, 32), uint256) << (8 * (_position + 32 - size))
+
+
 @view
 @internal
 def _text_word(_hat_id: uint256, _source: uint256, _at: uint256, _left: uint256) -> uint256:
@@ -2083,7 +2176,8 @@ def _text_word(_hat_id: uint256, _source: uint256, _at: uint256, _left: uint256)
         first: uint256 = offset // 32
         bit_shift: uint256 = (offset % 32) * 8
         word = convert(self._text[_hat_id][first], uint256) << bit_shift
-        if bit_shift != 0 and first + 1 < TEXT_SLOTS:
+        # the next slot only if the bytes that count run into it
+        if bit_shift != 0 and offset % 32 + _left > 32:
             word |= convert(self._text[_hat_id][first + 1], uint256) >> (256 - bit_shift)
     if _left < 32:
         word = word >> (8 * (32 - _left)) << (8 * (32 - _left))
