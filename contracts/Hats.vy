@@ -185,6 +185,17 @@ JSON_MAX: constant(uint256) = 15000
 B64_MAX: constant(uint256) = 20064
 B64_WORDS: constant(uint256) = 625
 URI_MAX: constant(uint256) = 20093
+# base64, 32 characters at a time: 1 in each of 32 bytes, each byte's top
+# bit, 1 in each 4-byte lane, the 6 bits of each byte of a lane, "=" in
+# every byte
+B64_ONES: constant(uint256) = max_value(uint256) // 255
+B64_HIGH: constant(uint256) = 128 * B64_ONES
+B64_LANES: constant(uint256) = max_value(uint256) // (2**32 - 1)
+B64_MASK3: constant(uint256) = 1056964608 * B64_LANES
+B64_MASK2: constant(uint256) = 4128768 * B64_LANES
+B64_MASK1: constant(uint256) = 16128 * B64_LANES
+B64_MASK0: constant(uint256) = 63 * B64_LANES
+B64_PADDING: constant(uint256) = 61 * B64_ONES
 
 
 # STORAGE #
@@ -2354,25 +2365,29 @@ def _base64(_data: Bytes[JSON_MAX]) -> Bytes[B64_MAX]:
     for i: uint256 in range(B64_WORDS):
         if i * 32 >= out_len:
             break
+        # 24 input bytes: each 3-byte group to its own 4-byte lane, then
+        # each lane's four 6-bit values to its four bytes
         chunk: uint256 = convert(extract32(padded, i * 24), uint256) >> 64
-        acc: uint256 = 0
-        for j: uint256 in range(32):
-            p: uint256 = i * 32 + j
-            char: uint256 = 0
-            if p < data_chars:
-                v: uint256 = (chunk >> (186 - 6 * j)) & 63
-                if v < 26:
-                    char = 65 + v
-                elif v < 52:
-                    char = 71 + v
-                elif v < 62:
-                    char = v - 4
-                elif v == 62:
-                    char = 43
-                else:
-                    char = 47
-            elif p < out_len:
-                char = 61
-            acc |= char << (8 * (31 - j))
-        words.append(convert(acc, bytes32))
+        lanes: uint256 = 0
+        for k: uint256 in range(8):
+            lanes |= ((chunk >> (168 - 24 * k)) & 16777215) << (224 - 32 * k)
+        v: uint256 = (
+            ((lanes << 6) & B64_MASK3)
+            | ((lanes << 4) & B64_MASK2)
+            | ((lanes << 2) & B64_MASK1)
+            | (lanes & B64_MASK0)
+        )
+        # every byte at once: "A".."Z", "a".."z", "0".."9", "+", "/" (each
+        # flag is 1 in the bytes whose value is at least the bound)
+        chars: uint256 = (
+            v
+            + 65 * B64_ONES
+            + 6 * (((v + 102 * B64_ONES) & B64_HIGH) >> 7)
+            + 3 * (((v + 65 * B64_ONES) & B64_HIGH) >> 7)
+        ) - (75 * (((v + 76 * B64_ONES) & B64_HIGH) >> 7) + 15 * (((v + 66 * B64_ONES) & B64_HIGH) >> 7))
+        if (i + 1) * 32 > data_chars:
+            # the last characters: "=" up to the output's length
+            keep: uint256 = 8 * (32 - (data_chars - i * 32))
+            chars = (chars >> keep << keep) | (B64_PADDING & ((1 << keep) - 1))
+        words.append(convert(chars, bytes32))
     return slice(abi_encode(words), 64, out_len)

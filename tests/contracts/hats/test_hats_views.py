@@ -98,6 +98,20 @@ def test_uri_base64_padding(hats, top, top_wearer, size):
     assert doc["description"] == "é" * (size // 2) + "x" * (size % 2)
 
 
+@pytest.mark.parametrize("size", [1, 2, 4, 5, 31, 32, 33, 95, 700, 7000])
+def test_uri_is_canonical_base64(hats, top, top_wearer, size):
+    # every printable ASCII byte but the two JSON escapes, so that all 64
+    # base64 characters turn up; the encoding must be the canonical one
+    alphabet = "".join(chr(c) for c in range(32, 127) if chr(c) not in '"\\')
+    details = (alphabet * (size // len(alphabet) + 1))[:size]
+    hat = create(hats, top_wearer, top, details=details, image="ipfs://" + details[: size % 97])
+    encoded = hats.uri(hat).split(",", 1)[1]
+    raw = base64.b64decode(encoded, validate=True)
+    assert base64.b64encode(raw).decode() == encoded
+    doc = json.loads(raw)
+    assert doc["description"] == details and doc["image"] == "ipfs://" + details[: size % 97]
+
+
 def test_balance_of_batch(hats, top, top_wearer, accounts):
     assert hats.balanceOfBatch([top_wearer, accounts[1]], [top, top]) == [1, 0]
     with reverts_with("BatchArrayLengthMismatch"):
