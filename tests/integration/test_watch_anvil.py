@@ -300,3 +300,41 @@ def test_opgov_watch_runs_as_a_silverback_bot(org):
     assert "told route 1 (repair-cafe, json): Repair Café: proposal #4 by erin needs your consent" in out, out + err
     assert "Traceback" not in err, err
     assert sum("#4 by erin" in p["title"] for p in org.hook.at("cafe")) == 1
+
+
+def test_the_bot_file_runs_under_silverback_run(org):
+    """The bot file of docs/developers.md under `silverback run` (Silverback's own runner and its
+    default in-memory broker), executing from the account org.yaml names: a new proposal is told once."""
+    from opgov.consent import ConsentClient, pay
+
+    (org.tmp / "ape-config.yaml").write_text(f"foundry:\n  host: {org.node.url}\n")
+    (org.tmp / "bot.py").write_text("from opgov.watch import bot_from_environment\n\nbot = bot_from_environment()\n")
+    env = dict(os.environ, APE_DATA_FOLDER=str(org.tmp / "ape"), OPGOV_ORG="org.yaml", OPGOV_TXS="txs",
+               OPGOV_INDEX="silverback-index.sqlite", SILVERBACK_SIGNER_ALIAS="TEST::9")
+    silverback = str(Path(sys.executable).with_name("silverback"))
+    proc = subprocess.Popen([silverback, "run", "bot:bot", "--network", "ethereum:local:foundry"],
+                            cwd=org.tmp, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out = ""
+    try:
+        deadline = time.monotonic() + 60
+        while "Startup complete" not in out:
+            line = proc.stdout.readline()
+            assert line and time.monotonic() < deadline, out
+            out += line
+        people = _people(org.spec)
+        ConsentClient.at(org.state.consent).propose(
+            org.state.cells["repair-cafe"], [pay(org.state.token, "15 USDC", people["grace"].address)],
+            "Replacement bulbs", people["erin"])
+        deadline = time.monotonic() + 60
+        while not any("Replacement bulbs" in p["message"] for p in org.hook.at("cafe")):
+            assert proc.poll() is None and time.monotonic() < deadline, out
+            time.sleep(0.2)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        rest, _ = proc.communicate(timeout=60)
+        out += rest
+    assert f"SIGNER=<TestAccount_9 {people['keeper'].address}>" in out, out
+    told = [p["title"] for p in org.hook.at("cafe") if "Replacement bulbs" in p["message"]]
+    assert len(told) == 1 and told[0].startswith("Repair Café: proposal #"), told
+    assert f"told route 1 (repair-cafe, json): {told[0]}" in out, out
+    assert "Traceback" not in out and proc.returncode == 0, out
