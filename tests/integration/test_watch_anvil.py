@@ -427,3 +427,29 @@ def test_two_processes_on_one_index_file_tell_once(org):
         second.indexer.close()
     assert errors == []
     assert sum("Cable ties" in p["message"] for p in org.hook.at("cafe")) == 1
+
+
+def test_an_objection_mined_again_after_a_reorganisation_is_not_told_again(org):
+    from opgov.consent import ConsentClient, pay
+
+    people = _people(org.spec)
+    consent = ConsentClient.at(org.state.consent)
+    pid = consent.propose(org.state.cells["repair-cafe"], [pay(org.state.token, "9 USDC", people["grace"].address)],
+                          "A new kettle", people["erin"])
+    watcher = _watcher(org)
+    watcher.tick()
+    fork = org.node.rpc("evm_snapshot")
+    consent.object(pid, "The old kettle works", people["frank"])
+    watcher.tick()
+    mails = [m for m in org.mailbox.texts() if "The old kettle works" in m[2]]
+    assert len(mails) == 1, mails
+    # the chain drops the objection's block; on the new branch frank's objection comes in
+    # another transaction (he sent one before it), another block
+    assert org.node.rpc("evm_revert", [fork])
+    people["frank"].transfer(people["frank"], 0)
+    consent.object(pid, "The old kettle works", people["frank"])
+    lines = watcher.tick()
+    assert watcher.indexer.state().reorgs >= 1
+    mails = [m for m in org.mailbox.texts() if "The old kettle works" in m[2]]
+    assert len(mails) == 1 and lines == [], (mails, lines)
+    watcher.indexer.close()
