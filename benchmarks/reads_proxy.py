@@ -71,9 +71,9 @@ class RpcProxy:
                 self.wfile.write(answer)
 
             def do_GET(self) -> None:  # noqa: N802: /counts and /reset, for a client in another process
-                if self.path == "/reset":
-                    proxy.reset()
                 answer = json.dumps(proxy.counts()).encode()
+                if self.path == "/reset":  # answers what it counted until now
+                    proxy.reset()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(answer)))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import click
 
+from opgov.reads import reading
+
 from opgov.cli._common import Group, about_to, account_option, connected, deployed, say
 from opgov.errors import ConsentError
 
@@ -265,6 +267,7 @@ def execute(proposal, consent_address, account) -> None:
 @click.option("--live", is_flag=True, help="only live proposals (open, objected, passed, escalated, pending).")
 @consent_option
 @connected
+@reading
 def proposals(cell, live, consent_address) -> None:
     """List proposals with their state, countdown, objections and what executing will do."""
     from opgov.consent import describe

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from opgov.reads import reading
+
 from opgov.cli._common import Group, about_to, account_option, connected, deployed, say
 from opgov.hats import MAX_SUPPLY, HatsClient, describe_tree, hat_path, parse_hat
 
@@ -37,6 +39,7 @@ def deploy(account) -> None:
 @click.argument("top_hat")
 @hats_option
 @connected
+@reading
 def tree(top_hat: str, hats_address: str | None) -> None:
     """Show the tree under TOP_HAT (e.g. 1) with its wearers."""
     client = _client(hats_address)

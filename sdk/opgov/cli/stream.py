@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from opgov.reads import reading
+
 from opgov.cli._common import Group, about_to, account_option, connected, deployed, say
 from opgov.errors import DeploymentError
 from opgov.hats import hat_path, parse_hat
@@ -230,6 +232,7 @@ def show(stream, streams_address) -> None:
 @click.option("--hat", default=None, metavar="HAT", help="the cell's spender hat (e.g. 1.2).")
 @streams_option
 @connected
+@reading
 def list_(recipient, hat, streams_address) -> None:
     """A cell's streams together: those paying --recipient, or spendable by wearers of --hat."""
     if not recipient and not hat:
