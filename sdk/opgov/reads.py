@@ -127,7 +127,7 @@ class Reader:
             for method, params in calls:
                 self.round_trips += 1
                 try:
-                    out.append(self._provider.make_request(method, params))
+                    out.append(self._in_process(method, params))
                 except Exception as err:  # the embedded chain raises what the node would answer
                     out.append(RpcError(str(err)))
             return out
@@ -153,6 +153,25 @@ class Reader:
                 out.append(a.get("result"))
         return out
 
+    def _in_process(self, method: str, params: list) -> Any:
+        """One request to a chain in this process (ape's embedded chain): calls through ape."""
+        if method == "eth_call":
+            if len(params) > 2:
+                raise ValueError("state overrides are not supported here")
+            tx = self._provider.network.ecosystem.create_transaction(receiver=params[0]["to"],
+                                                                     data=_bytes(params[0]["data"]))
+            return "0x" + bytes(self._provider.send_call(tx)).hex()
+        if method == "eth_getLogs":
+            query = params[0]
+            found = []
+            for address in query["address"]:
+                found += [dict(log) for log in self._provider.web3.eth.get_logs(
+                    {"address": address, "fromBlock": _int(query["fromBlock"]), "toBlock": _int(query["toBlock"])})]
+            return found
+        if method == "eth_getCode":
+            return "0x" + bytes(self._provider.get_code(params[0])).hex()
+        return self._provider.make_request(method, params)
+
     def request(self, method: str, params: list) -> Any:
         """One JSON-RPC request.
 
@@ -169,7 +188,7 @@ class Reader:
     def head(self) -> dict:
         """The latest block's header (number, hash, timestamp), asked once."""
         if "latest" not in self._blocks:
-            block = self.request("eth_getBlockByNumber", ["latest", False])
+            block = _header(self.request("eth_getBlockByNumber", ["latest", False]))
             self._blocks["latest"] = block
             self._blocks[int(block["number"], 16)] = block
         return self._blocks["latest"]
@@ -187,7 +206,7 @@ class Reader:
             for tag, block in zip(wanted, answers):
                 if isinstance(block, RpcError) or not block:
                     raise NetworkError(f"the node did not give its {tag} block: {block}", "check the node")
-                self._blocks[tag] = block
+                self._blocks[tag] = _header(block)
             self._blocks[int(self._blocks["latest"]["number"], 16)] = self._blocks["latest"]
         # a node restarted from saved state may date its pending block before its latest
         return max(int(self._blocks["pending"]["timestamp"], 16), int(self._blocks["latest"]["timestamp"], 16) + 1)
@@ -195,7 +214,7 @@ class Reader:
     def block(self, number: int) -> dict | None:
         """A block's header, asked once (None if the chain has no such block)."""
         if number not in self._blocks:
-            self._blocks[number] = self.request("eth_getBlockByNumber", [hex(number), False])
+            self._blocks[number] = _header(self.request("eth_getBlockByNumber", [hex(number), False]))
         return self._blocks[number]
 
     def code_hashes(self, addresses: Iterable[str]) -> dict[str, bytes]:
@@ -353,6 +372,22 @@ def _bytes(value: Any) -> bytes:
 
 def _int(value: Any) -> int:
     return value if isinstance(value, int) else int(str(value), 16)
+
+
+def _header(block: Any) -> dict | None:
+    """A block's number, hash and timestamp as JSON-RPC gives them (hex text), whoever answered."""
+    if not block:
+        return None
+    get = block.get if hasattr(block, "get") else lambda k: getattr(block, k)
+
+    def text(value: Any) -> str:
+        if isinstance(value, int):
+            return hex(value)
+        if isinstance(value, (bytes, bytearray)):
+            return "0x" + bytes(value).hex()
+        return str(value) if str(value).startswith("0x") else "0x" + str(value)
+
+    return {"number": text(get("number")), "hash": text(get("hash")).lower(), "timestamp": text(get("timestamp"))}
 
 
 def _revert_data(err: str) -> bytes:
