@@ -98,6 +98,9 @@ def build_org(node_url: str, cells: int, proposals_per_cell: int, folder: Path, 
     deployer = test[0]
     sent = 0
 
+    from opgov.reads import ensure_multicall
+
+    ensure_multicall()  # as `opgov deploy` does on a local node
     say("deploying the contracts")
     from eth_utils import keccak
 
@@ -183,8 +186,7 @@ def build_org(node_url: str, cells: int, proposals_per_cell: int, folder: Path, 
     objections = [_tx(test[_member(i)].address, consent.address, consent.object.encode_input(
         pid, cell_hats[i], f"Objection to cell {i + 1:03d}'s last proposal: get a second quote"))
         for i, pid in enumerate(created[proposals_per_cell - 1::proposals_per_cell])] if proposals_per_cell else []
-    for start in range(0, len(objections), TXS_PER_RPC_BATCH):
-        rpc_batch(node_url, objections[start:start + TXS_PER_RPC_BATCH])
+    send_all(node_url, objections)
     sent += len(objections)
     rpc_batch(node_url, [("evm_increaseTime", [DAY]), ("evm_mine", [])])
 
@@ -199,6 +201,22 @@ def build_org(node_url: str, cells: int, proposals_per_cell: int, folder: Path, 
     record.save()
     return {"cells": cells, "proposals": len(created), "objections": len(objections), "transactions": sent,
             "safe": safe.address, "consent": str(consent.address), "folder": str(folder)}
+
+
+def send_all(url: str, txs: list[tuple[str, list]]) -> list[str]:
+    """Send transactions in JSON-RPC batches holding at most one of each sender (the node picks a
+    sender's nonce from its latest state, which two of its transactions in one batch would share)."""
+    hashes: list[str] = []
+    batch: list[tuple[str, list]] = []
+    senders: set[str] = set()
+    for tx in txs:
+        sender = tx[1][0]["from"]
+        if sender in senders or len(batch) == TXS_PER_RPC_BATCH:
+            hashes += rpc_batch(url, batch)
+            batch, senders = [], set()
+        batch.append(tx)
+        senders.add(sender)
+    return hashes + (rpc_batch(url, batch) if batch else [])
 
 
 def _tx(sender: str, to: str, data: bytes) -> tuple[str, list]:
@@ -219,19 +237,26 @@ def _propose(url: str, consent, token, cell_hats: list[int], per_cell: int, test
                 hat, [(action.to, action.value, action.data)],
                 f"Proposal {n + 1} of cell {i + 1:03d}: buy supplies, batch {n + 1}")
             txs.append((i, n, _tx(test[_lead(i)].address, consent.address, data)))
-    hashes: list[str] = []
     half = len(txs) // 2
-    for start in range(0, len(txs), TXS_PER_RPC_BATCH):
-        chunk = txs[start:start + TXS_PER_RPC_BATCH]
-        if start <= half < start + len(chunk) and half:
-            hashes += rpc_batch(url, [t for _, _, t in chunk[:half - start]])
-            rpc_batch(url, [("evm_increaseTime", [4 * DAY]), ("evm_mine", [])])
-            hashes += rpc_batch(url, [t for _, _, t in chunk[half - start:]])
-        else:
-            hashes += rpc_batch(url, [t for _, _, t in chunk])
-    receipts = []
-    for start in range(0, len(hashes), TXS_PER_RPC_BATCH):
-        receipts += rpc_batch(url, [("eth_getTransactionReceipt", [h]) for h in hashes[start:start + TXS_PER_RPC_BATCH]])
+    hashes = send_all(url, [t for _, _, t in txs[:half]])
+    rpc_batch(url, [("evm_increaseTime", [4 * DAY]), ("evm_mine", [])])
+    hashes += send_all(url, [t for _, _, t in txs[half:]])
+    import time
+
+    receipts: list = [None] * len(hashes)
+    deadline = time.monotonic() + 120
+    while True:  # the node answers eth_sendTransaction before it has mined it
+        missing = [i for i, r in enumerate(receipts) if r is None]
+        if not missing:
+            break
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{len(missing)} proposals were not mined")
+        for start in range(0, len(missing), TXS_PER_RPC_BATCH):
+            part = missing[start:start + TXS_PER_RPC_BATCH]
+            for i, r in zip(part, rpc_batch(url, [("eth_getTransactionReceipt", [hashes[i]]) for i in part])):
+                receipts[i] = r
+        if any(r is None for r in receipts):
+            time.sleep(0.1)
     from eth_utils import keccak
 
     topic = "0x" + keccak(text=consent.ProposalCreated.abi.selector).hex()

@@ -500,7 +500,7 @@ class ConsentClient:
         if "_hats" not in self.__dict__:
             from opgov.reads import reader
 
-            self._hats = reader().instance("Hats", self.machinery()["hats"])
+            self._hats = reader().instance("Hats", checksum(self.machinery()["hats"]))
         return self._hats
 
     def _call(self, method: str, *args: Any) -> Any:
@@ -728,11 +728,14 @@ class ConsentClient:
         from opgov.naming import online_names
         from opgov.reads import reader
 
+        read = reader()
         names = online_names(self.safe)
+        for address, (symbol, decimals) in read.tokens.items():
+            names.tokens.setdefault(checksum(address), DescribedToken(symbol, decimals))
         tokens = sorted({a.to for a in actions if selector_of(a) in (TRANSFER, APPROVE)} - set(names.tokens))
         if tokens:
             calls = [(t, sel) for t in tokens for sel in (keccak(text="decimals()")[:4], keccak(text="symbol()")[:4])]
-            results = reader().call_many(calls)
+            results = read.call_many(calls)
             for i, t in enumerate(tokens):
                 (d_ok, d), (s_ok, sym) = results[2 * i], results[2 * i + 1]
                 if d_ok and len(d) >= 32 and s_ok:
@@ -884,9 +887,18 @@ class ConsentClient:
         if "_machinery" not in self.__dict__:
             from opgov.reads import reader
 
-            c = self.contract
-            avatar, hats, streams, gate, signer_hat = reader().views(
-                [(c, "avatar", ()), (c, "hats", ()), (c, "streams", ()), (c, "signer_gate", ()), (c, "signer_hat", ())])
+            self.take_machinery(reader().views(self.machinery_views()))
+        return self._machinery
+
+    def machinery_views(self) -> list[tuple]:
+        """The views `machinery` reads, for a caller to read them with its own (`take_machinery`)."""
+        c = self.contract
+        return [(c, "avatar", ()), (c, "hats", ()), (c, "streams", ()), (c, "signer_gate", ()), (c, "signer_hat", ())]
+
+    def take_machinery(self, answers: Sequence[Any]) -> dict[str, Any]:
+        """Keep the answers to `machinery_views`."""
+        if "_machinery" not in self.__dict__:
+            avatar, hats, streams, gate, signer_hat = answers
             self._safe = str(avatar)
             some = lambda address: str(address).lower() if int(str(address), 16) else None  # noqa: E731
             self._machinery = {"safe": self.safe.lower(), "module": str(self.address).lower(),

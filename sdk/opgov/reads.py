@@ -112,6 +112,7 @@ class Reader:
         self._overrides: bool | None = None
         self._instances: dict[tuple[str, str], "ContractInstance"] = {}
         self.checked: dict[int, bool] = {}  # deployments records found of this chain (by id)
+        self.tokens: dict[str, tuple[str, int]] = {}  # token address -> (symbol, decimals), read once
         self.requests = 0  # JSON-RPC requests this reader made
         self.round_trips = 0
 
@@ -168,6 +169,8 @@ class Reader:
                 found += [dict(log) for log in self._provider.web3.eth.get_logs(
                     {"address": address, "fromBlock": _int(query["fromBlock"]), "toBlock": _int(query["toBlock"])})]
             return found
+        if method == "eth_getBlockByNumber" and str(params[0]).startswith("0x"):
+            params = [int(params[0], 16), *params[1:]]
         if method == "eth_getCode":
             return "0x" + bytes(self._provider.get_code(params[0])).hex()
         return self._provider.make_request(method, params)
@@ -255,7 +258,7 @@ class Reader:
         if key not in self._instances:
             from ape.contracts import ContractInstance
 
-            self._instances[key] = ContractInstance(str(address), _contract_type(name))
+            self._instances[key] = ContractInstance(to_checksum_address(str(address)), _contract_type(name))
         return self._instances[key]
 
     def views(self, calls: Sequence[tuple[Any, str, tuple]]) -> list[Any]:

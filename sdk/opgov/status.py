@@ -65,7 +65,7 @@ def org_status(name: str, state: OrgState, names: dict[str, str] | None = None) 
         names: addresses to show as people's names.
     """
     from opgov.consent import ConsentClient
-    from opgov.reads import session
+    from opgov.reads import Failed, session
     from opgov.streams import StreamsClient
 
     names = names or {}
@@ -74,19 +74,27 @@ def org_status(name: str, state: OrgState, names: dict[str, str] | None = None) 
         hats = read.instance("Hats", state.hats) if state.hats else None
         streams = StreamsClient.at(state.streams)
         # everything but the streams and proposals in one Multicall3 call
-        calls: list = [(safe, "getOwners", ()), (safe, "getThreshold", ())]
+        consent = ConsentClient.at(state.consent)
+        calls: list = [(safe, "getOwners", ()), (safe, "getThreshold", ())] + consent.machinery_views()
         if state.gate:
             calls.append((read.instance("SignerGate", state.gate), "valid_signer_count", ()))
         if state.token:
-            calls.append((read.instance("TestToken", state.token), "balanceOf", (state.safe,)))
+            token_contract = read.instance("TestToken", state.token)
+            calls += [(token_contract, "balanceOf", (state.safe,)), (token_contract, "symbol", ()),
+                      (token_contract, "decimals", ())]
         if hats is not None:
             calls += [(hats, "linkedTreeRequests", (state.top_hat >> DOMAIN_SHIFT,)),
                       (hats, "isWearerOfHat", (state.safe, state.top_hat))]
             calls += [(hats, "viewHat", (hat,)) for hat in state.cells.values()]
         answers = iter(read.views(calls))
         owners, threshold = list(next(answers)), int(next(answers))
+        consent.take_machinery([next(answers) for _ in consent.machinery_views()])
         valid = int(next(answers)) if state.gate else None
-        balance = int(next(answers)) if state.token else None
+        balance = symbol = decimals = None
+        if state.token:
+            balance, symbol, decimals = int(next(answers)), next(answers), next(answers)
+            if not isinstance(symbol, Failed) and not isinstance(decimals, Failed):  # else read as any token
+                read.tokens[state.token] = (str(symbol), int(decimals))
         token = streams.token(state.token) if state.token else None
         out = OrgStatus(
             name=name, safe=state.safe, owners=[names.get(str(o), str(o)) for o in owners],
@@ -116,7 +124,7 @@ def org_status(name: str, state: OrgState, names: dict[str, str] | None = None) 
                 row.depletes = format_time(v.depletion_time) if v.depletion_time else "-"
                 row.status = v.status_text
             out.cells.append(row)
-        for p in ConsentClient.at(state.consent).proposals():
+        for p in consent.proposals():
             out.proposals.append(ProposalStatus(
                 ref=p.ref, cell=cell_names.get(p.cell, hat_path(p.cell)),
                 state="passed, outside the domain: escalate" if p.outside else p.state_name,

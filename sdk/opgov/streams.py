@@ -760,6 +760,10 @@ def read_tokens(addresses: Iterable[str]) -> dict[str, Token]:
 
     read = reader()
     addresses = [str(a) for a in addresses]
+    known = {a: Token(a, *read.tokens[a]) for a in addresses if a in read.tokens}
+    addresses = [a for a in addresses if a not in known]
+    if not addresses:
+        return known
     calls = []
     for a in addresses:
         calls += [(a, keccak(text="decimals()")[:4]), (a, keccak(text="symbol()")[:4])]
@@ -782,7 +786,8 @@ def read_tokens(addresses: Iterable[str]) -> dict[str, Token]:
         except Exception:  # some tokens return bytes32 or nothing; the address still names them
             symbol = f"tokens of {a}"
         found[a] = Token(a, symbol, int(decimals))
-    return found
+        read.tokens[a] = (symbol, int(decimals))
+    return known | found
 
 
 def _tell(announce: Announce, text: str) -> None:
