@@ -130,6 +130,11 @@ def _now() -> int:
     """The timestamp the next transaction will see."""
     from ape import chain
 
+    from opgov.reads import current
+
+    reader = current()
+    if reader is not None and reader.over_http:  # the node's own pending block, asked once
+        return reader.pending_timestamp()
     try:
         return int(chain.pending_timestamp)
     except Exception:  # a provider without a pending block: the head is close enough
@@ -289,15 +294,21 @@ def _address(text: str, what: str) -> str:
         raise _wrap(err) from err
 
 
-def describe_action(action: Call, safe: str | None = None) -> str:
-    """One action in plain words: token amounts with their symbol, the recipient, or the decoded call."""
+def describe_action(action: Call, safe: str | None = None, names=None) -> str:
+    """One action in plain words: token amounts with their symbol, the recipient, or the decoded call.
+
+    Args:
+        action: the action.
+        safe: the Safe that makes it.
+        names: the org's names (`opgov.naming.online_names`), when describing many actions.
+    """
     if selector_of(action) == ADJUST_RATE and len(action.data) == 68:
         text = _describe_rate(action)
         if text:
             return text
     from opgov.safe import describe_call
 
-    return describe_call(action, safe)
+    return describe_call(action, safe, names=names)
 
 
 def _describe_rate(action: Call) -> str | None:
@@ -468,14 +479,15 @@ class ConsentClient:
             ConsentError: if there is no contract at the address.
         """
         from opgov.deployments import Deployments
-        from opgov.safe import has_code
+        from opgov.reads import reader
 
+        read = reader()
         address = _address(address, "ConsentModule")
-        if not has_code(address):
+        if not read.has_code(address):
             raise ConsentError(f"there is no ConsentModule at {address} on this network", "check the address and --network")
         record = Deployments.for_connected_network().records.get("ConsentModule")
         start = record.block if record is not None and record.address == address else 0
-        return cls(container("ConsentModule").at(address), start)
+        return cls(read.instance("ConsentModule", address), start)
 
     @property
     def address(self) -> str:
@@ -483,11 +495,39 @@ class ConsentClient:
 
     @property
     def safe(self) -> str:
-        return str(self.contract.avatar())
+        """The module's Safe (immutable: read once)."""
+        if "_safe" not in self.__dict__:
+            self.machinery()
+        return self._safe
 
     @property
     def hats(self) -> "ContractInstance":
-        return container("Hats").at(str(self.contract.hats()))
+        """The Hats contract the module asks (immutable: attached once)."""
+        if "_hats" not in self.__dict__:
+            from opgov.reads import reader
+
+            self._hats = reader().instance("Hats", checksum(self.machinery()["hats"]))
+        return self._hats
+
+    def _call(self, method: str, *args: Any) -> Any:
+        """A view of the module: from what `_prefetch` read for the read under way, else asked now."""
+        memo = self.__dict__.get("_memo")
+        key = (method, *args)
+        if memo is not None and key in memo:
+            return memo[key]
+        return getattr(self.contract, method)(*args)
+
+    def _prefetch(self, calls: Sequence[tuple[str, tuple]]) -> None:
+        """Read many views of the module in one Multicall3 call, for `_call` to answer from."""
+        from opgov.reads import Failed, reader
+
+        memo = self.__dict__.get("_memo")
+        if memo is None:
+            return
+        wanted = [(m, a) for m, a in dict.fromkeys(calls) if (m, *a) not in memo]
+        for (method, args), value in zip(wanted, reader().views([(self.contract, m, a) for m, a in wanted])):
+            if not isinstance(value, Failed):
+                memo[(method, *args)] = value
 
     def _wears(self, who: str, hat: int) -> bool:
         return bool(self.hats.isWearerOfHat(who, hat))
@@ -564,25 +604,21 @@ class ConsentClient:
         cache ends at is no longer on the chain (a reorganisation, or a test's
         snapshot restored), the cache starts again from the module's first block.
         """
-        from ape import chain
+        from opgov.reads import reader
 
-        head = int(chain.blocks.height)
-        if self._cached_to is not None and (
-            self._cached_to > head or chain.blocks[self._cached_to].hash != self._cached_hash
-        ):
+        read = reader()
+        latest = read.head()
+        head = int(latest["number"], 16)
+        if self._cached_to is not None and self._cached_to != head:
+            block = read.block(self._cached_to) if self._cached_to < head else None
+            if block is None or block["hash"] != self._cached_hash:
+                self._cache, self._cached_to = [], None
+        if self._cached_to == head and latest["hash"] != self._cached_hash:
             self._cache, self._cached_to = [], None
         start = min(self.from_block, head) if self._cached_to is None else self._cached_to + 1
         if start <= head:
-            raw = chain.provider.web3.eth.get_logs(
-                {"address": self.address, "fromBlock": start, "toBlock": head}
-            )
-            if raw:
-                decoded = chain.provider.network.ecosystem.decode_logs(
-                    [dict(log) for log in raw], *self.contract.contract_type.events
-                )
-                self._cache += sorted(decoded,
-                                      key=lambda log: (int(log.block_number), int(log.log_index)))
-            self._cached_to, self._cached_hash = head, chain.blocks[head].hash
+            self._cache += read.decoded_logs([self.contract], start)
+            self._cached_to, self._cached_hash = head, latest["hash"]
         return self._cache
 
     def _created(self) -> list:
@@ -645,19 +681,89 @@ class ConsentClient:
         return self._view(pid, log, self._history(pid), numbers)
 
     def proposals(self, cell: int | None = None, live_only: bool = False) -> list[ProposalView]:
-        """A cell's proposals (those it made or holds after escalation), or all, oldest first."""
-        views = []
-        created = self._created()
-        numbers = {int(log.proposal_id): n for n, log in enumerate(created, 1)}
-        for log in created:
-            pid = int(log.proposal_id)
-            view = self._view(pid, log, self._history(pid), numbers)
-            if cell is not None and cell not in (view.cell, view.holder):
-                continue
-            if live_only and view.state not in LIVE_STATES:
-                continue
-            views.append(view)
-        return views
+        """A cell's proposals (those it made or holds after escalation), or all, oldest first.
+
+        However many there are, they are read in a few requests (`opgov.reads`): the
+        module's events in one, every proposal's stored fields in one Multicall3 call,
+        the tokens their actions pay and the domain checks of passed ones in one more.
+        """
+        from opgov.reads import session
+
+        with session():
+            self._memo = {}
+            try:
+                created = self._created()
+                numbers = {int(log.proposal_id): n for n, log in enumerate(created, 1)}
+                pids = [int(log.proposal_id) for log in created]
+                self._prefetch([("proposal", (pid,)) for pid in pids])
+                histories = self._histories()
+                now = _now()
+                names = self._names([a for log in created for a in _actions(log)])
+                passed = [(int(self._call("proposal", pid).holder), _actions(log)) for pid, log in zip(pids, created)
+                          if self._state_at(self._call("proposal", pid), now) == PASSED]
+                self._prefetch_domains(passed)
+                views = []
+                for pid, log in zip(pids, created):
+                    view = self._view(pid, log, histories.get(pid) or _no_history(), numbers, now=now, names=names)
+                    if cell is not None and cell not in (view.cell, view.holder):
+                        continue
+                    if live_only and view.state not in LIVE_STATES:
+                        continue
+                    views.append(view)
+                return views
+            finally:
+                self._memo = None
+
+    def _histories(self) -> dict[int, dict[str, list]]:
+        """Every proposal's history (as `_history` gives one), from one pass over the events."""
+        out: dict[int, dict[str, list]] = {}
+        keys = ("ObjectionRaised", "ObjectionWithdrawn", "ProposalEscalated", "ProposalApproved",
+                "ProposalVetoed", "ProposalCleared")
+        for log in self._logs():
+            name = log.event_name
+            if name in keys:
+                out.setdefault(int(log.proposal_id), _no_history())[name].append(log)
+            elif name == "ProposalAmended":
+                out.setdefault(int(log.proposal_id), _no_history())["amended_to"].append(log)
+                out.setdefault(int(log.new_proposal_id), _no_history())["amended_from"].append(log)
+        return out
+
+    def _names(self, actions: Sequence[Call]):
+        """The names actions are described with, gathered once, with the tokens they pay read together."""
+        from opgov.describe import Token as DescribedToken
+        from opgov.naming import online_names
+        from opgov.reads import reader
+
+        read = reader()
+        names = online_names(self.safe)
+        for address, (symbol, decimals) in read.tokens.items():
+            names.tokens.setdefault(checksum(address), DescribedToken(symbol, decimals))
+        tokens = sorted({a.to for a in actions if selector_of(a) in (TRANSFER, APPROVE)} - set(names.tokens))
+        if tokens:
+            calls = [(t, sel) for t in tokens for sel in (keccak(text="decimals()")[:4], keccak(text="symbol()")[:4])]
+            results = read.call_many(calls)
+            for i, t in enumerate(tokens):
+                (d_ok, d), (s_ok, sym) = results[2 * i], results[2 * i + 1]
+                if d_ok and len(d) >= 32 and s_ok:
+                    try:
+                        names.tokens[checksum(t)] = DescribedToken(abi_decode(["string"], sym)[0],
+                                                                   abi_decode(["uint8"], d)[0])
+                    except Exception:  # not a plain ERC-20: the describer asks the chain itself
+                        continue
+        return names
+
+    def _prefetch_domains(self, passed: Sequence[tuple[int, Sequence[Call]]]) -> None:
+        """What `domain_problems` asks about passed proposals, in one Multicall3 call."""
+        calls: list[tuple[str, tuple]] = []
+        for holder, actions in passed:
+            for a in actions:
+                selector = selector_of(a)
+                if selector is not None:
+                    calls.append(("allowed", (holder, a.to, selector)))
+            for token in spending_of(actions):
+                calls += [("spend_limit", (holder, token)), ("spent", (holder, token))]
+        if calls:
+            self._prefetch(calls)
 
     def _history(self, pid: int) -> dict[str, list]:
         return {
@@ -669,9 +775,10 @@ class ConsentClient:
             "amended_from": self._events("ProposalAmended", new_proposal_id=pid),
         }
 
-    def _view(self, pid: int, created, history: dict[str, list], numbers: dict[int, int]) -> ProposalView:
-        p = self.contract.proposal(pid)
-        now = _now()
+    def _view(self, pid: int, created, history: dict[str, list], numbers: dict[int, int], now: int | None = None,
+              names=None) -> ProposalView:
+        p = self._call("proposal", pid)
+        now = _now() if now is None else now
         actions: list[Call] = []
         rationale = ""
         if created is not None:
@@ -691,9 +798,9 @@ class ConsentClient:
             view.veto_reason = str(history["ProposalVetoed"][0].reason)
         view.objections = self._objections(pid, history)
         safe = self.safe
-        view.descriptions = [describe_action(a, safe) for a in actions]
+        view.descriptions = [describe_action(a, safe, names) for a in actions]
         if view.state == PASSED and not view.approved and created is not None:
-            view.outside = self.domain_problems(view.holder, actions, now)
+            view.outside = self.domain_problems(view.holder, actions, now, names)
         return view
 
     @staticmethod
@@ -728,7 +835,7 @@ class ConsentClient:
                 o.standing, o.note = False, "from an earlier window"
         return [o for _, o in found]
 
-    def domain_problems(self, cell: int, actions: Sequence[Call], at: int | None = None) -> list[str]:
+    def domain_problems(self, cell: int, actions: Sequence[Call], at: int | None = None, names=None) -> list[str]:
         """What in `actions` lies outside `cell`'s domain now, in plain words (empty if nothing).
 
         Calls must be allowed (target, selector) pairs; spending is checked
@@ -739,25 +846,27 @@ class ConsentClient:
             selector = selector_of(a)
             reach = self.machinery_problem(cell, a, selector)
             if reach:
-                problems.append(f"{describe_action(a, self.safe)}: {reach}")
+                problems.append(f"{describe_action(a, self.safe, names)}: {reach}")
                 continue
             if selector is None:
-                problems.append(f"{describe_action(a, self.safe)}: calldata without a function selector is "
+                problems.append(f"{describe_action(a, self.safe, names)}: calldata without a function selector is "
                                 "outside every domain")
                 continue
-            if not self.contract.allowed(cell, a.to, selector):
+            if not self._call("allowed", cell, a.to, selector):
                 problems.append(
-                    f"{describe_action(a, self.safe)}: cell {hat_path(cell)} may not call "
+                    f"{describe_action(a, self.safe, names)}: cell {hat_path(cell)} may not call "
                     f"{'plain transfers to' if selector == bytes(4) else '0x' + selector.hex() + ' on'} {a.to}"
                 )
         now = _now() if at is None else at
         for token, amount in spending_of(actions).items():
-            limit, period, start = (int(x) for x in self.contract.spend_limit(cell, token))
-            symbol, decimals = ("ETH", 18) if token == ZERO_ADDRESS else _symbol_decimals(token)
+            limit, period, start = (int(x) for x in self._call("spend_limit", cell, token))
+            known = names.tokens.get(checksum(token)) if names is not None and token != ZERO_ADDRESS else None
+            symbol, decimals = (("ETH", 18) if token == ZERO_ADDRESS else (known.symbol, known.decimals) if known
+                                else _symbol_decimals(token))
             if period == 0:
                 problems.append(f"cell {hat_path(cell)} has no spending limit for {symbol}, so it may spend none")
                 continue
-            spent = int(self.contract.spent(cell, token))
+            spent = int(self._call("spent", cell, token))
             if now >= start + period:  # the next block starts a new period
                 spent = 0
                 start += (now - start) // period * period
@@ -782,11 +891,25 @@ class ConsentClient:
         `safe`, `module`, `hats`, `streams`, `gate` (lower-case addresses, None when absent)
         and `signer_hat` (0 without a gate)."""
         if "_machinery" not in self.__dict__:
-            c = self.contract
+            from opgov.reads import reader
+
+            self.take_machinery(reader().views(self.machinery_views()))
+        return self._machinery
+
+    def machinery_views(self) -> list[tuple]:
+        """The views `machinery` reads, for a caller to read them with its own (`take_machinery`)."""
+        c = self.contract
+        return [(c, "avatar", ()), (c, "hats", ()), (c, "streams", ()), (c, "signer_gate", ()), (c, "signer_hat", ())]
+
+    def take_machinery(self, answers: Sequence[Any]) -> dict[str, Any]:
+        """Keep the answers to `machinery_views`."""
+        if "_machinery" not in self.__dict__:
+            avatar, hats, streams, gate, signer_hat = answers
+            self._safe = str(avatar)
             some = lambda address: str(address).lower() if int(str(address), 16) else None  # noqa: E731
             self._machinery = {"safe": self.safe.lower(), "module": str(self.address).lower(),
-                               "hats": str(c.hats()).lower(), "streams": some(c.streams()),
-                               "gate": some(c.signer_gate()), "signer_hat": int(c.signer_hat())}
+                               "hats": str(hats).lower(), "streams": some(streams),
+                               "gate": some(gate), "signer_hat": int(signer_hat)}
         return self._machinery
 
     def machinery_problem(self, cell: int, action: Call, selector: bytes | None) -> str | None:
@@ -1307,6 +1430,11 @@ class ConsentClient:
             raise ConsentError(
                 f"the consent module refused: {err.reason}", "nothing was changed; check the proposal with `opgov proposals`"
             ) from err
+
+
+def _no_history() -> dict[str, list]:
+    return {k: [] for k in ("ObjectionRaised", "ObjectionWithdrawn", "ProposalEscalated", "ProposalApproved",
+                            "ProposalVetoed", "ProposalCleared", "amended_to", "amended_from")}
 
 
 def _comparable(value: Any) -> Any:

@@ -207,6 +207,10 @@ class OrgDeployer:
     def _run(self) -> None:
         s = self.state
         self._check_record()
+        if self.local and not self.dry:
+            from opgov.reads import ensure_multicall
+
+            ensure_multicall()  # opgov's reads batch through Multicall3; live networks have it
         s.token = self._token()
         s.hats = self._contract("Hats", f"{self.spec.name} Hats", "")
         hats = HatsClient(self._at("Hats", s.hats))

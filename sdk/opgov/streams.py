@@ -272,7 +272,9 @@ class StreamsClient:
 
     @classmethod
     def at(cls, address: str, multicall: str | None = MULTICALL3) -> "StreamsClient":
-        return cls(container("BudgetStreams").at(address), multicall)
+        from opgov.reads import reader
+
+        return cls(reader().instance("BudgetStreams", address), multicall)
 
     # ------------------------------------------------------------ tokens
 
@@ -284,13 +286,7 @@ class StreamsClient:
         """
         address = str(address)
         if address not in self._tokens:
-            from opgov.safe import token_info
-
-            try:
-                info = token_info(address)
-            except SafeError as err:
-                raise StreamError(err.message, "give an ERC-20 token's address") from err
-            self._tokens[address] = Token(address, info.symbol, info.decimals)
+            self._tokens.update(read_tokens([address]))
         return self._tokens[address]
 
     # ------------------------------------------------------------ reading
@@ -333,7 +329,7 @@ class StreamsClient:
         ids = [int(i) for i in stream_ids]
         if not ids:
             return []
-        raw = self._read_batched(ids) if self._has_multicall() else self._read_one_by_one(ids)
+        raw = self._read_batched(ids) if self.multicall else self._read_one_by_one(ids)
         views = []
         for sid, (stream, debt, now) in zip(ids, raw):
             if stream is None:
@@ -350,50 +346,46 @@ class StreamsClient:
         """
         if recipient is None and hat is None:
             raise StreamError("say whose streams to list", "give a recipient address or a spender hat")
+        from opgov.reads import reader
+
         candidates: dict[int, None] = {}
-        for log in self.contract.StreamCreated.range(from_block, None):
-            if (recipient and str(log.recipient) == recipient) or (hat and int(log.spender_hat) == hat):
+        for log in reader().decoded_logs([self.contract], from_block):  # one eth_getLogs for both events
+            if log.event_name == "StreamCreated" and (
+                (recipient and str(log.recipient) == recipient) or (hat and int(log.spender_hat) == hat)
+            ):
                 candidates[int(log.stream_id)] = None
-        if recipient:
-            for log in self.contract.RecipientSet.range(from_block, None):
-                if str(log.recipient) == recipient:
-                    candidates[int(log.stream_id)] = None
+            elif log.event_name == "RecipientSet" and recipient and str(log.recipient) == recipient:
+                candidates[int(log.stream_id)] = None
         views = self.streams(sorted(candidates, key=lambda i: i & (2**96 - 1)))
         return [v for v in views if (recipient and v.recipient == recipient) or (hat and v.spender_hat == hat)]
 
-    def _has_multicall(self) -> bool:
-        if not self.multicall:
-            return False
-        from ape import chain
-
-        return bool(chain.provider.get_code(self.multicall))
-
     def _read_batched(self, ids: list[int]) -> list[tuple[Any, int, int]]:
-        from ape import chain
-        from ethpm_types import ContractType
+        """Streams and their debts with the block's time, in one Multicall3 call (see `opgov.reads`);
+        the tokens they stream are read in the same round of requests if not known yet."""
+        from opgov.reads import GET_TIMESTAMP, MULTICALL3 as CANONICAL, reader
 
-        mc = chain.contracts.instance_at(
-            self.multicall, contract_type=ContractType.model_validate({"abi": _MULTICALL3_ABI})
-        )
+        read = reader()
         get_stream, total_debt = self.contract.get_stream, self.contract.total_debt_of
-        decode = chain.provider.network.ecosystem.decode_returndata
+        decode = read._provider.network.ecosystem.decode_returndata
+        calls = [(CANONICAL, GET_TIMESTAMP)]
+        for sid in ids:
+            calls.append((self.address, bytes(get_stream.encode_input(sid))))
+            calls.append((self.address, bytes(total_debt.encode_input(sid))))
+        results = read.call_many(calls)
+        # without Multicall3 the calls were made one by one, at the latest block
+        now = int.from_bytes(results[0][1], "big") if results[0][1] else read.now()
         out: list[tuple[Any, int, int]] = []
-        for start in range(0, len(ids), READ_CHUNK):
-            chunk = ids[start:start + READ_CHUNK]
-            calls = [(str(mc.address), False, mc.getCurrentBlockTimestamp.encode_input())]
-            for sid in chunk:
-                calls.append((self.address, True, get_stream.encode_input(sid)))
-                calls.append((self.address, True, total_debt.encode_input(sid)))
-            results = mc.aggregate3(calls)
-            now = int.from_bytes(bytes(results[0].returnData), "big")
-            for i in range(len(chunk)):
-                s, d = results[1 + 2 * i], results[2 + 2 * i]
-                if not (s.success and d.success):
-                    out.append((None, 0, now))
-                    continue
-                stream = decode(get_stream.abis[0], bytes(s.returnData))
-                stream = stream[0] if len(stream) == 1 else stream
-                out.append((stream, int(decode(total_debt.abis[0], bytes(d.returnData))[0]), now))
+        for i in range(len(ids)):
+            (s_ok, s_data), (d_ok, d_data) = results[1 + 2 * i], results[2 + 2 * i]
+            if not (s_ok and d_ok):
+                out.append((None, 0, now))
+                continue
+            stream = decode(get_stream.abis[0], s_data)
+            stream = stream[0] if len(stream) == 1 else stream
+            out.append((stream, int(decode(total_debt.abis[0], d_data)[0]), now))
+        unknown = {str(_fields(s)[2]) for s, _, _ in out if s is not None} - set(self._tokens)
+        if unknown:
+            self._tokens.update(read_tokens(sorted(unknown)))
         return out
 
     def _read_one_by_one(self, ids: list[int]) -> list[tuple[Any, int, int]]:
@@ -753,6 +745,49 @@ class StreamsClient:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def read_tokens(addresses: Iterable[str]) -> dict[str, Token]:
+    """Several tokens' symbols and decimals in one call.
+
+    Raises:
+        StreamError: if an address has no ERC-20 `decimals()`.
+    """
+    from eth_abi import decode as abi_decode
+    from eth_utils import keccak
+
+    from opgov.reads import reader
+
+    read = reader()
+    addresses = [str(a) for a in addresses]
+    known = {a: Token(a, *read.tokens[a]) for a in addresses if a in read.tokens}
+    addresses = [a for a in addresses if a not in known]
+    if not addresses:
+        return known
+    calls = []
+    for a in addresses:
+        calls += [(a, keccak(text="decimals()")[:4]), (a, keccak(text="symbol()")[:4])]
+    results = read.call_many(calls)
+    found = {}
+    for i, a in enumerate(addresses):
+        (d_ok, d_data), (s_ok, s_data) = results[2 * i], results[2 * i + 1]
+        try:
+            if not d_ok or len(d_data) < 32:
+                raise ValueError(a)
+            decimals = abi_decode(["uint8"], d_data)[0]
+        except Exception as err:
+            if not read.has_code(a):
+                raise StreamError(f"{a} is not a contract, so it is not an ERC-20 token",
+                                  "give an ERC-20 token's address") from err
+            raise StreamError(f"{a} has no decimals(), so it is not an ERC-20 token",
+                              "give an ERC-20 token's address") from err
+        try:
+            symbol = abi_decode(["string"], s_data)[0] if s_ok else f"tokens of {a}"
+        except Exception:  # some tokens return bytes32 or nothing; the address still names them
+            symbol = f"tokens of {a}"
+        found[a] = Token(a, symbol, int(decimals))
+        read.tokens[a] = (symbol, int(decimals))
+    return known | found
 
 
 def _tell(announce: Announce, text: str) -> None:

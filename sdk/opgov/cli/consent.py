@@ -22,6 +22,7 @@ from opgov.cli._common import (
     say,
     write_safe_tx,
 )
+from opgov.reads import reading
 from opgov.errors import ConsentError
 
 INTENTS_HELP = """
@@ -279,6 +280,7 @@ def execute(proposal, consent_address, account) -> None:
 @click.option("--live", is_flag=True, help="only live proposals (open, objected, passed, escalated, pending).")
 @consent_option
 @connected
+@reading
 def proposals(cell, live, consent_address) -> None:
     """List proposals with their state, countdown, objections and what executing will do."""
     from opgov.consent import describe

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from opgov.cli._common import ADDRESS, HAT, Group, about_to, account_option, connected, deployed, say
+from opgov.reads import reading
 from opgov.hats import MAX_SUPPLY, HatsClient, describe_tree, hat_path, parse_hat
 
 hats_option = click.option("--hats", "hats_address", default=None, metavar="ADDRESS", type=ADDRESS,
@@ -37,6 +38,7 @@ def deploy(account) -> None:
 @click.argument("top_hat", type=HAT)
 @hats_option
 @connected
+@reading
 def tree(top_hat: str, hats_address: str | None) -> None:
     """Show the tree under TOP_HAT (e.g. 1) with its wearers."""
     client = _client(hats_address)

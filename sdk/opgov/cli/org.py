@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from opgov.cli._common import about_to, account_option, connected, replace_option, say, write_safe_tx
+from opgov.reads import reading
 from opgov.spec import load_spec, write_example
 
 
@@ -90,6 +91,7 @@ def deploy(path: str, folder: str | None, new_deployer: bool, replace: bool, acc
 @click.command()
 @click.argument("path", default="org.yaml", type=click.Path(dir_okay=False))
 @connected
+@reading
 def status(path: str) -> None:
     """Show the org as it is on chain: the Safe, each cell's budget and runway, the proposals."""
     from opgov.deploy import load_state, resolve_person

@@ -6,6 +6,7 @@ import click
 
 from opgov.cli._common import ADDRESS, HAT, Group, about_to, account_option, connected, deployed, say
 from opgov.cli._common import STREAM as STREAM_TYPE
+from opgov.reads import reading
 from opgov.errors import DeploymentError
 from opgov.hats import hat_path
 from opgov.streams import StreamsClient, StreamView, deploy_test_token
@@ -237,6 +238,7 @@ def show(stream, streams_address) -> None:
               help="the cell's spender hat (e.g. 1.2, or the cell's id in org.yaml).")
 @streams_option
 @connected
+@reading
 def list_(recipient, hat, streams_address) -> None:
     """A cell's streams together: those paying --recipient, or spendable by wearers of --hat."""
     if not recipient and not hat:
