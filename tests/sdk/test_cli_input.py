@@ -109,15 +109,51 @@ def test_cells_people_suppliers_and_streams_by_name(in_org, accounts):
     workdir, state = in_org
     out = run("propose", "--cell", "repair-cafe", "--pay", "250 USDC", "--to", "hardware-shop",
               "--account", "erin").output
-    assert f"transfer 250.00 USDC to {accounts[SHOP].address}" in out and f"from {ERIN}" in out
+    assert "transfer 250.00 USDC to hardware-shop (0xa0Ee…9720)" in out and "from erin (0x15d3…6A65)" in out
     out = run("propose", "--cell", "Repair Café", "--rate", "1", "1600 USDC/month", "--account", "erin").output
-    assert "to 1,600.00 USDC/month (now 1,500.00 USDC/month)" in out
+    assert "set stream #1 (Repair Café's budget) to 1,600.00 USDC/month (now 1,500.00 USDC/month)" in out
     out = run("proposals", "--cell", "repair-cafe").output
     assert "2 of 5 live proposals" in out
-    assert "1 stream for hat 1.2" in run("stream", "list", "--hat", "repair-cafe").output
+    assert "1 stream for Repair Café (hat 1.2)" in run("stream", "list", "--hat", "repair-cafe").output
     assert "rate: 900.00 USDC/month" in run("stream", "show", "thing-library").output
-    assert f"{ERIN} wears hat 1.2 (Repair Café)" in run("hats", "wearer", "repair-cafe", "erin").output
-    assert f"{ERIN} does not wear hat 1.1 (Treasury signer)" in run("hats", "wearer", "signer", LOWER).output
+    assert "erin (0x15d3…6A65) wears hat 1.2 (Repair Café)" in run("hats", "wearer", "repair-cafe", "erin").output
+    assert "erin (0x15d3…6A65) does not wear hat 1.1 (Treasury signer)" in run("hats", "wearer", "signer", LOWER).output
+
+
+FULL_ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{40}\b")
+
+
+def test_output_says_people_cells_suppliers_and_streams_by_their_org_yaml_names(in_org):
+    """What the commands print names things as org.yaml and the record do, as Safe transactions are described."""
+    run("propose", "--cell", "repair-cafe", "--pay", "250 USDC", "--to", "hardware-shop", "--account", "erin",
+        "--rationale", "soldering irons")
+    run("propose", "--cell", "repair-cafe", "--rate", "1", "1600 USDC/month", "--account", "erin")
+    out = run("object", "1", "--reason", "we have irons", "--account", "frank").output
+    assert "→ object to proposal #1 as frank (0x9965…A4dc) with Repair Café (hat 1.2)" in out
+    proposals = run("proposals").output
+    for says in ("(cell Repair Café (hat 1.2), proposed by erin (0x15d3…6A65))",
+                 "1. transfer 250.00 USDC to hardware-shop (0xa0Ee…9720)",
+                 "objection by frank (0x9965…A4dc) (hat 1.2, stands): we have irons",
+                 "1. set stream #1 (Repair Café's budget) to 1,600.00 USDC/month (now 1,500.00 USDC/month)"):
+        assert says in proposals, proposals
+    show = run("stream", "show", "repair-cafe").output
+    assert show.startswith("stream #1 (Repair Café's budget)\n"), show
+    assert "from the Safe (0x533e…6A6a) to erin (0x15d3…6A65); wearers of Repair Café (hat 1.2) may" in show
+    listed = run("stream", "list", "--hat", "thing-library").output
+    assert "1 stream for Thing Library (hat 1.3):\n  stream #2 (Thing Library's budget): 900.00 USDC/month" in listed
+    tree = run("hats", "tree", "1").output
+    assert "Riverside Commons — worn by the Safe, 1 of 1" in tree
+    assert "Treasury signer — worn by alice, bob, carol, dave, 4 of 5" in tree
+    assert "Repair Café lead — worn by erin, 1 of 1" in tree
+    status = run("status").output
+    assert "signers: dave, carol, bob, alice" in status and "#1  Repair Café  objected" in status
+    run("safe", "propose", "--send-eth", "hardware-shop", "0.1")
+    pending = run("safe", "pending").output
+    assert "send 0.1000 ETH to hardware-shop (0xa0Ee…9720)" in pending
+    signers = run("safe", "signers").output
+    assert "owner alice (0xf39F…2266)" in signers and "modules: the signer gate (" in signers
+    for out in (proposals, show, listed, tree, pending):
+        assert not FULL_ADDRESS.search(out), out  # every address here has a name
 
 
 def test_the_test_token_is_recorded_under_its_symbol(in_org):

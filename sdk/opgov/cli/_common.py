@@ -7,14 +7,18 @@ import logging
 import os
 import sys
 import warnings
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
 from opgov.chain import EMBEDDED, connect, first_line, load_account
 from opgov.errors import DeploymentError, OpgovError
 
+if TYPE_CHECKING:
+    from opgov.describe import Names
+
 DEBUG = bool(os.environ.get("OPGOV_DEBUG"))
+_LOOKUP: "Lookup | None" = None  # the running command's (see `connected`)
 
 
 class Group(click.Group):
@@ -124,15 +128,17 @@ def connected(f: Callable) -> Callable:
         before = where.ORG_FOLDER
         if spec_path:
             where.use_org(spec_path)
+        global _LOOKUP
         try:
             with connect(network):
-                lookup = Lookup(spec_path)
+                lookup = _LOOKUP = Lookup(spec_path)
                 kwargs = {k: lookup.read(v) for k, v in kwargs.items()}
                 if "account" in kwargs:
                     kwargs["account"] = lookup.account(kwargs["account"])
                 return f(*args, **kwargs)
         finally:
             where.ORG_FOLDER = before
+            _LOOKUP = None
 
     return network_option(wrapper)
 
@@ -236,6 +242,16 @@ STREAM = StreamParam()
 PROPOSAL = ProposalParam()
 
 
+def org_names(safe: str | None = None) -> "Names":
+    """How the running command names things in what it prints: the `Names` Safe transactions are
+    described with (org.yaml's people, suppliers, cells and roles, the record's contracts, hats and
+    streams, the chain's token symbols), for `safe` (default: the recorded Safe).
+
+    Read once per command; outside a connected command, from the default org.yaml and record.
+    """
+    return (_LOOKUP or Lookup()).names(safe)
+
+
 class Lookup:
     """Reads names typed in a command, once connected: from org.yaml, the deployments record and ENS.
 
@@ -247,6 +263,7 @@ class Lookup:
         self.spec_path = spec_path
         self._spec: Any = False
         self._record: Any = None
+        self._names: Any = None
 
     @property
     def spec(self):
@@ -263,6 +280,17 @@ class Lookup:
 
             self._record = Deployments.for_connected_network()
         return self._record
+
+    def names(self, safe: str | None = None):
+        """The org's `Names` (see `org_names`), kept for the command."""
+        from opgov.naming import online_names
+        from opgov.safe_tx import checksum
+
+        safe = safe or self.record.org.get("safe") or self.record.get("Safe")
+        safe = checksum(safe) if safe else None
+        if self._names is None or self._names.safe != safe:
+            self._names = online_names(safe, self.spec)
+        return self._names
 
     def read(self, value: Any) -> Any:
         if isinstance(value, Typed):
