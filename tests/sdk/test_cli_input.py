@@ -259,6 +259,30 @@ def test_veto_takes_the_next_free_nonce_or_replaces(in_org, tmp_path):
     assert kept == [str(nonce), str(nonce + 1)]
 
 
+def test_deploy_after_hand_over_takes_the_next_free_nonce_or_replaces(in_org, tmp_path):
+    """`opgov deploy` writing the signers' transaction never reuses a pending one's nonce quietly."""
+    workdir, state = in_org
+    spec = workdir / "org.yaml"
+    before = spec.read_text()
+    spec.write_text(before.replace("members: [frank, grace]", "members: [frank, grace, heidi]", 1))
+    folder = tmp_path / "txs"
+    try:
+        run("safe", "propose", "--send-eth", "erin", "0.1", "--folder", folder)
+        out = run("deploy", spec, "--folder", folder, "--account", "TEST::8").output
+        nonce = int(re.search(r"note: nonce (\d+) is taken by the pending transaction \w+ \(send 0.1000 ETH to erin",
+                              out).group(1))
+        assert f"this one gets nonce {nonce + 1} and can run only after it (pass --replace" in out, out
+        assert "1 change(s) wait for the signers" in out, out
+        again = run("deploy", spec, "--folder", folder, "--account", "TEST::8").output
+        assert "note:" not in again, again  # the same change again: merged into its file
+        out = run("deploy", spec, "--folder", folder, "--account", "TEST::8", "--replace").output
+        assert "replaces" in out and f"(nonce {nonce}), set aside in" in out, out
+        kept = sorted(p.name.split("-")[0] for p in folder.rglob("*.json") if "replaced" not in p.parts)
+        assert kept == [str(nonce), str(nonce + 1)]  # the change at the Safe's nonce, and its earlier copy
+    finally:
+        spec.write_text(before)
+
+
 # ---------------------------------------------------------------- the org's files live with the org
 
 
