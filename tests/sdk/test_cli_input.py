@@ -13,6 +13,7 @@ from opgov.addresses import NO_ENS, check_hex, parse_address
 from opgov.cli.main import cli
 from opgov.errors import UsageError
 from opgov.spec import EXAMPLE, load_spec
+from safe_support import deployed_org
 
 SHOP = 9  # the test account that plays the hardware shop
 ERIN = "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65"  # TEST::4, Repair Café's lead
@@ -24,24 +25,9 @@ PYTHON_ERRORS = re.compile(r"Traceback|\b[A-Z][A-Za-z]*(Error|Exception|OutOfBou
 @pytest.fixture(scope="module")
 def org(provider, accounts, tmp_path_factory):
     """The example org with a supplier, deployed on the embedded chain's record; undone afterwards."""
-    from ape import chain
-
-    from opgov.deploy import OrgDeployer
-    from opgov.deployments import Deployments
-
-    snapshot = chain.snapshot()
-    record = Deployments.for_connected_network()
-    saved = (dict(record.records), dict(record.pending), dict(record.org))
-    record.records.clear(), record.pending.clear(), record.org.clear()
     workdir = tmp_path_factory.mktemp("org")
-    text = EXAMPLE.replace("# suppliers:\n#   hardware-shop: 0x...",
-                           f"suppliers:\n  hardware-shop: {accounts[SHOP].address}")
-    (workdir / "org.yaml").write_text(text)
-    state = OrgDeployer(load_spec(workdir / "org.yaml"), accounts[8]).deploy()
-    yield workdir, state
-    chain.restore(snapshot)
-    record.records.clear(), record.pending.clear(), record.org.clear()
-    record.records.update(saved[0]), record.pending.update(saved[1]), record.org.update(saved[2])
+    with deployed_org(workdir, with_shop(accounts), accounts[8]) as (_spec, state):
+        yield workdir, state
 
 
 @pytest.fixture
@@ -97,9 +83,13 @@ def load_spec_with_shop(accounts):
     from pathlib import Path
 
     folder = Path(tempfile.mkdtemp())
-    (folder / "org.yaml").write_text(EXAMPLE.replace("# suppliers:\n#   hardware-shop: 0x...",
-                                                     f"suppliers:\n  hardware-shop: {accounts[SHOP].address}"))
+    (folder / "org.yaml").write_text(with_shop(accounts))
     return load_spec(folder / "org.yaml")
+
+
+def with_shop(accounts) -> str:
+    """The example org.yaml with the hardware shop (the test account SHOP) as a supplier."""
+    return EXAMPLE.replace("# suppliers:\n#   hardware-shop: 0x...", f"suppliers:\n  hardware-shop: {accounts[SHOP].address}")
 
 
 # ---------------------------------------------------------------- names in commands
@@ -171,7 +161,7 @@ def test_a_mistyped_checksum_pays_no_one(in_org):
 
     before = chain.blocks.height
     one_line_error(run("stream", "withdraw", "1", "5 USDC", "--to", MISTYPED, "--account", "erin", ok=False),
-                   f"--to {MISTYPED} has a wrong checksum")
+                   f"--to '{MISTYPED}' has a wrong checksum")
     assert chain.blocks.height == before
     run("stream", "withdraw", "1", "max", "--to", LOWER, "--account", "erin")  # all lower case: no checksum to fail
 
@@ -204,7 +194,7 @@ BAD = [
     (["safe", "propose", "--send-eth", "x.eth", "1"], f"--send-eth 'x.eth': {NO_ENS}"),
     (["safe", "propose", "--send-eth", "0x1234", "1"], "--send-eth '0x1234' is not an address"),
     (["safe", "propose", "--transfer", "USDC", "erin", "1e30"], "1e30 USDC is more than all the USDC there is"),
-    (["safe", "propose", "--transfer", "USDC", MISTYPED, "1"], f"--transfer {MISTYPED} has a wrong checksum"),
+    (["safe", "propose", "--transfer", "USDC", MISTYPED, "1"], f"--transfer '{MISTYPED}' has a wrong checksum"),
     (["safe", "remove-signer", "dave.eth"], f"SIGNER 'dave.eth': {NO_ENS}"),
     (["safe", "create", "--owner", "0xabc", "--threshold", "1"], "--owner '0xabc' is not an address"),
     (["safe", "propose", "--nonce", "-1", "--send-eth", "erin", "1"], "invalid value for '--nonce'"),

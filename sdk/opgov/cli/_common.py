@@ -167,50 +167,69 @@ def _what(param: click.Parameter | None) -> str:
     return (param.metavar or param.name or "the address").upper()
 
 
-class AddressParam(click.ParamType):
+class _ReadLater(click.ParamType):
+    """A value written as itself (checked now), or as a name read once connected (see `Lookup`,
+    whose method of the type's `name` reads it)."""
+
+    keeps: tuple[type, ...] = (Typed,)  # values already read
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, self.keeps):
+            return value
+        text = self.tidy(str(value).strip())
+        if self.written_as_itself(text):
+            return self.read(text, _what(param))
+        return Typed.of(text, self.name, _what(param))
+
+    def tidy(self, text: str) -> str:
+        return text
+
+    def written_as_itself(self, text: str) -> bool:
+        return text[:1].isdigit()
+
+    def read(self, text: str, what: str) -> Any:
+        raise NotImplementedError
+
+
+class AddressParam(_ReadLater):
     """An address: 0x and 40 hex digits (checked now), or a name read after connecting."""
 
     name = "address"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        from opgov.addresses import check_hex, is_hex_like
+    def written_as_itself(self, text: str) -> bool:
+        from opgov.addresses import is_hex_like
 
-        if isinstance(value, Typed):
-            return value
-        text = str(value).strip()
-        if is_hex_like(text):
-            return check_hex(text, _what(param))
-        return Typed.of(text, "address", _what(param))
+        return is_hex_like(text)
+
+    def read(self, text: str, what: str) -> str:
+        from opgov.addresses import check_hex
+
+        return check_hex(text, what)
 
 
-class HatParam(click.ParamType):
+class HatParam(_ReadLater):
     """A hat: a path (1.2), an id (0x…) or a cell's or role's id or name in org.yaml."""
 
     name = "hat"
+    keeps = (int, Typed)
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+    def read(self, text: str, what: str) -> int:
         from opgov.hats import parse_hat
 
-        if isinstance(value, (int, Typed)):
-            return value
-        text = str(value).strip()
-        if text[:1].isdigit():
-            return parse_hat(text)
-        return Typed.of(text, "hat", _what(param))
+        return parse_hat(text)
 
 
-class StreamParam(click.ParamType):
+class StreamParam(_ReadLater):
     """A stream: its short number (2), its full id, or the cell whose budget it is."""
 
     name = "stream"
+    keeps = (int, Typed)
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, (int, Typed)):
-            return value
-        text = str(value).strip().lstrip("#")
-        if text[:1].isdigit():
-            return _number(text, "stream", "give the stream's number (e.g. 2), or the cell whose budget it is")
-        return Typed.of(text, "stream", _what(param))
+    def tidy(self, text: str) -> str:
+        return text.lstrip("#")
+
+    def read(self, text: str, what: str) -> int:
+        return _number(text, "stream", "give the stream's number (e.g. 2), or the cell whose budget it is")
 
 
 class ProposalParam(click.ParamType):
