@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator

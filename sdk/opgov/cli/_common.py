@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
-from opgov.chain import EMBEDDED, connect, first_line, load_account
+from opgov.chain import EMBEDDED, connect, first_line
 from opgov.errors import DeploymentError, OpgovError
 
 if TYPE_CHECKING:
