@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from ape.api import AccountAPI, ReceiptAPI
     from ape.contracts import ContractInstance
 
+    from opgov.describe import Names
     from opgov.forwarder import ConsentRequest
 
 # the module's bounds (contracts/ConsentModule.vy)
@@ -294,32 +295,37 @@ def _address(text: str, what: str) -> str:
         raise _wrap(err) from err
 
 
-def describe_action(action: Call, safe: str | None = None, names=None) -> str:
-    """One action in plain words: token amounts with their symbol, the recipient, or the decoded call.
+def describe_action(action: Call, safe: str | None = None, names: "Names | None" = None) -> str:
+    """One action in plain words, as a Safe transaction's call is said (`opgov.describe`): token
+    amounts with their symbol, people, cells and streams by their names; a new rate with the current one.
 
     Args:
         action: the action.
-        safe: the Safe that makes it.
-        names: the org's names (`opgov.naming.online_names`), when describing many actions.
+        safe: the Safe that runs it (for the names, when `names` is not given).
+        names: what the org calls things (see `ConsentClient.names`).
     """
-    if selector_of(action) == ADJUST_RATE and len(action.data) == 68:
-        text = _describe_rate(action)
-        if text:
-            return text
-    from opgov.safe import describe_call
+    from opgov.describe import describe_call
 
-    return describe_call(action, safe, names=names)
+    if names is None:
+        from opgov.safe import _names_for
+
+        names = _names_for(safe, None, True)
+    described = describe_call(action, names)
+    text = described.text
+    if selector_of(action) == ADJUST_RATE and len(action.data) == 68 and names.kind(action.to) == "BudgetStreams":
+        text += _current_rate(action)
+    return text + "".join(f" (warning: {w})" for w in described.warnings)
 
 
-def _describe_rate(action: Call) -> str | None:
-    stream_id, rate = abi_decode(["uint256", "uint256"], action.data[4:])
+def _current_rate(action: Call) -> str:
+    """" (now 1,500.00 USDC/month)": the rate an adjust_rate action replaces, if the stream streams."""
+    stream_id = abi_decode(["uint256", "uint256"], action.data[4:])[0]
     try:
         stream = container("BudgetStreams").at(action.to).get_stream(stream_id)
         symbol = token_info(str(stream.token)).symbol
-    except Exception:  # not a BudgetStreams contract we can read: say it generically
-        return None
-    now = f" (now {format_rate(int(stream.rate_per_second), symbol)})" if stream.rate_per_second else ""
-    return f"set budget stream {stream_id} (to {stream.recipient}) to {format_rate(rate, symbol)}{now}"
+    except Exception:  # a stream that cannot be read: the new rate alone is said
+        return ""
+    return f" (now {format_rate(int(stream.rate_per_second), symbol)})" if stream.rate_per_second else ""
 
 
 # ---------------------------------------------------------------- views
@@ -435,6 +441,7 @@ class ConsentClient:
         self._cache: list = []  # decoded logs up to block _cached_to (see `_logs`)
         self._cached_to: int | None = None
         self._cached_hash: bytes | None = None
+        self._names: "Names | None" = None
 
     @classmethod
     def deploy(cls, safe: str, hats: str, sender: "AccountAPI", streams: str | None = None,
@@ -528,6 +535,26 @@ class ConsentClient:
         for (method, args), value in zip(wanted, reader().views([(self.contract, m, a) for m, a in wanted])):
             if not isinstance(value, Failed):
                 memo[(method, *args)] = value
+
+    @property
+    def names(self) -> "Names":
+        """What the org calls things, for saying proposals in plain words: by default the record's
+        and the chain's names (`opgov.naming`); `use_names` gives org.yaml's too."""
+        if self._names is None:
+            from opgov.naming import online_names
+
+            self.use_names(online_names(self.safe))
+        return self._names
+
+    def use_names(self, names: "Names") -> None:
+        """Say proposals with `names`; the module's own contracts (Hats, streams, gate) are named in them."""
+        from opgov.naming import from_record
+
+        m = self.machinery()
+        from_record(names, {}, {kind: m[key] for kind, key in (("Hats", "hats"), ("BudgetStreams", "streams"),
+                                                              ("SignerGate", "gate"), ("ConsentModule", "module"))
+                                if m[key]})
+        self._names = names
 
     def _wears(self, who: str, hat: int) -> bool:
         return bool(self.hats.isWearerOfHat(who, hat))
@@ -698,7 +725,7 @@ class ConsentClient:
                 self._prefetch([("proposal", (pid,)) for pid in pids])
                 histories = self._histories()
                 now = _now()
-                names = self._names([a for log in created for a in _actions(log)])
+                names = self._read_token_names([a for log in created for a in _actions(log)])
                 passed = [(int(self._call("proposal", pid).holder), _actions(log)) for pid, log in zip(pids, created)
                           if self._state_at(self._call("proposal", pid), now) == PASSED]
                 self._prefetch_domains(passed)
@@ -728,14 +755,13 @@ class ConsentClient:
                 out.setdefault(int(log.new_proposal_id), _no_history())["amended_from"].append(log)
         return out
 
-    def _names(self, actions: Sequence[Call]):
-        """The names actions are described with, gathered once, with the tokens they pay read together."""
+    def _read_token_names(self, actions: Sequence[Call]) -> "Names":
+        """The client's names (see `names`), with the tokens `actions` pay read together, once."""
         from opgov.describe import Token as DescribedToken
-        from opgov.naming import online_names
         from opgov.reads import reader
 
         read = reader()
-        names = online_names(self.safe)
+        names = self.names
         for address, (symbol, decimals) in read.tokens.items():
             names.tokens.setdefault(checksum(address), DescribedToken(symbol, decimals))
         tokens = sorted({a.to for a in actions if selector_of(a) in (TRANSFER, APPROVE)} - set(names.tokens))
@@ -797,8 +823,7 @@ class ConsentClient:
         if history["ProposalVetoed"]:
             view.veto_reason = str(history["ProposalVetoed"][0].reason)
         view.objections = self._objections(pid, history)
-        safe = self.safe
-        view.descriptions = [describe_action(a, safe, names) for a in actions]
+        view.descriptions = [describe_action(a, names=names or self.names) for a in actions]
         if view.state == PASSED and not view.approved and created is not None:
             view.outside = self.domain_problems(view.holder, actions, now, names)
         return view
@@ -846,16 +871,17 @@ class ConsentClient:
             selector = selector_of(a)
             reach = self.machinery_problem(cell, a, selector)
             if reach:
-                problems.append(f"{describe_action(a, self.safe, names)}: {reach}")
+                problems.append(f"{describe_action(a, names=names or self.names)}: {reach}")
                 continue
             if selector is None:
-                problems.append(f"{describe_action(a, self.safe, names)}: calldata without a function selector is "
+                problems.append(f"{describe_action(a, names=names or self.names)}: calldata without a function selector is "
                                 "outside every domain")
                 continue
             if not self._call("allowed", cell, a.to, selector):
                 problems.append(
-                    f"{describe_action(a, self.safe, names)}: cell {hat_path(cell)} may not call "
-                    f"{'plain transfers to' if selector == bytes(4) else '0x' + selector.hex() + ' on'} {a.to}"
+                    f"{describe_action(a, names=names or self.names)}: cell {hat_path(cell)} may not call "
+                    f"{'plain transfers to' if selector == bytes(4) else '0x' + selector.hex() + ' on'} "
+                    f"{self.names.who(a.to)}"
                 )
         now = _now() if at is None else at
         for token, amount in spending_of(actions).items():
@@ -972,7 +998,7 @@ class ConsentClient:
         proposer_hat = int(self.contract.cell(p.cell).proposer_hat)
         if who != p.proposer and not self._wears(who, proposer_hat):
             raise ConsentError(
-                f"{who} cannot {verb} proposal {p.ref}: it is not its proposer and does not wear "
+                f"{self.names.who(who)} cannot {verb} proposal {p.ref}: it is not its proposer and does not wear "
                 f"cell {hat_path(p.cell)}'s proposer hat {hat_path(proposer_hat)}",
                 "send from the proposer's account or one wearing the proposer hat (--account)",
             )
@@ -997,7 +1023,8 @@ class ConsentClient:
                     "object with a hat the cell lists as an objector hat",
                 )
             if not self._wears(who, hat):
-                raise ConsentError(f"{who} does not wear hat {hat_path(hat)}", "object from an account that wears it (--account)")
+                raise ConsentError(f"{self.names.who(who)} does not wear hat {hat_path(hat)}",
+                                   "object from an account that wears it (--account)")
             return hat
         hats = []
         for log in self._events("ObjectorHatSet", cell=holder):
@@ -1010,7 +1037,7 @@ class ConsentClient:
                 return h
         listed = ", ".join(hat_path(h) for h in hats) or "none"
         raise ConsentError(
-            f"{who} wears no objector hat of cell {hat_path(holder)} (objector hats: {listed})",
+            f"{self.names.who(who)} wears no objector hat of cell {hat_path(holder)} (objector hats: {listed})",
             "object from an account that wears one of them (--account)",
         )
 
@@ -1029,7 +1056,7 @@ class ConsentClient:
         self._check_not_paused()
         if not self._wears(sender, c.proposer_hat):
             raise ConsentError(
-                f"{sender} does not wear {c.label}'s proposer hat {hat_path(c.proposer_hat)}",
+                f"{self.names.who(sender)} does not wear {c.label}'s proposer hat {hat_path(c.proposer_hat)}",
                 "propose from an account that wears it (--account), or ask the hat's admin for it",
             )
         if c.active >= c.max_active:
@@ -1057,7 +1084,8 @@ class ConsentClient:
         self._check_window_open(p, "object")
         hat = self._sender_objector_hat(p, sender, hat)
         if any(o.standing and o.objector == sender for o in p.objections):
-            raise ConsentError(f"{sender} already objects to proposal {p.ref}", "withdraw it first to object again")
+            raise ConsentError(f"{self.names.who(sender)} already objects to proposal {p.ref}",
+                               "withdraw it first to object again")
         return p, hat
 
     def object(self, ref: int | str, reason: str, sender: "AccountAPI", hat: int | None = None) -> int:
@@ -1081,7 +1109,8 @@ class ConsentClient:
         p = self.proposal(ref)
         self._check_window_open(p, "withdraw an objection")
         if not any(o.standing and o.objector == sender for o in p.objections):
-            raise ConsentError(f"{sender} has no standing objection to proposal {p.ref}", "nothing to withdraw")
+            raise ConsentError(f"{self.names.who(sender)} has no standing objection to proposal {p.ref}",
+                               "nothing to withdraw")
         return p
 
     def withdraw_objection(self, ref: int | str, sender: "AccountAPI") -> None:
@@ -1213,7 +1242,7 @@ class ConsentClient:
                 f"execute it from {format_time(p.closes_at)} if nobody objects",
             )
         if p.state == OBJECTED:
-            who = "; ".join(f"{o.objector}: {o.reason}" for o in p.standing)
+            who = "; ".join(f"{self.names.who(o.objector)}: {o.reason}" for o in p.standing)
             hint = ("escalate it (`opgov escalate`) or amend it to meet the objection" if p.now >= p.closes_at
                     else "resolve it: the objector may withdraw, or amend the proposal")
             raise ConsentError(f"an objection stands against proposal {p.ref} ({who})", hint)
@@ -1471,11 +1500,22 @@ def _symbol_decimals(token: str) -> tuple[str, int]:
         return f"tokens of {token}", 0
 
 
-def describe(p: ProposalView, names: dict[str, str] | None = None) -> list[str]:
-    """A proposal in plain words: state and meaning, countdown, rationale, objections, what executing does."""
-    names = names or {}
-    who = names.get(p.proposer, p.proposer)
-    where = f"cell {hat_path(p.cell)}" + (f", now held by cell {hat_path(p.holder)}" if p.holder != p.cell else "")
+def describe(p: ProposalView, names: "Names | dict[str, str] | None" = None) -> list[str]:
+    """A proposal in plain words: state and meaning, countdown, rationale, objections, what executing does.
+
+    Args:
+        p: the proposal.
+        names: what the org calls things (`ConsentClient.names`), or just people's names by address.
+    """
+    from opgov.describe import Names
+
+    if isinstance(names, Names):
+        name, cell = names.who, lambda hat: f"cell {names.hat(hat)}"
+    else:
+        known = names or {}
+        name, cell = (lambda a: known.get(a, a)), (lambda hat: f"cell {hat_path(hat)}")
+    who = name(p.proposer)
+    where = cell(p.cell) + (f", now held by {cell(p.holder)}" if p.holder != p.cell else "")
     meaning = STATE_MEANINGS[p.state] + (f": {p.veto_reason}" if p.state == VETOED and p.veto_reason else "")
     if p.outside:  # execute would refuse it: say so, not "anyone can execute it"
         lines = [f"proposal {p.ref} — passed, outside the domain: escalate it (`opgov escalate {p.ref}`) "
@@ -1499,5 +1539,5 @@ def describe(p: ProposalView, names: dict[str, str] | None = None) -> list[str]:
     lines += [f"    {i}. {d}" for i, d in enumerate(p.descriptions, 1)]
     for o in p.objections:
         status = "stands" if o.standing else o.note
-        lines.append(f"  objection by {names.get(o.objector, o.objector)} (hat {hat_path(o.hat)}, {status}): {o.reason}")
+        lines.append(f"  objection by {name(o.objector)} (hat {hat_path(o.hat)}, {status}): {o.reason}")
     return lines

@@ -112,15 +112,15 @@ def from_spec(names: Names, spec: "OrgSpec") -> None:
         names.tokens.setdefault(checksum(spec.token.address), Token(spec.token.symbol, spec.token.decimals))
 
 
-def online_names(safe: str, spec: "OrgSpec | None" = None) -> Names:
-    """The names for a Safe's transactions on the connected chain."""
+def online_names(safe: str | None, spec: "OrgSpec | None" = None) -> Names:
+    """The names for a Safe's transactions on the connected chain (with no Safe, the recorded org's)."""
     from opgov.deployments import Deployments
 
     names = Names(safe=safe, lookup=ChainLookup())
     names.lookup.names = names
     record = Deployments.for_connected_network()
     contracts = {key: record.get(key) for key in (*RECORDED_CONTRACTS, "TestToken")}
-    if record.org.get("safe") in (None, safe) or record.get("Safe") == safe:
+    if safe is None or record.org.get("safe") in (None, safe) or record.get("Safe") == safe:
         from_record(names, record.org, {k: v for k, v in contracts.items() if v}, spec)
     else:  # the record is another org's: its contracts are still opgov's
         from_record(names, {}, {k: v for k, v in contracts.items() if v and k in RECORDED_CONTRACTS})

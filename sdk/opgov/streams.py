@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from ape.api import AccountAPI
     from ape.contracts import ContractInstance
 
+    from opgov.describe import Names
+
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 MULTICALL3 = "0xcA11bde05977b3631167028862bE2a173976CA11"
 MAX_DECIMALS = 18
@@ -214,14 +216,20 @@ class StreamView:
     def amount(self, base_units: int) -> str:
         return self.token.amount(base_units)
 
-    def describe(self, names: dict[str, str] | None = None) -> list[str]:
-        """The stream in plain words, one fact a line."""
-        names = names or {}
-        who = lambda a: names.get(a, a)  # noqa: E731
+    def describe(self, names: "Names | None" = None) -> list[str]:
+        """The stream in plain words, one fact a line.
+
+        Args:
+            names: what the org calls things (`opgov.naming`): the stream, its payer,
+                recipient and spender hat are said by name.
+        """
+        from opgov.describe import Names
+
+        names = names or Names()
         lines = [
-            f"stream {self.number} (id {self.id})",
-            f"  from {who(self.payer)} to {who(self.recipient)}"
-            + (f"; wearers of hat {hat_path(self.spender_hat)} may also withdraw" if self.spender_hat else ""),
+            names.stream_name(self.id),
+            f"  from {names.who(self.payer)} to {names.who(self.recipient)}"
+            + (f"; wearers of {names.hat(self.spender_hat)} may also withdraw" if self.spender_hat else ""),
             f"  status: {self.status_text}",
             f"  rate: {self.rate_text}" + (" (paused)" if self.paused else ""),
             f"  balance: {self.amount(self.balance)}",
@@ -252,12 +260,18 @@ class StreamsClient:
     Args:
         contract: the BudgetStreams contract instance (ape).
         multicall: a Multicall3 address for batched reads (None: read stream by stream).
+
+    What it announces says people, cells and streams with `names` (`opgov.naming`; by
+    default addresses and hat paths as they are).
     """
 
     def __init__(self, contract: "ContractInstance", multicall: str | None = MULTICALL3):
+        from opgov.describe import Names
+
         self.contract = contract
         self.multicall = multicall
         self._tokens: dict[str, Token] = {}
+        self.names = Names()
 
     @property
     def address(self) -> str:
@@ -484,9 +498,9 @@ class StreamsClient:
             )
         per_second = self.rate_for(rate, info)
         text = (f"create a stream of {format_rate(per_second, info.symbol)} (a month is 30 days) "
-                f"from {sender.address} to {recipient}")
+                f"from {self.names.who(sender.address)} to {self.names.who(recipient)}")
         if spender_hat:
-            text += f"; wearers of hat {hat_path(spender_hat)} may also withdraw"
+            text += f"; wearers of {self.names.hat(spender_hat)} may also withdraw"
         if deposit is None:
             _tell(announce, text + "; it accrues debt until it is funded")
             receipt = send(self.contract.create, recipient, info.address, per_second, spender_hat, sender=sender)
@@ -529,7 +543,7 @@ class StreamsClient:
         view = self._live(stream_id, "deposit into")
         base = self._positive(view.token.base_units(amount), "deposit")
         self._fund(view.token, base, sender, announce)
-        _tell(announce, f"deposit {view.amount(base)} into stream {view.number} from {sender.address}")
+        _tell(announce, f"deposit {view.amount(base)} into stream {view.number} from {self.names.who(sender.address)}")
         send(self.contract.deposit, stream_id, base, sender=sender)
         return base
 
@@ -538,12 +552,12 @@ class StreamsClient:
         held = int(erc20.balanceOf(sender.address))
         if held < amount:
             raise StreamError(
-                f"{sender.address} holds {token.amount(held)}, less than the {token.amount(amount)} to deposit",
+                f"{self.names.who(sender.address)} holds {token.amount(held)}, less than the {token.amount(amount)} to deposit",
                 "deposit less, or get more tokens first",
             )
         if int(erc20.allowance(sender.address, self.address)) < amount:
             _tell(announce, f"approve the BudgetStreams contract {self.address} to take "
-                         f"{token.amount(amount)} from {sender.address}")
+                         f"{token.amount(amount)} from {self.names.who(sender.address)}")
             send(erc20.approve, self.address, amount, sender=sender)
 
     # ------------------------------------------------------------ drawing down
@@ -571,7 +585,7 @@ class StreamsClient:
         if not self._spender_ok(view, sender.address):
             hat = f" nor wears its spender hat {hat_path(view.spender_hat)}" if view.spender_hat else ""
             raise StreamError(
-                f"{sender.address} is not the recipient of stream {view.number}{hat}",
+                f"{self.names.who(sender.address)} is not the recipient of stream {view.number}{hat}",
                 "withdraw from the recipient's account" + (" or a wearer of the spender hat" if hat else ""),
             )
         to = to or sender.address
@@ -584,7 +598,7 @@ class StreamsClient:
                 raise StreamError(f"nothing is withdrawable from stream {view.number} yet",
                                   _why_nothing(view))
             _tell(announce, f"withdraw all that is withdrawable from stream {view.number} "
-                            f"(now {view.amount(view.withdrawable)}) and pay it to {to}")
+                            f"(now {view.amount(view.withdrawable)}) and pay it to {self.names.who(to)}")
             receipt = send(self.contract.withdraw_max, stream_id, to, sender=sender)
         else:
             base = self._positive(view.token.base_units(amount), "withdrawal")
@@ -594,7 +608,7 @@ class StreamsClient:
                     f"from stream {view.number}",
                     f"withdraw at most {view.amount(view.withdrawable)} (or 'max')",
                 )
-            _tell(announce, f"withdraw {view.amount(base)} from stream {view.number} and pay it to {to}")
+            _tell(announce, f"withdraw {view.amount(base)} from stream {view.number} and pay it to {self.names.who(to)}")
             receipt = send(self.contract.withdraw, stream_id, to, base, sender=sender)
         return int(receipt.decode_logs(self.contract.Withdrawn)[0].amount)
 
@@ -610,10 +624,11 @@ class StreamsClient:
             raise StreamError(f"{len(stream_ids)} streams given", "withdraw from 1 to 64 streams at a time")
         for view in self.streams(stream_ids):
             if not self._spender_ok(view, sender.address):
-                raise StreamError(f"{sender.address} may not withdraw from stream {view.number}",
+                raise StreamError(f"{self.names.who(sender.address)} may not withdraw from stream {view.number}",
                                   "leave it out, or withdraw from its recipient's account")
         _tell(announce, f"withdraw all that is withdrawable from streams "
-                        f"{', '.join(str(i & (2**96 - 1)) for i in stream_ids)} and pay it to {to or sender.address}")
+                        f"{', '.join(str(i & (2**96 - 1)) for i in stream_ids)} "
+                        f"and pay it to {self.names.who(to or sender.address)}")
         receipt = send(self.contract.batch_withdraw_max, stream_ids, to or sender.address, sender=sender)
         return sum(int(log.amount) for log in receipt.decode_logs(self.contract.Withdrawn))
 
@@ -657,7 +672,7 @@ class StreamsClient:
         """
         view = self._live(stream_id, "void")
         if sender.address not in (view.payer, view.recipient):
-            raise StreamError(f"{sender.address} is neither the payer nor the recipient of stream {view.number}",
+            raise StreamError(f"{self.names.who(sender.address)} is neither the payer nor the recipient of stream {view.number}",
                               "void it from the payer's or the recipient's account")
         _tell(announce, f"void stream {view.number} for good: {view.amount(view.uncovered_debt)} of uncovered "
                         f"debt is written off, {view.amount(view.covered_debt)} stays withdrawable by the cell, "
@@ -676,7 +691,7 @@ class StreamsClient:
                 raise StreamError(f"nothing in stream {view.number} is refundable: all of its balance is owed",
                                   "pause or void the stream first if the cell should get no more")
             _tell(announce, f"refund all that is not owed from stream {view.number} "
-                            f"(now {view.amount(view.refundable)}) to the payer {view.payer}")
+                            f"(now {view.amount(view.refundable)}) to the payer {self.names.who(view.payer)}")
             receipt = send(self.contract.refund_max, stream_id, sender=sender)
         else:
             base = self._positive(view.token.base_units(amount), "refund")
@@ -686,7 +701,7 @@ class StreamsClient:
                     f"from stream {view.number} (the rest is owed to the cell)",
                     f"refund at most {view.amount(view.refundable)} (or 'max')",
                 )
-            _tell(announce, f"refund {view.amount(base)} from stream {view.number} to the payer {view.payer}")
+            _tell(announce, f"refund {view.amount(base)} from stream {view.number} to the payer {self.names.who(view.payer)}")
             receipt = send(self.contract.refund, stream_id, base, sender=sender)
         return int(receipt.decode_logs(self.contract.Refunded)[0].amount)
 
@@ -705,14 +720,15 @@ class StreamsClient:
         if not self._spender_ok(view, sender.address):
             hat = f" nor wears its spender hat {hat_path(view.spender_hat)}" if view.spender_hat else ""
             raise StreamError(
-                f"{sender.address} is not the recipient of stream {view.number}{hat}, "
+                f"{self.names.who(sender.address)} is not the recipient of stream {view.number}{hat}, "
                 "so it cannot change where the stream pays",
                 "send from the recipient's account" + (" or a wearer of the spender hat" if hat else "")
                 + "; the payer cannot redirect what the stream owes the cell (it may void the stream instead)",
             )
         if not recipient or int(str(recipient), 16) == 0:
             raise StreamError("the new recipient is the zero address", "give the cell's address")
-        _tell(announce, f"send the budget of stream {view.number} to {recipient} instead of {view.recipient}")
+        _tell(announce, f"send the budget of stream {view.number} to {self.names.who(recipient)} "
+                        f"instead of {self.names.who(view.recipient)}")
         send(self.contract.set_recipient, stream_id, recipient, sender=sender)
 
     # ------------------------------------------------------------ checks

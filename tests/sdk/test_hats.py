@@ -224,7 +224,7 @@ def test_cli_hats_story(provider, accounts):
     assert code == 0 and "created hat 1.1 " in out, out
     alice, bob = accounts[1].address, accounts[2].address
     code, out = run("hats", "mint", "1.1", alice)
-    assert code == 0 and f"{alice} now wears hat 1.1" in out, out
+    assert code == 0 and f"{alice} now wears Signers (hat 1.1)" in out, out
     code, out = run("hats", "transfer", "1.1", alice, bob)
     assert code == 0, out
     code, out = run("hats", "tree", "1")
