@@ -133,6 +133,7 @@ class Watcher:
         self._lock = threading.Lock()
         self._failed: set[tuple[str, str]] = set()  # deliveries already reported as failed in this run
         self._said: set[str] = set()  # one-off lines already reported in this run
+        self._exec_failed: dict[int, str] = {}  # proposals whose execution failed in this run, with why
         self._acting_from: int | None = None  # the first block whose actions by the executor are told
         self._senders: dict[str, str] = {}  # transaction hash -> sender, for the bot's own actions
 
@@ -320,12 +321,21 @@ class Watcher:
                 except ConsentError as err:
                     self._once(f"skip:{p['id']}", f"not executing {p['ref']} of {where}: {err}", say)
                     continue
-                say(f"→ executing proposal {p['ref']} of {where}: " + "; ".join(p["actions"]))
+                # a proposal that cannot run yet (the Safe short of funds, say) is tried again
+                # each round, but told only when it starts failing or fails differently
+                failed_before = self._exec_failed.get(pid)
+                announce = f"→ executing proposal {p['ref']} of {where}: " + "; ".join(p["actions"])
+                if failed_before is None:
+                    say(announce)
                 try:
                     self.consent.execute(pid, self.executor)
                 except ConsentError as err:
-                    say(f"could not execute {p['ref']}: {err}")
+                    if failed_before != str(err):
+                        say(f"could not execute {p['ref']}: {err} (trying again each round)")
+                    self._exec_failed[pid] = str(err)
                     continue
+                if self._exec_failed.pop(pid, None) is not None:
+                    say(announce)  # the quiet retry went through: the log still says what ran
                 sent = True
             elif p["state"] == "expired" and pid not in cleared:
                 say(f"→ clearing expired proposal {p['ref']} of {where} (frees one of the cell's slots)")

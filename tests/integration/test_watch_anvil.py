@@ -146,7 +146,7 @@ def test_notices_are_delivered_once_even_across_a_restart(org):
 def test_window_closing_execution_clearing_and_signer_seats(org):
     from opgov.consent import ConsentClient
     from opgov.contracts import container
-    from opgov.errors import UsageError
+    from opgov.errors import ConsentError, UsageError
     from opgov.safe import Safe, sign
 
     people = _people(org.spec)
@@ -159,6 +159,17 @@ def test_window_closing_execution_clearing_and_signer_seats(org):
     assert closing == ["Repair Café: the consent window of #1", "Repair Café: the consent window of #2"], closing
 
     _advance(org.node, DAY)  # #2 passed; #1's objection stood
+    # while #2 cannot run, the bot tries each round but says so once, not every block
+    def cannot_run(*args, **kwargs):
+        raise ConsentError("the Safe holds too little USDC")
+
+    watcher.consent.execute = cannot_run
+    failing = [watcher.tick(), watcher.tick()]
+    del watcher.consent.execute
+    assert [line for line in failing[0] if "#2" in line] == [
+        line for line in failing[0] if line.startswith("→ executing proposal #2")
+    ] + ["could not execute #2: the Safe holds too little USDC (trying again each round)"], failing[0]
+    assert not any("#2" in line for line in failing[1]), failing[1]
     token = container("TestToken").at(org.state.token)
     before = int(token.balanceOf("0x000000000000000000000000000000000000dEaD"))
     lines = watcher.tick()
