@@ -383,3 +383,4 @@ def test_sign_a_safe_transaction_then_execute_it(wallet_page, dashboard, story):
         assert Safe.at(story.state.safe).nonce() == nonce + 1
     tab.locator("#safe", has_text="No pending transactions").wait_for(timeout=LIVE_TIMEOUT)
     tab.screenshot(path=str(SHOTS / "wallet-safe-executed.png"), full_page=True)
+

@@ -120,8 +120,15 @@ class WalletAPI:
         may: list[dict[str, Any]] = []
         with self.chain_lock:
             c = self.client
-            for p in c.proposals(live_only=True):
-                may += self._proposal_actions(c, p, address)
+            live = c.proposals(live_only=True)
+            # the checks below read each proposal again by id: read each once for this answer
+            views, read = {p.id: p for p in live}, c.proposal
+            c.proposal = lambda ref: views[ref] if ref in views else read(ref)
+            try:
+                for p in live:
+                    may += self._proposal_actions(c, p, address)
+            finally:
+                del c.proposal
             answer = {
                 "address": address,
                 "name": self.names.get(address),
