@@ -20,7 +20,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from conftest import SHOTS
+from screenshots import SHOTS
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
 from tests_support import anvil_binary, free_port  # noqa: E402

@@ -128,7 +128,9 @@ def test_output_says_people_cells_suppliers_and_streams_by_their_org_yaml_names(
         assert says in proposals, proposals
     show = run("stream", "show", "repair-cafe").output
     assert show.startswith("stream #1 (Repair Café's budget)\n"), show
-    assert "from the Safe (0x533e…6A6a) to erin (0x15d3…6A65); wearers of Repair Café (hat 1.2) may" in show
+    # the Safe's address depends on what the embedded chain deployed before this test
+    assert re.search(r"from the Safe \(0x[0-9a-fA-F]{4}…[0-9a-fA-F]{4}\) to erin \(0x15d3…6A65\); "
+                     r"wearers of Repair Café \(hat 1\.2\) may", show), show
     listed = run("stream", "list", "--hat", "thing-library").output
     assert "1 stream for Thing Library (hat 1.3):\n  stream #2 (Thing Library's budget): 900.00 USDC/month" in listed
     tree = run("hats", "tree", "1").output
