@@ -40,7 +40,8 @@ def connect(network: str = EMBEDDED) -> Iterator["ProviderAPI"]:
     _node_must_be_running(network)
     try:
         ctx = networks.parse_network_choice(network)
-        provider = ctx.__enter__()
+        with _asked_once():
+            provider = ctx.__enter__()
     except (ApeNetworkError, ApeException, ValueError) as err:
         raise NetworkError(
             f"cannot connect to {network!r}: {first_line(err)}",
@@ -50,6 +51,42 @@ def connect(network: str = EMBEDDED) -> Iterator["ProviderAPI"]:
         yield provider
     finally:
         ctx.__exit__(None, None, None)
+
+
+# what ape asks several times while it connects, and whose answer cannot change meanwhile
+_ONCE_WHILE_CONNECTING = ("web3_clientVersion", "eth_chainId", "eth_getBlockByNumber")
+
+
+@contextmanager
+def _asked_once() -> Iterator[None]:
+    """While ape connects, each of its repeated questions goes to the node once.
+
+    Connecting, ape (with ape-foundry) asks the node's version four times and the latest
+    block four times; a command that only reads then asks its own few questions, so over a
+    public RPC those repeats were half its round trips. The answers are kept only until
+    the connection is made (a block may be mined any time after).
+    """
+    from web3 import HTTPProvider
+
+    real = HTTPProvider.make_request
+    answers: dict[tuple, Any] = {}
+
+    def make_request(self, method, params):  # noqa: ANN001 (web3's signature)
+        if method not in _ONCE_WHILE_CONNECTING:
+            return real(self, method, params)
+        key = (self.endpoint_uri, method, json.dumps(params, default=str))
+        if key not in answers:
+            answer = real(self, method, params)
+            if "error" in answer:
+                return answer
+            answers[key] = answer
+        return dict(answers[key])
+
+    HTTPProvider.make_request = make_request  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        HTTPProvider.make_request = real  # type: ignore[method-assign]
 
 
 def _node_must_be_running(network: str) -> None:
