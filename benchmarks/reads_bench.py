@@ -158,6 +158,7 @@ def main() -> None:
     parser.add_argument("--cells", type=int, nargs="*", default=list(SIZES))
     parser.add_argument("--snapshot", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--json", default=None, help="also write the figures to this JSON file")
+    parser.add_argument("--write", action="store_true", help="write results/reads.md for other sizes too")
     args = parser.parse_args()
     if args.snapshot:
         snapshot_child(Path(args.snapshot))
@@ -166,12 +167,54 @@ def main() -> None:
     results = [measure(n, say) for n in args.cells]
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
-    if tuple(args.cells) == SIZES:
+    if tuple(args.cells) == SIZES or args.write:
         write(results)
 
 
-def write(results: list[dict]) -> None:
-    raise NotImplementedError
+def write(results: list[dict], path: Path = RESULTS) -> None:
+    """The figures as benchmarks/results/reads.md (with the 3-cell figures from before the read layer)."""
+    before_file = RESULTS.parent / "reads_before_3.json"
+    before = json.loads(before_file.read_text())[0] if before_file.exists() else None
+    lines = [
+        "# Reads: JSON-RPC requests per command",
+        "",
+        "Measured by `python benchmarks/reads_bench.py` (written by it): for each size a real org",
+        "built on a fresh anvil by `benchmarks/reads_org.py` (10 proposals a cell, one objected to",
+        "in each cell), each read command run as its own `opgov` process (ape's start-up and",
+        "connection counted too) through the counting proxy `benchmarks/reads_proxy.py`, with no",
+        "delay and with 50 ms added to every HTTP request (a public RPC endpoint). The dashboard's",
+        "first snapshot is the Board made and its first `snapshot()` in a process whose index is",
+        "already synced. Requests count each member of a JSON-RPC batch; round trips count HTTP",
+        "requests. Times are wall time on a shared 2-core machine.",
+        f"Machine: {platform.machine()}, Python {platform.python_version()}.",
+        "",
+    ]
+    if before is not None:
+        lines += ["## Before the read layer (3 cells, 30 proposals)", "",
+                  "| command | requests | s (anvil) | s (+50 ms) |", "|---|---|---|---|"]
+        for name, runs in before["commands"].items():
+            lines.append(f"| `{name}` | {runs['0']['requests']:,} | {runs['0']['seconds']:.1f} | "
+                         f"{runs[str(DELAY_MS)]['seconds']:.1f} |")
+        snap = before.get("snapshot") or {}
+        if snap:
+            lines.append(f"| dashboard first snapshot | {snap['0']['requests']:,} | {snap['0']['seconds']:.1f} | "
+                         f"{snap[str(DELAY_MS)]['seconds']:.1f} |")
+        lines += ["", "The dashboard's first snapshot of 100 cells / 1,000 proposals took 28 s before.", ""]
+    for r in results:
+        org = r["org"]
+        lines += [f"## After: {r['cells']} cells, {org['proposals']:,} proposals", "",
+                  f"Org built in {r['build_seconds']:.0f} s ({org['transactions']:,} transactions).", "",
+                  "| read | requests | round trips | s (anvil) | s (+50 ms) | requests by method |",
+                  "|---|---|---|---|---|---|"]
+        rows = list(r["commands"].items()) + [("dashboard first snapshot", r["snapshot"])]
+        for name, runs in rows:
+            direct, far = runs[0] if 0 in runs else runs["0"], runs[DELAY_MS] if DELAY_MS in runs else runs[str(DELAY_MS)]
+            methods = ", ".join(f"{m} {n}" for m, n in direct["by_method"].items())
+            label = f"`{name}`" if name.startswith("opgov") else name
+            lines.append(f"| {label} | {direct['requests']} | {direct['round_trips']} | {direct['seconds']:.2f} | "
+                         f"{far['seconds']:.2f} | {methods} |")
+        lines.append("")
+    path.write_text("\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """A real org of any size on a local anvil node, built fast, for the read benchmarks and tests.
 
 `build_org(node_url, cells, proposals_per_cell, folder)` deploys the real
-contracts (TestToken, Hats, a Safe v1.4.1, BudgetStreams, ConsentModule) and
+contracts (TestToken, Hats, a Safe v1.4.1, BudgetStreams, ConsentForwarder, ConsentModule) and
 builds an org of `cells` cells, each with a cell hat worn by its lead and a
 member, a lead hat (the proposer hat), a consent domain set by the Safe
 (objectors: the cell's members, a spending limit, USDC.transfer allowed) and a
@@ -121,7 +121,8 @@ def build_org(node_url: str, cells: int, proposals_per_cell: int, folder: Path, 
     record.record("Safe", safe.address)
     sent += 4  # the Safe's singleton, proxy factory and MultiSendCallOnly, and the proxy
     streams = deploy("BudgetStreams", hats.address)
-    consent = deploy("ConsentModule", safe.address, hats.address, streams.address, ZERO)
+    forwarder = deploy("ConsentForwarder")  # as `opgov deploy` makes it, before the module that trusts it
+    consent = deploy("ConsentModule", safe.address, hats.address, streams.address, ZERO, forwarder.address)
 
     def by_safe(calls: list[Call]) -> None:
         nonlocal sent

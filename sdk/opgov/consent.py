@@ -717,29 +717,47 @@ class ConsentClient:
         from opgov.reads import session
 
         with session():
+            created = self._created()
+            numbers = {int(log.proposal_id): n for n, log in enumerate(created, 1)}
+            histories = self._histories()
+            read = self.views_of([(int(log.proposal_id), log, histories.get(int(log.proposal_id)) or _no_history())
+                                  for log in created], numbers, _now())
+            views = []
+            for _stored, view in read.values():
+                if cell is not None and cell not in (view.cell, view.holder):
+                    continue
+                if live_only and view.state not in LIVE_STATES:
+                    continue
+                views.append(view)
+            return views
+
+    def views_of(self, entries: Sequence[tuple[int, Any, dict[str, list]]], numbers: dict[int, int],
+                 now: int) -> dict[int, tuple[Any, ProposalView]]:
+        """Many proposals' views, from their creation events and histories however the caller
+        got them (the chain's logs, or the dashboard's index): (id, ProposalCreated log,
+        history as `_history` gives it) each.
+
+        They are read in a few requests (`opgov.reads`): every proposal's stored fields in
+        one Multicall3 call, the tokens their actions pay in one more, and the domain checks
+        of passed ones in one more. Returns id -> (stored fields, view), in `entries`' order.
+        """
+        from opgov.reads import session
+
+        with session():
+            outer = self.__dict__.get("_memo")
             self._memo = {}
             try:
-                created = self._created()
-                numbers = {int(log.proposal_id): n for n, log in enumerate(created, 1)}
-                pids = [int(log.proposal_id) for log in created]
+                pids = [pid for pid, _, _ in entries]
                 self._prefetch([("proposal", (pid,)) for pid in pids])
-                histories = self._histories()
-                now = _now()
-                names = self._read_token_names([a for log in created for a in _actions(log)])
-                passed = [(int(self._call("proposal", pid).holder), _actions(log)) for pid, log in zip(pids, created)
-                          if self._state_at(self._call("proposal", pid), now) == PASSED]
+                names = self._read_token_names([a for _, log, _ in entries if log is not None for a in _actions(log)])
+                passed = [(int(self._call("proposal", pid).holder), _actions(log)) for pid, log, _ in entries
+                          if log is not None and self._state_at(self._call("proposal", pid), now) == PASSED]
                 self._prefetch_domains(passed)
-                views = []
-                for pid, log in zip(pids, created):
-                    view = self._view(pid, log, histories.get(pid) or _no_history(), numbers, now=now, names=names)
-                    if cell is not None and cell not in (view.cell, view.holder):
-                        continue
-                    if live_only and view.state not in LIVE_STATES:
-                        continue
-                    views.append(view)
-                return views
+                return {pid: (self._call("proposal", pid),
+                              self._view(pid, log, history, numbers, now=now, names=names))
+                        for pid, log, history in entries}
             finally:
-                self._memo = None
+                self._memo = outer
 
     def _histories(self) -> dict[int, dict[str, list]]:
         """Every proposal's history (as `_history` gives one), from one pass over the events."""

@@ -581,7 +581,9 @@ SAYINGS: dict[tuple[str, str], Callable[..., str | None]] = {
 
 
 def _cs(address: str) -> str:
-    return to_checksum_address(str(address))
+    from opgov.reads import checksum  # worked out once per address: a keccak each
+
+    return checksum(str(address))
 
 
 def _short(address: str) -> str:

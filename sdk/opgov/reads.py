@@ -42,7 +42,7 @@ AGGREGATE3 = keccak(text="aggregate3((address,bool,bytes)[])")[:4]
 GET_BLOCK_HASH = keccak(text="getBlockHash(uint256)")[:4]
 GET_TIMESTAMP = keccak(text="getCurrentBlockTimestamp()")[:4]
 GET_BLOCK_NUMBER = keccak(text="getBlockNumber()")[:4]
-CHUNK = 500  # views per aggregate3 call: well inside a node's eth_call gas cap
+CHUNK = 500  # views per aggregate3 call: well inside a node's eth_call gas cap (anvil's: 30 M)
 LOG_RANGE = 100_000  # blocks per eth_getLogs
 EMPTY_CODE_HASH = keccak(b"")
 # EVM code answering a call with the EXTCODEHASH of each 32-byte word of its calldata
@@ -113,6 +113,7 @@ class Reader:
         self._instances: dict[tuple[str, str], "ContractInstance"] = {}
         self.checked: dict[int, bool] = {}  # deployments records found of this chain (by id)
         self.tokens: dict[str, tuple[str, int]] = {}  # token address -> (symbol, decimals), read once
+        self.memo: dict[tuple, Any] = {}  # (address, view, args) -> answer, for `Cached` contracts
         self.requests = 0  # JSON-RPC requests this reader made
         self.round_trips = 0
 
@@ -266,17 +267,18 @@ class Reader:
         `Failed` for a view that reverted. One eth_call per 500 views through Multicall3."""
         encoded = []
         for contract, method, args in calls:
-            handler = getattr(contract, method)
-            encoded.append((str(contract.address), bytes(handler.encode_input(*args)), handler.abis[0]))
+            # a view named like an ape attribute (a Safe's `nonce`) is found among the views first
+            handler = getattr(contract, "_view_methods_", {}).get(method) or getattr(contract, method)
+            codec = _codec(handler.abis[0])
+            try:
+                data = codec.encode(args)
+            except Exception:  # what eth_abi does not take as is (a name for an address): ape converts it
+                data = bytes(handler.encode_input(*args))
+            encoded.append((str(contract.address), data, codec))
         raw = self.call_many([(to, data) for to, data, _ in encoded])
-        decode = self._provider.network.ecosystem.decode_returndata
         out = []
-        for (ok, data), (_, _, abi) in zip(raw, encoded):
-            if not ok:
-                out.append(Failed(data))
-                continue
-            value = decode(abi, data)
-            out.append(value[0] if len(value) == 1 else value)
+        for (ok, data), (_, _, codec) in zip(raw, encoded):
+            out.append(codec.decode(data) if ok else Failed(data))
         return out
 
     def call_many(self, calls: Sequence[tuple[str, bytes]]) -> list[tuple[bool, bytes]]:
@@ -284,11 +286,12 @@ class Reader:
         if not calls:
             return []
         if self._multicall is not False:
+            # one eth_call per 500 views (a node caps a call's gas), all in one round trip
+            chunks = [calls[start:start + CHUNK] for start in range(0, len(calls), CHUNK)]
+            answers = self.batch([("eth_call", [{"to": MULTICALL3, "data": "0x" + _aggregate3(chunk).hex()}, "latest"])
+                                  for chunk in chunks])
             out: list[tuple[bool, bytes]] = []
-            for start in range(0, len(calls), CHUNK):
-                chunk = calls[start:start + CHUNK]
-                answer = self.batch([("eth_call", [{"to": MULTICALL3, "data": "0x" + _aggregate3(chunk).hex()},
-                                                   "latest"])])[0]
+            for answer in answers:
                 raw = b"" if isinstance(answer, RpcError) else _bytes(answer)
                 if not raw:  # no Multicall3 here (a call to no code answers nothing)
                     self._multicall = False
@@ -337,6 +340,66 @@ class Reader:
         return sorted(out, key=lambda log: (int(log.block_number), int(log.log_index)))
 
 
+class Cached:
+    """An ape contract whose views are answered within the read under way: each (view, args)
+    asked once, through `Reader.views` (no code or block asked with it), and many at once
+    with `prefetch`. What is not a view (a transaction, `encode_input`) is the contract's own.
+    """
+
+    def __init__(self, contract: Any):
+        self._contract = contract
+        self._views = set(getattr(contract, "_view_methods_", {}))
+
+    @property
+    def address(self) -> Any:
+        return self._contract.address
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self.__dict__.get("_views", ()):
+            return _CachedView(self, name)
+        return getattr(self._contract, name)
+
+    def _key(self, method: str, args: tuple) -> tuple:
+        return (str(self._contract.address), method, _hashable(args))
+
+    def prefetch(self, calls: Iterable[tuple[str, tuple]]) -> None:
+        """Ask many views in one go (a Multicall3 call per 500), for later calls to answer from."""
+        read = reader()
+        wanted = [(m, tuple(a)) for m, a in dict.fromkeys((m, _hashable(tuple(a))) for m, a in calls)
+                  if self._key(m, tuple(a)) not in read.memo]
+        for (method, args), value in zip(wanted, read.views([(self._contract, m, a) for m, a in wanted])):
+            if not isinstance(value, Failed):  # a view that reverted is asked again, to raise as ape does
+                read.memo[self._key(method, args)] = value
+
+
+class _CachedView:
+    def __init__(self, owner: Cached, name: str):
+        self._owner, self._name = owner, name
+
+    def __call__(self, *args: Any) -> Any:
+        read = reader()
+        key = self._owner._key(self._name, args)
+        if key not in read.memo:
+            self._owner.prefetch([(self._name, args)])
+        if key not in read.memo:
+            return self._handler(*args)  # it reverts: ape raises its error
+        return read.memo[key]
+
+    @property
+    def _handler(self) -> Any:
+        contract = self._owner._contract
+        return getattr(contract, "_view_methods_", {}).get(self._name) or getattr(contract, self._name)
+
+    def __getattr__(self, name: str) -> Any:  # encode_input, abis, contract ...
+        return getattr(self._handler, name)
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return tuple(_hashable(v) for v in value)
+    return value
+
+
 class RpcError(str):
     """A JSON-RPC request the node answered with an error (its message)."""
 
@@ -363,7 +426,94 @@ def _contract_type(name: str):
 
 def _aggregate3(calls: Sequence[tuple[str, bytes]]) -> bytes:
     return AGGREGATE3 + abi_encode(["(address,bool,bytes)[]"],
-                                   [[(to_checksum_address(to), True, bytes(data)) for to, data in calls]])
+                                   [[(bytes.fromhex(str(to)[2:]), True, bytes(data)) for to, data in calls]])
+
+
+_CHECKSUMS: dict[str, str] = {}
+
+
+def checksum(address: Any) -> str:
+    """An address in EIP-55 form, worked out once per address (it costs a keccak each time)."""
+    text = address if isinstance(address, str) else "0x" + bytes(address).hex()
+    found = _CHECKSUMS.get(text)
+    if found is None:
+        found = _CHECKSUMS[text] = to_checksum_address(text)
+    return found
+
+
+class _Codec:
+    """A view's calldata and return data, with eth_abi and the ABI's types worked out once.
+
+    Return values come as ape gives them: addresses checksummed, bytes as HexBytes, a
+    struct as an object whose fields are attributes (and items), several outputs as a tuple.
+    """
+
+    def __init__(self, abi: Any):
+        self.abi = abi
+        self.selector = keccak(text=abi.selector)[:4]
+        self.inputs = [i.canonical_type for i in abi.inputs]
+        self.outputs = [o.canonical_type for o in abi.outputs]
+        self.convert = [_converter(o.type, getattr(o, "components", None)) for o in abi.outputs]
+
+    def encode(self, args: Sequence[Any]) -> bytes:
+        return self.selector + abi_encode(self.inputs, list(args))
+
+    def decode(self, data: bytes) -> Any:
+        values = abi_decode(self.outputs, bytes(data))
+        out = tuple(f(v) for f, v in zip(self.convert, values))
+        return out[0] if len(out) == 1 else out
+
+
+_CODECS: dict[int, _Codec] = {}
+
+
+def _codec(abi: Any) -> _Codec:
+    found = _CODECS.get(id(abi))
+    if found is None or found.abi is not abi:
+        found = _CODECS[id(abi)] = _Codec(abi)
+    return found
+
+
+def _converter(abi_type: str, components: Any):
+    """How one decoded value becomes what ape's decoding gives."""
+    from hexbytes import HexBytes
+
+    if abi_type.endswith("]"):
+        inner = _converter(abi_type[:abi_type.rindex("[")], components)
+        return lambda values: [inner(v) for v in values]
+    if abi_type == "address":
+        return checksum
+    if abi_type.startswith("bytes"):
+        return HexBytes
+    if abi_type == "tuple":
+        names = [c.name or f"field{i}" for i, c in enumerate(components)]
+        fields = [_converter(c.type, getattr(c, "components", None)) for c in components]
+        struct = _struct(tuple(names))
+        return lambda values: struct(*(f(v) for f, v in zip(fields, values)))
+    return lambda value: value
+
+
+_STRUCTS: dict[tuple[str, ...], type] = {}
+
+
+def _struct(names: tuple[str, ...]) -> type:
+    """A tuple whose fields are also attributes and items by name (as ape's structs are)."""
+    if names not in _STRUCTS:
+        from collections import namedtuple
+
+        base = namedtuple("Struct", names, rename=True)  # type: ignore[misc]
+
+        class Struct(base):  # type: ignore[valid-type, misc]
+            __slots__ = ()
+
+            def __getitem__(self, key: Any) -> Any:
+                return getattr(self, key) if isinstance(key, str) else tuple.__getitem__(self, key)
+
+            def items(self):
+                return list(zip(self._fields, self))
+
+        _STRUCTS[names] = Struct
+    return _STRUCTS[names]
 
 
 def _bytes(value: Any) -> bytes:

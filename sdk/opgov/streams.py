@@ -376,15 +376,14 @@ class StreamsClient:
     def _read_batched(self, ids: list[int]) -> list[tuple[Any, int, int]]:
         """Streams and their debts with the block's time, in one Multicall3 call (see `opgov.reads`);
         the tokens they stream are read in the same round of requests if not known yet."""
-        from opgov.reads import GET_TIMESTAMP, MULTICALL3 as CANONICAL, reader
+        from opgov.reads import GET_TIMESTAMP, MULTICALL3 as CANONICAL, _codec, reader
 
         read = reader()
-        get_stream, total_debt = self.contract.get_stream, self.contract.total_debt_of
-        decode = read._provider.network.ecosystem.decode_returndata
+        get_stream, total_debt = _codec(self.contract.get_stream.abis[0]), _codec(self.contract.total_debt_of.abis[0])
         calls = [(CANONICAL, GET_TIMESTAMP)]
         for sid in ids:
-            calls.append((self.address, bytes(get_stream.encode_input(sid))))
-            calls.append((self.address, bytes(total_debt.encode_input(sid))))
+            calls.append((self.address, get_stream.encode([sid])))
+            calls.append((self.address, total_debt.encode([sid])))
         results = read.call_many(calls)
         # without Multicall3 the calls were made one by one, at the latest block
         now = int.from_bytes(results[0][1], "big") if results[0][1] else read.now()
@@ -394,9 +393,7 @@ class StreamsClient:
             if not (s_ok and d_ok):
                 out.append((None, 0, now))
                 continue
-            stream = decode(get_stream.abis[0], s_data)
-            stream = stream[0] if len(stream) == 1 else stream
-            out.append((stream, int(decode(total_debt.abis[0], d_data)[0]), now))
+            out.append((get_stream.decode(s_data), int(total_debt.decode(d_data)), now))
         unknown = {str(_fields(s)[2]) for s, _, _ in out if s is not None} - set(self._tokens)
         if unknown:
             self._tokens.update(read_tokens(sorted(unknown)))
