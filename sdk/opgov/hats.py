@@ -206,10 +206,16 @@ class HatsClient:
 
     def __init__(self, contract: "ContractInstance"):
         self.contract = contract
+        # what the org calls people (`opgov.describe.Names`); without it, addresses are said as they are
+        self.names = None
 
     @property
     def address(self) -> str:
         return str(self.contract.address)
+
+    def _who(self, address: str) -> str:
+        """A person as the org names them (`erin (0x15d3…6A65)`), else the address."""
+        return self.names.who(address) if self.names is not None else str(address)
 
     @classmethod
     def deploy(cls, sender: "AccountAPI", name: str = "opgov Hats", image_uri: str = "") -> "HatsClient":
@@ -366,7 +372,7 @@ class HatsClient:
         """
         if not self.is_admin(sender.address, admin) and not self.is_wearer(sender.address, admin):
             raise HatsError(
-                f"{sender.address} cannot create hats under {hat_path(admin)}: it wears neither that hat nor an admin of it",
+                f"{self._who(sender.address)} cannot create hats under {hat_path(admin)}: it wears neither that hat nor an admin of it",
                 "send from an account that wears the admin hat",
             )
         _check_texts(details, image_uri)
@@ -390,12 +396,12 @@ class HatsClient:
         view = self.view(hat)
         if not self.is_admin(sender.address, hat):
             raise HatsError(
-                f"{sender.address} is not an admin of hat {hat_path(hat)}",
+                f"{self._who(sender.address)} is not an admin of hat {hat_path(hat)}",
                 "mint from an account that wears one of its admin hats",
             )
         _check_wearer(wearer)
         if self.contract.balanceOf(wearer, hat):
-            raise HatsError(f"{wearer} already wears hat {hat_path(hat)}")
+            raise HatsError(f"{self._who(wearer)} already wears hat {hat_path(hat)}")
         if view.supply >= view.max_supply:
             raise HatsError(
                 f"hat {hat_path(hat)} is full ({view.supply} of {view.max_supply} worn)",
@@ -403,7 +409,7 @@ class HatsClient:
             )
         if not self.contract.isEligible(wearer, hat):
             raise HatsError(
-                f"{wearer} is not eligible for hat {hat_path(hat)} (its eligibility module says no)",
+                f"{self._who(wearer)} is not eligible for hat {hat_path(hat)} (its eligibility module says no)",
                 "ask the eligibility module's owner to make them eligible",
             )
         _send(self.contract.mintHat, hat, wearer, sender=sender)
@@ -416,7 +422,7 @@ class HatsClient:
             raise HatsError(f"hat {hat_path(hat)} is immutable and cannot be transferred")
         if not self.is_admin(sender.address, hat):
             raise HatsError(
-                f"{sender.address} is not an admin of hat {hat_path(hat)}",
+                f"{self._who(sender.address)} is not an admin of hat {hat_path(hat)}",
                 "transfer from an account that wears one of its admin hats",
             )
         if not self.contract.balanceOf(from_, hat):
@@ -428,7 +434,7 @@ class HatsClient:
     def renounce(self, hat: int, sender: "AccountAPI") -> None:
         """Take off a hat the sender wears."""
         if not self.contract.balanceOf(sender.address, hat):
-            raise HatsError(f"{sender.address} does not wear hat {hat_path(hat)}", "nothing to renounce")
+            raise HatsError(f"{self._who(sender.address)} does not wear hat {hat_path(hat)}", "nothing to renounce")
         _send(self.contract.renounceHat, hat, sender=sender)
 
 

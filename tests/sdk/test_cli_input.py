@@ -325,3 +325,11 @@ def test_check_reports_every_problem_in_one_run(tmp_path):
     for says in ("heidi: '0x1234' is not an address", "safe.signers[3]: 'zed' is not under people:",
                  "cells[1].budget: budgets are in the treasury token USDC, not EUR"):
         assert says in result.output, result.output
+
+
+def test_hats_errors_say_people_by_their_org_yaml_names(in_org):
+    """A refused hats command names the sender as org.yaml does, not by a bare address."""
+    result = run("hats", "mint", "repair-cafe", "grace", "--account", "erin", ok=False)
+    assert result.exit_code != 0
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "erin (0x15d3…6A65) is not an admin of hat 1.2" in errors[0], result.output

@@ -13,7 +13,9 @@ hats_option = click.option("--hats", "hats_address", default=None, metavar="ADDR
 
 
 def _client(hats_address: str | None) -> HatsClient:
-    return HatsClient.at(deployed("Hats", hats_address))
+    client = HatsClient.at(deployed("Hats", hats_address))
+    client.names = org_names()  # errors say people by their org.yaml names
+    return client
 
 
 @click.group(cls=Group)
