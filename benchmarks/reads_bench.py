@@ -164,11 +164,20 @@ def main() -> None:
         snapshot_child(Path(args.snapshot))
         return
     say = lambda text: print(text, flush=True)  # noqa: E731
-    results = [measure(n, say) for n in args.cells]
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2))
-    if tuple(args.cells) == SIZES or args.write:
+    results = []
+    for n in args.cells:
+        try:
+            results.append(measure(n, say))
+        except Exception as err:  # a size that cannot be built here: the others are still written
+            say(f"{n} cells: not measured ({err})")
+            failed.append((n, str(err)))
+        if args.json:
+            Path(args.json).write_text(json.dumps(results, indent=2))
+    if results and (tuple(args.cells) == SIZES or args.write):
         write(results)
+
+
+failed: list[tuple[int, str]] = []  # sizes that could not be built: (cells, why)
 
 
 def write(results: list[dict], path: Path = RESULTS) -> None:
@@ -214,6 +223,8 @@ def write(results: list[dict], path: Path = RESULTS) -> None:
             lines.append(f"| {label} | {direct['requests']} | {direct['round_trips']} | {direct['seconds']:.2f} | "
                          f"{far['seconds']:.2f} | {methods} |")
         lines.append("")
+    for cells, why in failed:
+        lines += [f"## {cells} cells: not measured", "", f"The org could not be built here: {why}.", ""]
     path.write_text("\n".join(lines))
 
 

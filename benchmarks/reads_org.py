@@ -245,7 +245,7 @@ def _propose(url: str, consent, token, cell_hats: list[int], per_cell: int, test
     import time
 
     receipts: list = [None] * len(hashes)
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 120 + len(hashes) / 10  # a busy machine mines slower
     while True:  # the node answers eth_sendTransaction before it has mined it
         missing = [i for i, r in enumerate(receipts) if r is None]
         if not missing:

@@ -136,7 +136,7 @@ def test_batched_reads_equal_the_one_by_one_reads(anvil, orgs):
     assert len(tree) == 1 + 2 * 12 and chain.blocks.height > 0
 
 
-def test_the_dashboard_snapshot_and_the_plan_equal_the_one_by_one_reads(anvil, orgs, tmp_path):
+def test_the_dashboard_snapshot_and_the_plan_equal_the_one_by_one_reads(anvil, orgs, tmp_path, monkeypatch):
     from ape import accounts
 
     from opgov.consent import ConsentClient
@@ -150,7 +150,8 @@ def test_the_dashboard_snapshot_and_the_plan_equal_the_one_by_one_reads(anvil, o
     from opgov.streams import StreamsClient
 
     folder = Path(orgs[12]["folder"])
-    record = Deployments.read(folder / "deployments" / "ethereum" / "local.json")
+    monkeypatch.setenv("OPGOV_DEPLOYMENTS", str(folder / "deployments"))  # the org's record, as opgov finds it there
+    record = Deployments.for_connected_network()
     state = load_state(record)
     contracts = {k: v for k, v in (("Hats", state.hats), ("BudgetStreams", state.streams),
                                    ("ConsentModule", state.consent)) if v}
