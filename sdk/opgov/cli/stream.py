@@ -248,6 +248,11 @@ def list_(recipient, hat, streams_address) -> None:
     client = _client(streams_address)
     hat_id = hat or None
     views = client.streams_of(recipient=recipient, hat=hat_id)
+    from opgov.naming import stream_known_as
+
+    for v in views:  # named from what was just read in one batch, not asked again one by one
+        client.names.streams.setdefault(v.id, stream_known_as(client.names, v.number, v.spender_hat, v.recipient,
+                                                              v.token.address))
     who = client.names.who(recipient) if recipient else client.names.hat(hat_id)
     if not views:
         say(f"no streams for {who}")
