@@ -194,7 +194,9 @@ def write(results: list[dict], path: Path = RESULTS) -> None:
         "delay and with 50 ms added to every HTTP request (a public RPC endpoint). The dashboard's",
         "first snapshot is the Board made and its first `snapshot()` in a process whose index is",
         "already synced. Requests count each member of a JSON-RPC batch; round trips count HTTP",
-        "requests. Times are wall time on a shared 2-core machine.",
+        "requests. Times are wall time on a shared 2-core machine, other work running: a",
+        "command's time is mostly Python and ape starting (about 3 s), which is why a run at",
+        "+50 ms can come out faster than one without; the request counts are exact.",
         f"Machine: {platform.machine()}, Python {platform.python_version()}.",
         "",
     ]
