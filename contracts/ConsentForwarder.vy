@@ -150,7 +150,19 @@ def execute(request: ConsentRequest, signature: Bytes[MAX_SIGNATURE]) -> Bytes[3
     assert request.module.is_contract, "forwarder: module is not a contract"
     nonce: uint256 = self.nonces[request.signer]
     assert request.nonce == nonce, "forwarder: wrong nonce, the request was used or is out of order"
-    assert self._is_valid(request.signer, self._digest(request), signature), "forwarder: signature is not the signer's"
+    digest: bytes32 = self._digest(request.signer, request.module, keccak256(request.data), nonce, request.deadline)
+    # an account's signature is checked here, so that the signature is not copied into another
+    # frame; a contract wallet's goes to _contract_approves
+    valid: bool = False
+    if len(signature) == 65:
+        r: uint256 = extract32(signature, 0, output_type=uint256)
+        s: uint256 = extract32(signature, 32, output_type=uint256)
+        v: uint256 = convert(slice(signature, 64, 1), uint256)
+        if s <= _HALF_ORDER and (v == 27 or v == 28):
+            recovered: address = ecrecover(digest, v, r, s)
+            valid = recovered != empty(address) and recovered == request.signer
+    if not valid:
+        assert self._contract_approves(request.signer, digest, signature), "forwarder: signature is not the signer's"
     self.nonces[request.signer] = nonce + 1
     returned: Bytes[32] = raw_call(
         request.module, concat(request.data, convert(request.signer, bytes20)), max_outsize=32
@@ -179,7 +191,7 @@ def digest(request: ConsentRequest) -> bytes32:
     @param request The request.
     @return keccak256 of 0x1901, the domain separator and the struct hash.
     """
-    return self._digest(request)
+    return self._digest(request.signer, request.module, keccak256(request.data), request.nonce, request.deadline)
 
 
 @view
@@ -220,39 +232,24 @@ def _domain_separator() -> bytes32:
 
 @view
 @internal
-def _digest(request: ConsentRequest) -> bytes32:
+def _digest(signer: address, module: address, data_hash: bytes32, nonce: uint256, deadline: uint256) -> bytes32:
     """
-    @dev The EIP-712 digest of a request.
+    @dev The EIP-712 digest of a request, from its fields and its call's
+         hash (the caller hashes the call where it already is in memory,
+         so the up to 10,752 bytes are not copied into this frame again).
     """
-    struct_hash: bytes32 = keccak256(
-        abi_encode(
-            REQUEST_TYPEHASH,
-            request.signer,
-            request.module,
-            keccak256(request.data),
-            request.nonce,
-            request.deadline,
-        )
-    )
+    struct_hash: bytes32 = keccak256(abi_encode(REQUEST_TYPEHASH, signer, module, data_hash, nonce, deadline))
     return keccak256(concat(b"\x19\x01", self._domain_separator(), struct_hash))
 
 
 @view
 @internal
-def _is_valid(signer: address, digest: bytes32, signature: Bytes[MAX_SIGNATURE]) -> bool:
+def _contract_approves(signer: address, digest: bytes32, signature: Bytes[MAX_SIGNATURE]) -> bool:
     """
-    @dev Whether `signature` is the signer's over `digest`: a non-malleable
-         ECDSA signature by the signer's key, or else the approval of the
-         signer's EIP-1271 contract.
+    @dev Whether the signer is a contract whose EIP-1271 isValidSignature
+         approves `signature` over `digest` (an account's own signature is
+         checked in `execute`).
     """
-    if len(signature) == 65:
-        r: uint256 = extract32(signature, 0, output_type=uint256)
-        s: uint256 = extract32(signature, 32, output_type=uint256)
-        v: uint256 = convert(slice(signature, 64, 1), uint256)
-        if s <= _HALF_ORDER and (v == 27 or v == 28):
-            recovered: address = ecrecover(digest, v, r, s)
-            if recovered != empty(address) and recovered == signer:
-                return True
     if not signer.is_contract:
         return False
     ok: bool = False

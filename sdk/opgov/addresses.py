@@ -32,6 +32,30 @@ _ENS = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*$", re.IGNORECASE)
 ZERO = "0x" + "0" * 40
 
 
+def hex_problem(text: str) -> tuple[str, str] | None:
+    """What is wrong with an address written as hex, and what to do (None if nothing).
+
+    Its length is 0x and 40 hex digits; a mix of upper and lower case must pass
+    its EIP-55 checksum (all lower or all upper case has none to fail).
+    """
+    from eth_utils import to_checksum_address
+
+    text = str(text).strip()
+    if not text.lower().startswith("0x"):
+        return "is not an address", "write it as 0x and 40 hex digits"
+    if not _HEX.match("0x" + text[2:]):
+        return ("is not an address: it has characters that are not hex digits",
+                "write it as 0x and 40 hex digits (0-9, a-f)")
+    digits = len(text) - 2
+    if digits != 40:
+        return f"is not an address: it has {digits} hex digits, not 40", "copy the whole address again"
+    body = text[2:]
+    if body != body.lower() and body != body.upper() and to_checksum_address("0x" + body.lower()) != "0x" + body:
+        return ("has a wrong checksum (its mix of upper and lower case): a digit may be mistyped",
+                "copy the address again from a trusted place")
+    return None
+
+
 def check_hex(text: str, what: str = "address") -> str:
     """An address written as 0x and 40 hex digits, in checksum form.
 
@@ -41,28 +65,15 @@ def check_hex(text: str, what: str = "address") -> str:
 
     Raises:
         UsageError: if its length is wrong, it is not hex, or its mix of upper
-            and lower case fails the EIP-55 checksum.
+            and lower case fails the EIP-55 checksum (see `hex_problem`).
     """
     from eth_utils import to_checksum_address
 
     text = str(text).strip()
-    if not text.lower().startswith("0x"):
-        raise UsageError(f"{what} {text!r} is not an address", "write it as 0x and 40 hex digits")
-    if not _HEX.match("0x" + text[2:]):
-        raise UsageError(f"{what} {text!r} is not an address: it has characters that are not hex digits",
-                         "write it as 0x and 40 hex digits (0-9, a-f)")
-    digits = len(text) - 2
-    if digits != 40:
-        raise UsageError(f"{what} {text!r} is not an address: it has {digits} hex digits, not 40",
-                         "copy the whole address again")
-    body = text[2:]
-    checksummed = to_checksum_address("0x" + body.lower())
-    if body != body.lower() and body != body.upper() and checksummed != "0x" + body:
-        raise UsageError(
-            f"{what} {text} has a wrong checksum (its mix of upper and lower case): a digit may be mistyped",
-            "copy the address again from a trusted place",
-        )
-    return checksummed
+    problem = hex_problem(text)
+    if problem is not None:
+        raise UsageError(f"{what} {text!r} {problem[0]}", problem[1])
+    return to_checksum_address(text.lower())
 
 
 def is_hex_like(text: str) -> bool:

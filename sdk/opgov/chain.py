@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import urllib.request
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Iterator
@@ -40,16 +41,73 @@ def connect(network: str = EMBEDDED) -> Iterator["ProviderAPI"]:
     _node_must_be_running(network)
     try:
         ctx = networks.parse_network_choice(network)
-        provider = ctx.__enter__()
+        with _asked_once(keep=("eth_chainId",)) as keep:
+            provider = ctx.__enter__()
     except (ApeNetworkError, ApeException, ValueError) as err:
         raise NetworkError(
             f"cannot connect to {network!r}: {first_line(err)}",
             "check the name with `ape networks list`, and that the node is running",
         ) from err
     try:
-        yield provider
+        with _asked_once(keep, only=("eth_chainId",)):  # a connection's chain id never changes
+            yield provider
     finally:
         ctx.__exit__(None, None, None)
+
+
+# what ape asks several times while it connects, and whose answer cannot change meanwhile
+_ONCE_WHILE_CONNECTING = ("web3_clientVersion", "eth_chainId", "eth_getBlockByNumber")
+_asking = threading.local()  # .answers, .methods: what this thread's connection asks once
+
+
+@contextmanager
+def _asked_once(keep: Any = (), only: tuple[str, ...] = _ONCE_WHILE_CONNECTING) -> Iterator[dict]:
+    """Inside the block, this thread's questions to the node in `only` go to it once each.
+
+    Connecting, ape (with ape-foundry) asks the node's version four times and the latest
+    block four times; a command that only reads then asks its own few questions, so over a
+    public RPC those repeats were half its round trips. Answers are kept only for the
+    block (a block may be mined any time after); those to the methods in `keep` (a tuple
+    of names, or the answers an outer block kept) are handed on, for a block that asks
+    `only` those again (the chain id, for as long as the connection lasts).
+
+    web3 keeps the provider's request function it first saw, so opgov's stays in place
+    for good and only asks once inside such a block.
+    """
+    _install()
+    saved = (getattr(_asking, "answers", None), getattr(_asking, "methods", ()))
+    _asking.answers = dict(keep) if isinstance(keep, dict) else {}
+    _asking.methods = only
+    kept: dict[tuple, Any] = {}
+    try:
+        yield kept
+    finally:
+        if not isinstance(keep, dict):
+            kept.update({k: v for k, v in _asking.answers.items() if k[1] in keep})
+        _asking.answers, _asking.methods = saved
+
+
+def _install() -> None:
+    from web3 import HTTPProvider
+
+    real = HTTPProvider.make_request
+    if getattr(real, "opgov_asks_once", False):
+        return
+
+    def make_request(self, method, params):  # noqa: ANN001 (web3's signature)
+        answers = getattr(_asking, "answers", None)
+        if answers is None or method not in _asking.methods:
+            return real(self, method, params)
+        key = (self.endpoint_uri, method, json.dumps(params, default=str))
+        if key not in answers:
+            answer = real(self, method, params)
+            if "error" in answer:
+                return answer
+            answers[key] = answer
+        return dict(answers[key])
+
+    make_request.opgov_asks_once = True  # type: ignore[attr-defined]
+    HTTPProvider.make_request = make_request  # type: ignore[method-assign]
 
 
 def _node_must_be_running(network: str) -> None:

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from ape.api import AccountAPI, ReceiptAPI
     from ape.contracts import ContractInstance
 
+    from opgov.describe import Names
     from opgov.forwarder import ConsentRequest
 
 # the module's bounds (contracts/ConsentModule.vy)
@@ -130,6 +131,11 @@ def _now() -> int:
     """The timestamp the next transaction will see."""
     from ape import chain
 
+    from opgov.reads import current
+
+    reader = current()
+    if reader is not None and reader.over_http:  # the node's own pending block, asked once
+        return reader.pending_timestamp()
     try:
         return int(chain.pending_timestamp)
     except Exception:  # a provider without a pending block: the head is close enough
@@ -289,26 +295,37 @@ def _address(text: str, what: str) -> str:
         raise _wrap(err) from err
 
 
-def describe_action(action: Call, safe: str | None = None) -> str:
-    """One action in plain words: token amounts with their symbol, the recipient, or the decoded call."""
-    if selector_of(action) == ADJUST_RATE and len(action.data) == 68:
-        text = _describe_rate(action)
-        if text:
-            return text
-    from opgov.safe import describe_call
+def describe_action(action: Call, safe: str | None = None, names: "Names | None" = None) -> str:
+    """One action in plain words, as a Safe transaction's call is said (`opgov.describe`): token
+    amounts with their symbol, people, cells and streams by their names; a new rate with the current one.
 
-    return describe_call(action, safe)
+    Args:
+        action: the action.
+        safe: the Safe that runs it (for the names, when `names` is not given).
+        names: what the org calls things (see `ConsentClient.names`).
+    """
+    from opgov.describe import describe_call
+
+    if names is None:
+        from opgov.safe import _names_for
+
+        names = _names_for(safe, None, True)
+    described = describe_call(action, names)
+    text = described.text
+    if selector_of(action) == ADJUST_RATE and len(action.data) == 68 and names.kind(action.to) == "BudgetStreams":
+        text += _current_rate(action)
+    return text + "".join(f" (warning: {w})" for w in described.warnings)
 
 
-def _describe_rate(action: Call) -> str | None:
-    stream_id, rate = abi_decode(["uint256", "uint256"], action.data[4:])
+def _current_rate(action: Call) -> str:
+    """" (now 1,500.00 USDC/month)": the rate an adjust_rate action replaces, if the stream streams."""
+    stream_id = abi_decode(["uint256", "uint256"], action.data[4:])[0]
     try:
         stream = container("BudgetStreams").at(action.to).get_stream(stream_id)
         symbol = token_info(str(stream.token)).symbol
-    except Exception:  # not a BudgetStreams contract we can read: say it generically
-        return None
-    now = f" (now {format_rate(int(stream.rate_per_second), symbol)})" if stream.rate_per_second else ""
-    return f"set budget stream {stream_id} (to {stream.recipient}) to {format_rate(rate, symbol)}{now}"
+    except Exception:  # a stream that cannot be read: the new rate alone is said
+        return ""
+    return f" (now {format_rate(int(stream.rate_per_second), symbol)})" if stream.rate_per_second else ""
 
 
 # ---------------------------------------------------------------- views
@@ -424,6 +441,7 @@ class ConsentClient:
         self._cache: list = []  # decoded logs up to block _cached_to (see `_logs`)
         self._cached_to: int | None = None
         self._cached_hash: bytes | None = None
+        self._names: "Names | None" = None
 
     @classmethod
     def deploy(cls, safe: str, hats: str, sender: "AccountAPI", streams: str | None = None,
@@ -468,14 +486,15 @@ class ConsentClient:
             ConsentError: if there is no contract at the address.
         """
         from opgov.deployments import Deployments
-        from opgov.safe import has_code
+        from opgov.reads import reader
 
+        read = reader()
         address = _address(address, "ConsentModule")
-        if not has_code(address):
+        if not read.has_code(address):
             raise ConsentError(f"there is no ConsentModule at {address} on this network", "check the address and --network")
         record = Deployments.for_connected_network().records.get("ConsentModule")
         start = record.block if record is not None and record.address == address else 0
-        return cls(container("ConsentModule").at(address), start)
+        return cls(read.instance("ConsentModule", address), start)
 
     @property
     def address(self) -> str:
@@ -483,11 +502,59 @@ class ConsentClient:
 
     @property
     def safe(self) -> str:
-        return str(self.contract.avatar())
+        """The module's Safe (immutable: read once)."""
+        if "_safe" not in self.__dict__:
+            self.machinery()
+        return self._safe
 
     @property
     def hats(self) -> "ContractInstance":
-        return container("Hats").at(str(self.contract.hats()))
+        """The Hats contract the module asks (immutable: attached once)."""
+        if "_hats" not in self.__dict__:
+            from opgov.reads import reader
+
+            self._hats = reader().instance("Hats", checksum(self.machinery()["hats"]))
+        return self._hats
+
+    def _call(self, method: str, *args: Any) -> Any:
+        """A view of the module: from what `_prefetch` read for the read under way, else asked now."""
+        memo = self.__dict__.get("_memo")
+        key = (method, *args)
+        if memo is not None and key in memo:
+            return memo[key]
+        return getattr(self.contract, method)(*args)
+
+    def _prefetch(self, calls: Sequence[tuple[str, tuple]]) -> None:
+        """Read many views of the module in one Multicall3 call, for `_call` to answer from."""
+        from opgov.reads import Failed, reader
+
+        memo = self.__dict__.get("_memo")
+        if memo is None:
+            return
+        wanted = [(m, a) for m, a in dict.fromkeys(calls) if (m, *a) not in memo]
+        for (method, args), value in zip(wanted, reader().views([(self.contract, m, a) for m, a in wanted])):
+            if not isinstance(value, Failed):
+                memo[(method, *args)] = value
+
+    @property
+    def names(self) -> "Names":
+        """What the org calls things, for saying proposals in plain words: by default the record's
+        and the chain's names (`opgov.naming`); `use_names` gives org.yaml's too."""
+        if self._names is None:
+            from opgov.naming import online_names
+
+            self.use_names(online_names(self.safe))
+        return self._names
+
+    def use_names(self, names: "Names") -> None:
+        """Say proposals with `names`; the module's own contracts (Hats, streams, gate) are named in them."""
+        from opgov.naming import from_record
+
+        m = self.machinery()
+        from_record(names, {}, {kind: m[key] for kind, key in (("Hats", "hats"), ("BudgetStreams", "streams"),
+                                                              ("SignerGate", "gate"), ("ConsentModule", "module"))
+                                if m[key]})
+        self._names = names
 
     def _wears(self, who: str, hat: int) -> bool:
         return bool(self.hats.isWearerOfHat(who, hat))
@@ -564,25 +631,21 @@ class ConsentClient:
         cache ends at is no longer on the chain (a reorganisation, or a test's
         snapshot restored), the cache starts again from the module's first block.
         """
-        from ape import chain
+        from opgov.reads import reader
 
-        head = int(chain.blocks.height)
-        if self._cached_to is not None and (
-            self._cached_to > head or chain.blocks[self._cached_to].hash != self._cached_hash
-        ):
+        read = reader()
+        latest = read.head()
+        head = int(latest["number"], 16)
+        if self._cached_to is not None and self._cached_to != head:
+            block = read.block(self._cached_to) if self._cached_to < head else None
+            if block is None or block["hash"] != self._cached_hash:
+                self._cache, self._cached_to = [], None
+        if self._cached_to == head and latest["hash"] != self._cached_hash:
             self._cache, self._cached_to = [], None
         start = min(self.from_block, head) if self._cached_to is None else self._cached_to + 1
         if start <= head:
-            raw = chain.provider.web3.eth.get_logs(
-                {"address": self.address, "fromBlock": start, "toBlock": head}
-            )
-            if raw:
-                decoded = chain.provider.network.ecosystem.decode_logs(
-                    [dict(log) for log in raw], *self.contract.contract_type.events
-                )
-                self._cache += sorted(decoded,
-                                      key=lambda log: (int(log.block_number), int(log.log_index)))
-            self._cached_to, self._cached_hash = head, chain.blocks[head].hash
+            self._cache += read.decoded_logs([self.contract], start)
+            self._cached_to, self._cached_hash = head, latest["hash"]
         return self._cache
 
     def _created(self) -> list:
@@ -645,19 +708,106 @@ class ConsentClient:
         return self._view(pid, log, self._history(pid), numbers)
 
     def proposals(self, cell: int | None = None, live_only: bool = False) -> list[ProposalView]:
-        """A cell's proposals (those it made or holds after escalation), or all, oldest first."""
-        views = []
-        created = self._created()
-        numbers = {int(log.proposal_id): n for n, log in enumerate(created, 1)}
-        for log in created:
-            pid = int(log.proposal_id)
-            view = self._view(pid, log, self._history(pid), numbers)
-            if cell is not None and cell not in (view.cell, view.holder):
-                continue
-            if live_only and view.state not in LIVE_STATES:
-                continue
-            views.append(view)
-        return views
+        """A cell's proposals (those it made or holds after escalation), or all, oldest first.
+
+        However many there are, they are read in a few requests (`opgov.reads`): the
+        module's events in one, every proposal's stored fields in one Multicall3 call,
+        the tokens their actions pay and the domain checks of passed ones in one more.
+        """
+        from opgov.reads import session
+
+        with session():
+            created = self._created()
+            numbers = {int(log.proposal_id): n for n, log in enumerate(created, 1)}
+            histories = self._histories()
+            read = self.views_of([(int(log.proposal_id), log, histories.get(int(log.proposal_id)) or _no_history())
+                                  for log in created], numbers, _now())
+            views = []
+            for _stored, view in read.values():
+                if cell is not None and cell not in (view.cell, view.holder):
+                    continue
+                if live_only and view.state not in LIVE_STATES:
+                    continue
+                views.append(view)
+            return views
+
+    def views_of(self, entries: Sequence[tuple[int, Any, dict[str, list]]], numbers: dict[int, int],
+                 now: int) -> dict[int, tuple[Any, ProposalView]]:
+        """Many proposals' views, from their creation events and histories however the caller
+        got them (the chain's logs, or the dashboard's index): (id, ProposalCreated log,
+        history as `_history` gives it) each.
+
+        They are read in a few requests (`opgov.reads`): every proposal's stored fields in
+        one Multicall3 call, the tokens their actions pay in one more, and the domain checks
+        of passed ones in one more. Returns id -> (stored fields, view), in `entries`' order.
+        """
+        from opgov.reads import session
+
+        with session():
+            outer = self.__dict__.get("_memo")
+            self._memo = {}
+            try:
+                pids = [pid for pid, _, _ in entries]
+                self._prefetch([("proposal", (pid,)) for pid in pids])
+                names = self._read_token_names([a for _, log, _ in entries if log is not None for a in _actions(log)])
+                passed = [(int(self._call("proposal", pid).holder), _actions(log)) for pid, log, _ in entries
+                          if log is not None and self._state_at(self._call("proposal", pid), now) == PASSED]
+                self._prefetch_domains(passed)
+                return {pid: (self._call("proposal", pid),
+                              self._view(pid, log, history, numbers, now=now, names=names))
+                        for pid, log, history in entries}
+            finally:
+                self._memo = outer
+
+    def _histories(self) -> dict[int, dict[str, list]]:
+        """Every proposal's history (as `_history` gives one), from one pass over the events."""
+        out: dict[int, dict[str, list]] = {}
+        keys = ("ObjectionRaised", "ObjectionWithdrawn", "ProposalEscalated", "ProposalApproved",
+                "ProposalVetoed", "ProposalCleared")
+        for log in self._logs():
+            name = log.event_name
+            if name in keys:
+                out.setdefault(int(log.proposal_id), _no_history())[name].append(log)
+            elif name == "ProposalAmended":
+                out.setdefault(int(log.proposal_id), _no_history())["amended_to"].append(log)
+                out.setdefault(int(log.new_proposal_id), _no_history())["amended_from"].append(log)
+        return out
+
+    def _read_token_names(self, actions: Sequence[Call]) -> "Names":
+        """The client's names (see `names`), with the tokens `actions` pay read together, once."""
+        from opgov.describe import Token as DescribedToken
+        from opgov.reads import reader
+
+        read = reader()
+        names = self.names
+        for address, (symbol, decimals) in read.tokens.items():
+            names.tokens.setdefault(checksum(address), DescribedToken(symbol, decimals))
+        tokens = sorted({a.to for a in actions if selector_of(a) in (TRANSFER, APPROVE)} - set(names.tokens))
+        if tokens:
+            calls = [(t, sel) for t in tokens for sel in (keccak(text="decimals()")[:4], keccak(text="symbol()")[:4])]
+            results = read.call_many(calls)
+            for i, t in enumerate(tokens):
+                (d_ok, d), (s_ok, sym) = results[2 * i], results[2 * i + 1]
+                if d_ok and len(d) >= 32 and s_ok:
+                    try:
+                        names.tokens[checksum(t)] = DescribedToken(abi_decode(["string"], sym)[0],
+                                                                   abi_decode(["uint8"], d)[0])
+                    except Exception:  # not a plain ERC-20: the describer asks the chain itself
+                        continue
+        return names
+
+    def _prefetch_domains(self, passed: Sequence[tuple[int, Sequence[Call]]]) -> None:
+        """What `domain_problems` asks about passed proposals, in one Multicall3 call."""
+        calls: list[tuple[str, tuple]] = []
+        for holder, actions in passed:
+            for a in actions:
+                selector = selector_of(a)
+                if selector is not None:
+                    calls.append(("allowed", (holder, a.to, selector)))
+            for token in spending_of(actions):
+                calls += [("spend_limit", (holder, token)), ("spent", (holder, token))]
+        if calls:
+            self._prefetch(calls)
 
     def _history(self, pid: int) -> dict[str, list]:
         return {
@@ -669,9 +819,10 @@ class ConsentClient:
             "amended_from": self._events("ProposalAmended", new_proposal_id=pid),
         }
 
-    def _view(self, pid: int, created, history: dict[str, list], numbers: dict[int, int]) -> ProposalView:
-        p = self.contract.proposal(pid)
-        now = _now()
+    def _view(self, pid: int, created, history: dict[str, list], numbers: dict[int, int], now: int | None = None,
+              names=None) -> ProposalView:
+        p = self._call("proposal", pid)
+        now = _now() if now is None else now
         actions: list[Call] = []
         rationale = ""
         if created is not None:
@@ -690,10 +841,9 @@ class ConsentClient:
         if history["ProposalVetoed"]:
             view.veto_reason = str(history["ProposalVetoed"][0].reason)
         view.objections = self._objections(pid, history)
-        safe = self.safe
-        view.descriptions = [describe_action(a, safe) for a in actions]
+        view.descriptions = [describe_action(a, names=names or self.names) for a in actions]
         if view.state == PASSED and not view.approved and created is not None:
-            view.outside = self.domain_problems(view.holder, actions, now)
+            view.outside = self.domain_problems(view.holder, actions, now, names)
         return view
 
     @staticmethod
@@ -728,7 +878,7 @@ class ConsentClient:
                 o.standing, o.note = False, "from an earlier window"
         return [o for _, o in found]
 
-    def domain_problems(self, cell: int, actions: Sequence[Call], at: int | None = None) -> list[str]:
+    def domain_problems(self, cell: int, actions: Sequence[Call], at: int | None = None, names=None) -> list[str]:
         """What in `actions` lies outside `cell`'s domain now, in plain words (empty if nothing).
 
         Calls must be allowed (target, selector) pairs; spending is checked
@@ -739,25 +889,28 @@ class ConsentClient:
             selector = selector_of(a)
             reach = self.machinery_problem(cell, a, selector)
             if reach:
-                problems.append(f"{describe_action(a, self.safe)}: {reach}")
+                problems.append(f"{describe_action(a, names=names or self.names)}: {reach}")
                 continue
             if selector is None:
-                problems.append(f"{describe_action(a, self.safe)}: calldata without a function selector is "
+                problems.append(f"{describe_action(a, names=names or self.names)}: calldata without a function selector is "
                                 "outside every domain")
                 continue
-            if not self.contract.allowed(cell, a.to, selector):
+            if not self._call("allowed", cell, a.to, selector):
                 problems.append(
-                    f"{describe_action(a, self.safe)}: cell {hat_path(cell)} may not call "
-                    f"{'plain transfers to' if selector == bytes(4) else '0x' + selector.hex() + ' on'} {a.to}"
+                    f"{describe_action(a, names=names or self.names)}: cell {hat_path(cell)} may not call "
+                    f"{'plain transfers to' if selector == bytes(4) else '0x' + selector.hex() + ' on'} "
+                    f"{self.names.who(a.to)}"
                 )
         now = _now() if at is None else at
         for token, amount in spending_of(actions).items():
-            limit, period, start = (int(x) for x in self.contract.spend_limit(cell, token))
-            symbol, decimals = ("ETH", 18) if token == ZERO_ADDRESS else _symbol_decimals(token)
+            limit, period, start = (int(x) for x in self._call("spend_limit", cell, token))
+            known = names.tokens.get(checksum(token)) if names is not None and token != ZERO_ADDRESS else None
+            symbol, decimals = (("ETH", 18) if token == ZERO_ADDRESS else (known.symbol, known.decimals) if known
+                                else _symbol_decimals(token))
             if period == 0:
                 problems.append(f"cell {hat_path(cell)} has no spending limit for {symbol}, so it may spend none")
                 continue
-            spent = int(self.contract.spent(cell, token))
+            spent = int(self._call("spent", cell, token))
             if now >= start + period:  # the next block starts a new period
                 spent = 0
                 start += (now - start) // period * period
@@ -782,11 +935,25 @@ class ConsentClient:
         `safe`, `module`, `hats`, `streams`, `gate` (lower-case addresses, None when absent)
         and `signer_hat` (0 without a gate)."""
         if "_machinery" not in self.__dict__:
-            c = self.contract
+            from opgov.reads import reader
+
+            self.take_machinery(reader().views(self.machinery_views()))
+        return self._machinery
+
+    def machinery_views(self) -> list[tuple]:
+        """The views `machinery` reads, for a caller to read them with its own (`take_machinery`)."""
+        c = self.contract
+        return [(c, "avatar", ()), (c, "hats", ()), (c, "streams", ()), (c, "signer_gate", ()), (c, "signer_hat", ())]
+
+    def take_machinery(self, answers: Sequence[Any]) -> dict[str, Any]:
+        """Keep the answers to `machinery_views`."""
+        if "_machinery" not in self.__dict__:
+            avatar, hats, streams, gate, signer_hat = answers
+            self._safe = str(avatar)
             some = lambda address: str(address).lower() if int(str(address), 16) else None  # noqa: E731
             self._machinery = {"safe": self.safe.lower(), "module": str(self.address).lower(),
-                               "hats": str(c.hats()).lower(), "streams": some(c.streams()),
-                               "gate": some(c.signer_gate()), "signer_hat": int(c.signer_hat())}
+                               "hats": str(hats).lower(), "streams": some(streams),
+                               "gate": some(gate), "signer_hat": int(signer_hat)}
         return self._machinery
 
     def machinery_problem(self, cell: int, action: Call, selector: bytes | None) -> str | None:
@@ -849,7 +1016,7 @@ class ConsentClient:
         proposer_hat = int(self.contract.cell(p.cell).proposer_hat)
         if who != p.proposer and not self._wears(who, proposer_hat):
             raise ConsentError(
-                f"{who} cannot {verb} proposal {p.ref}: it is not its proposer and does not wear "
+                f"{self.names.who(who)} cannot {verb} proposal {p.ref}: it is not its proposer and does not wear "
                 f"cell {hat_path(p.cell)}'s proposer hat {hat_path(proposer_hat)}",
                 "send from the proposer's account or one wearing the proposer hat (--account)",
             )
@@ -874,7 +1041,8 @@ class ConsentClient:
                     "object with a hat the cell lists as an objector hat",
                 )
             if not self._wears(who, hat):
-                raise ConsentError(f"{who} does not wear hat {hat_path(hat)}", "object from an account that wears it (--account)")
+                raise ConsentError(f"{self.names.who(who)} does not wear hat {hat_path(hat)}",
+                                   "object from an account that wears it (--account)")
             return hat
         hats = []
         for log in self._events("ObjectorHatSet", cell=holder):
@@ -887,7 +1055,7 @@ class ConsentClient:
                 return h
         listed = ", ".join(hat_path(h) for h in hats) or "none"
         raise ConsentError(
-            f"{who} wears no objector hat of cell {hat_path(holder)} (objector hats: {listed})",
+            f"{self.names.who(who)} wears no objector hat of cell {hat_path(holder)} (objector hats: {listed})",
             "object from an account that wears one of them (--account)",
         )
 
@@ -906,7 +1074,7 @@ class ConsentClient:
         self._check_not_paused()
         if not self._wears(sender, c.proposer_hat):
             raise ConsentError(
-                f"{sender} does not wear {c.label}'s proposer hat {hat_path(c.proposer_hat)}",
+                f"{self.names.who(sender)} does not wear {c.label}'s proposer hat {hat_path(c.proposer_hat)}",
                 "propose from an account that wears it (--account), or ask the hat's admin for it",
             )
         if c.active >= c.max_active:
@@ -934,7 +1102,8 @@ class ConsentClient:
         self._check_window_open(p, "object")
         hat = self._sender_objector_hat(p, sender, hat)
         if any(o.standing and o.objector == sender for o in p.objections):
-            raise ConsentError(f"{sender} already objects to proposal {p.ref}", "withdraw it first to object again")
+            raise ConsentError(f"{self.names.who(sender)} already objects to proposal {p.ref}",
+                               "withdraw it first to object again")
         return p, hat
 
     def object(self, ref: int | str, reason: str, sender: "AccountAPI", hat: int | None = None) -> int:
@@ -958,7 +1127,8 @@ class ConsentClient:
         p = self.proposal(ref)
         self._check_window_open(p, "withdraw an objection")
         if not any(o.standing and o.objector == sender for o in p.objections):
-            raise ConsentError(f"{sender} has no standing objection to proposal {p.ref}", "nothing to withdraw")
+            raise ConsentError(f"{self.names.who(sender)} has no standing objection to proposal {p.ref}",
+                               "nothing to withdraw")
         return p
 
     def withdraw_objection(self, ref: int | str, sender: "AccountAPI") -> None:
@@ -1090,7 +1260,7 @@ class ConsentClient:
                 f"execute it from {format_time(p.closes_at)} if nobody objects",
             )
         if p.state == OBJECTED:
-            who = "; ".join(f"{o.objector}: {o.reason}" for o in p.standing)
+            who = "; ".join(f"{self.names.who(o.objector)}: {o.reason}" for o in p.standing)
             hint = ("escalate it (`opgov escalate`) or amend it to meet the objection" if p.now >= p.closes_at
                     else "resolve it: the objector may withdraw, or amend the proposal")
             raise ConsentError(f"an objection stands against proposal {p.ref} ({who})", hint)
@@ -1309,6 +1479,11 @@ class ConsentClient:
             ) from err
 
 
+def _no_history() -> dict[str, list]:
+    return {k: [] for k in ("ObjectionRaised", "ObjectionWithdrawn", "ProposalEscalated", "ProposalApproved",
+                            "ProposalVetoed", "ProposalCleared", "amended_to", "amended_from")}
+
+
 def _comparable(value: Any) -> Any:
     """Event arguments and filter values in one form: addresses and numbers as ints."""
     if isinstance(value, (bytes, bytearray)):
@@ -1343,11 +1518,22 @@ def _symbol_decimals(token: str) -> tuple[str, int]:
         return f"tokens of {token}", 0
 
 
-def describe(p: ProposalView, names: dict[str, str] | None = None) -> list[str]:
-    """A proposal in plain words: state and meaning, countdown, rationale, objections, what executing does."""
-    names = names or {}
-    who = names.get(p.proposer, p.proposer)
-    where = f"cell {hat_path(p.cell)}" + (f", now held by cell {hat_path(p.holder)}" if p.holder != p.cell else "")
+def describe(p: ProposalView, names: "Names | dict[str, str] | None" = None) -> list[str]:
+    """A proposal in plain words: state and meaning, countdown, rationale, objections, what executing does.
+
+    Args:
+        p: the proposal.
+        names: what the org calls things (`ConsentClient.names`), or just people's names by address.
+    """
+    from opgov.describe import Names
+
+    if isinstance(names, Names):
+        name, cell = names.who, lambda hat: f"cell {names.hat(hat)}"
+    else:
+        known = names or {}
+        name, cell = (lambda a: known.get(a, a)), (lambda hat: f"cell {hat_path(hat)}")
+    who = name(p.proposer)
+    where = cell(p.cell) + (f", now held by {cell(p.holder)}" if p.holder != p.cell else "")
     meaning = STATE_MEANINGS[p.state] + (f": {p.veto_reason}" if p.state == VETOED and p.veto_reason else "")
     if p.outside:  # execute would refuse it: say so, not "anyone can execute it"
         lines = [f"proposal {p.ref} — passed, outside the domain: escalate it (`opgov escalate {p.ref}`) "
@@ -1371,5 +1557,5 @@ def describe(p: ProposalView, names: dict[str, str] | None = None) -> list[str]:
     lines += [f"    {i}. {d}" for i, d in enumerate(p.descriptions, 1)]
     for o in p.objections:
         status = "stands" if o.standing else o.note
-        lines.append(f"  objection by {names.get(o.objector, o.objector)} (hat {hat_path(o.hat)}, {status}): {o.reason}")
+        lines.append(f"  objection by {name(o.objector)} (hat {hat_path(o.hat)}, {status}): {o.reason}")
     return lines

@@ -36,7 +36,7 @@ from opgov.chain import send
 from opgov.contracts import container
 from opgov.deployments import Deployments
 from opgov.errors import DeploymentError
-from opgov.hats import HatsClient, hat_level, hat_path
+from opgov.hats import MAX_LEVELS, HatsClient, hat_level, hat_path
 from opgov.spec import FUNDED_MONTHS, CellSpec, OrgSpec, stream_deposit
 from opgov.units import MONTH, Amount, Rate, parse_duration, to_base_units
 
@@ -172,8 +172,13 @@ class OrgDeployer:
             DeploymentError: if the record belongs to another chain, or the org was
                 deployed from another account (see `new_deployer`).
         """
-        self._reset(dry=True)
-        self._run()
+        from opgov.reads import session
+
+        # a plan only reads: in one read session, its views are asked a tree level, a
+        # kind of question at a time through Multicall3 (`opgov.reads`), not one by one
+        with session():
+            self._reset(dry=True)
+            self._run()
         return self.steps
 
     def deploy(self) -> OrgState:
@@ -207,6 +212,10 @@ class OrgDeployer:
     def _run(self) -> None:
         s = self.state
         self._check_record()
+        if self.local and not self.dry:
+            from opgov.reads import ensure_multicall
+
+            ensure_multicall()  # opgov's reads batch through Multicall3; live networks have it
         s.token = self._token()
         s.hats = self._contract("Hats", f"{self.spec.name} Hats", "")
         hats = HatsClient(self._at("Hats", s.hats))
@@ -260,11 +269,17 @@ class OrgDeployer:
     def _org_on_chain(self) -> bool:
         from ape import chain
 
+        from opgov.reads import reader
+
         safe = self.record.org.get("safe")
-        return bool(safe) and len(bytes(chain.provider.get_code(safe))) > 0
+        return bool(safe) and reader().has_code(safe)
 
     def _at(self, kind: str, address: str):
         """A contract of opgov's at `address`; in a plan, at a stand-in address if not deployed yet."""
+        if self.dry:  # views asked within the plan's read session, many at once where it can
+            from opgov.reads import Cached, reader
+
+            return Cached(reader().instance(kind, address or PLANNED))
         return container(kind).at(address or PLANNED)
 
     def _multisend(self) -> str:
@@ -372,7 +387,9 @@ class OrgDeployer:
             self._planned.add("Safe")
             return ""
         predicted = self._predict_safe(safe_contracts(None if self.dry else self.deployer))
-        if chain.provider.get_code(predicted):
+        from opgov.reads import reader
+
+        if reader().has_code(predicted):
             self._step(f"use the Safe at {predicted}", True)
         elif not self._step(creating, False):
             self._planned.add("Safe")
@@ -390,13 +407,36 @@ class OrgDeployer:
             [self.deployer.address], 1, ZERO_ADDRESS, b"", ZERO_ADDRESS, ZERO_ADDRESS, 0, ZERO_ADDRESS
         )
         salt = keccak(keccak(setup) + self._safe_salt().to_bytes(32, "big"))
-        init_code = bytes(contracts.factory.proxyCreationCode()) + abi_encode(
+        from opgov.reads import Cached
+
+        init_code = bytes(Cached(contracts.factory).proxyCreationCode()) + abi_encode(
             ["address"], [contracts.singleton.address]
         )
         digest = keccak(b"\xff" + bytes.fromhex(contracts.factory.address[2:]) + salt + keccak(init_code))
         return to_checksum_address(digest[12:])
 
     # ------------------------------------------------------------ the hats tree
+
+    def _prefetch_tree(self, hats: HatsClient, top: int) -> None:
+        """In a plan, every hat of the tree (a level at a time) and who of the spec's people
+        wears them, asked in a few Multicall3 calls before `_find_child` and `_wears` ask."""
+        from opgov.reads import Cached
+
+        contract = hats.contract
+        if not isinstance(contract, Cached) or top in self._planned_hats:
+            return
+        contract.prefetch([("viewHat", (top,))])
+        found, level = [top], [top]
+        while level and hat_level(level[0]) < MAX_LEVELS:
+            children = []
+            for admin in level:
+                shift = 224 - 16 * (hat_level(admin) + 1)
+                children += [admin | (i << shift) for i in range(1, int(contract.viewHat(admin)[6]) + 1)]
+            contract.prefetch([("viewHat", (child,)) for child in children])
+            found += children
+            level = children
+        who = [w for w in {*self.people.values(), self.deployer.address, self.state.safe} if w]
+        contract.prefetch([("isWearerOfHat", (w, hat)) for hat in found for w in sorted(who)])
 
     def _find_child(self, hats: HatsClient, admin: int, details: str) -> int | None:
         """A hat directly under `admin` with these details (read from the chain, not the record)."""
@@ -446,6 +486,7 @@ class OrgDeployer:
                 self._planned_hats.add(top)
                 self._planned_wearers.add((top, self.deployer.address))
         s.top_hat = top
+        self._prefetch_tree(hats, top)
         module = s.safe  # the Safe is every hat's eligibility and toggle module
 
         by_safe = self._safe_wears_top(hats)
@@ -559,6 +600,21 @@ class OrgDeployer:
 
         if "Safe" in self._planned:
             return Safe(artifact_container("SafeSingleton").at(PLANNED))
+        if self.dry:
+            from opgov.reads import Cached, reader
+
+            if "_plan_safe" not in self.__dict__:
+                from opgov.safe import SAFE_VERSION
+
+                safe = Cached(reader().instance("SafeSingleton", self.state.safe))
+                try:
+                    ok = reader().has_code(self.state.safe) and safe.VERSION() == SAFE_VERSION
+                except Exception:
+                    ok = False
+                if not ok:
+                    Safe.at(self.state.safe)  # says what is wrong with it
+                self._plan_safe = Safe(safe)
+            return self._plan_safe
         return Safe.at(self.state.safe)
 
     def _owners(self) -> list[str]:
@@ -643,6 +699,8 @@ class OrgDeployer:
         """Each cell's domain as the spec wants it: (plain words, the Safe's call) for what differs."""
         s, consent = self.state, self._consent()
         fresh = "ConsentModule" in self._planned  # a plan's module to come: nothing set yet
+        if not fresh:
+            self._prefetch_cells(consent)
         calls = []
         for cell in _parents_first(self.spec.cells):
             hat = s.cells[cell.id]
@@ -675,6 +733,26 @@ class OrgDeployer:
                                   self._safe_call(consent.allow_call, hat, target, selector, True)))
         return calls
 
+    def _prefetch_cells(self, consent) -> None:
+        """In a plan, what `_cell_calls` asks of every cell's domain, in one Multicall3 call."""
+        from opgov.reads import Cached
+
+        if not isinstance(consent, Cached):
+            return
+        s, wanted = self.state, []
+        for cell in self.spec.cells:
+            hat = s.cells[cell.id]
+            if hat in self._planned_hats:
+                continue
+            wanted.append(("cell", (hat,)))
+            wanted += [("is_objector_hat", (hat, objector)) for objector in self._objector_hats(cell)]
+            for limit in cell.spending_limits:
+                token = ZERO_ADDRESS if Amount.parse(limit.amount).symbol == "ETH" else (s.token or PLANNED)
+                wanted.append(("spend_limit", (hat, token)))
+            for call in cell.allowed_calls:
+                wanted.append(("allowed", (hat, *self._call_target(call))))
+        consent.prefetch(wanted)
+
     def _objector_hats(self, cell: CellSpec) -> list[int]:
         s = self.state
         words = {"members": s.cells[cell.id], "lead": s.leads[cell.id]}
@@ -704,6 +782,11 @@ class OrgDeployer:
         calls = []
         decimals = self._decimals()
         token, streams = self._token_contract(), self._streams()
+        from opgov.reads import Cached
+
+        if isinstance(streams, Cached) and not {"Safe", "BudgetStreams"} & self._planned:
+            streams.prefetch([("stream_count", ())] + [("get_stream", (int(v),))
+                                                       for v in self.record.org.get("streams", {}).values()])
         for cell in self.spec.cells:
             if cell.budget is None:
                 continue

@@ -112,6 +112,11 @@ class Record:
 def code_hash(address: str) -> str:
     from ape import chain
 
+    from opgov.reads import current
+
+    reader = current()
+    if reader is not None:  # inside a read: every address's code is asked once, together
+        return "0x" + reader.code_hashes([address])[address].hex()
     return "0x" + keccak(bytes(chain.provider.get_code(address))).hex()
 
 
@@ -187,7 +192,7 @@ class Deployments:
         record = self.records.get(name)
         if record is None or code_hash(record.address) != record.code_hash:
             return None
-        if record.block_hash and not _still_on_chain(record):
+        if record.block_hash and not self._read_checked() and not _still_on_chain(record):
             return None
         return record.address
 
@@ -201,7 +206,10 @@ class Deployments:
         Raises:
             DeploymentError: naming the file, what differs and what to do.
         """
-        if self.path is None or self._checked:
+        from opgov.reads import current
+
+        reader = current()
+        if self.path is None or (self._checked and (reader is None or reader.checked.get(id(self)))):
             return
         why = self._other_chain()
         if why:
@@ -213,11 +221,23 @@ class Deployments:
             )
         self._checked = True
 
+    def _read_checked(self) -> bool:
+        """Whether `check_chain` found the record of this chain in the read under way."""
+        from opgov.reads import current
+
+        reader = current()
+        return reader is not None and reader.checked.get(id(self), False)
+
     def _other_chain(self) -> str | None:
         from ape import chain
 
+        from opgov.reads import current
+
         if self.chain_id is not None and int(self.chain_id) != int(chain.chain_id):
             return f"it was written on chain id {self.chain_id}, this is {chain.chain_id}"
+        reader = current()
+        if reader is not None:
+            return self._other_chain_read(reader)
         height = int(chain.blocks.height)
         for name, record in sorted(self.records.items()):
             if record.block > height:
@@ -226,6 +246,27 @@ class Deployments:
                 return f"block {record.block}, where {name} was recorded, has another hash"
             if code_hash(record.address) != record.code_hash:
                 return f"{name} is no longer at {record.address}"
+        return None
+
+    def _other_chain_read(self, reader) -> str | None:
+        """`_other_chain` in a few requests: every code hash in one call, and only the newest
+        recorded block's hash (a block's hash commits to every block before it, and
+        `check_chain` never lets a record of one chain be extended on another)."""
+        height = int(reader.head()["number"], 16)
+        hashes = reader.code_hashes([r.address for r in self.records.values()])
+        for name, record in sorted(self.records.items()):
+            if record.block > height:
+                return f"{name} was recorded at block {record.block}, and this chain has {height} blocks"
+            if "0x" + hashes[record.address].hex() != record.code_hash:
+                return f"{name} is no longer at {record.address}"
+        dated = [r for r in self.records.values() if r.block_hash]
+        if dated:
+            newest = max(dated, key=lambda r: r.block)
+            block = reader.block(newest.block)
+            if block is None or block["hash"].lower() != newest.block_hash.lower():
+                name = next(k for k, v in self.records.items() if v is newest)
+                return f"block {newest.block}, where {name} was recorded, has another hash"
+        reader.checked[id(self)] = True
         return None
 
     def record(self, name: str, address: str, tx_hash: str | None = None, args: str = "") -> None:
@@ -282,6 +323,13 @@ class Deployments:
 def _block_hash(number: int) -> str:
     from ape import chain
 
+    from opgov.reads import current
+
+    reader = current()
+    if reader is not None:
+        block = reader.block(number)
+        return block["hash"] if block else ""
+
     return "0x" + bytes(chain.blocks[number].hash).hex()
 
 
@@ -289,10 +337,14 @@ def _still_on_chain(record: Record) -> bool:
     """Whether the block a record was made in is still this chain's block at that height."""
     from ape import chain
 
-    if record.block > chain.blocks.height:
+    from opgov.reads import current
+
+    reader = current()
+    height = int(reader.head()["number"], 16) if reader is not None else chain.blocks.height
+    if record.block > height:
         return False
     try:
-        return _block_hash(record.block) == record.block_hash
+        return _block_hash(record.block).lower() == record.block_hash.lower()
     except Exception:  # a node restarted from saved state may keep no old blocks: the code hash must do
         return True
 

@@ -122,6 +122,11 @@ class Names:
     def proposal(self, proposal_id: int) -> Proposal | None:
         return self._ask(self.proposals, int(proposal_id), "proposal")
 
+    def stream_name(self, stream_id: int) -> str:
+        """A budget stream as people know it: "stream #2 (Thing Library's budget)", else "stream #2"."""
+        known = self.stream(stream_id)
+        return known.label if known and known.label else f"stream #{int(stream_id) & (2**96 - 1)}"
+
     def hat_name(self, hat_id: int) -> str | None:
         return self._ask(self.hats, int(hat_id), "hat")
 
@@ -576,7 +581,9 @@ SAYINGS: dict[tuple[str, str], Callable[..., str | None]] = {
 
 
 def _cs(address: str) -> str:
-    return to_checksum_address(str(address))
+    from opgov.reads import checksum  # worked out once per address: a keccak each
+
+    return checksum(str(address))
 
 
 def _short(address: str) -> str:

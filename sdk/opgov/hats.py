@@ -206,10 +206,16 @@ class HatsClient:
 
     def __init__(self, contract: "ContractInstance"):
         self.contract = contract
+        # what the org calls people (`opgov.describe.Names`); without it, addresses are said as they are
+        self.names = None
 
     @property
     def address(self) -> str:
         return str(self.contract.address)
+
+    def _who(self, address: str) -> str:
+        """A person as the org names them (`erin (0x15d3…6A65)`), else the address."""
+        return self.names.who(address) if self.names is not None else str(address)
 
     @classmethod
     def deploy(cls, sender: "AccountAPI", name: str = "opgov Hats", image_uri: str = "") -> "HatsClient":
@@ -218,7 +224,9 @@ class HatsClient:
 
     @classmethod
     def at(cls, address: str) -> "HatsClient":
-        return cls(container("Hats").at(address))
+        from opgov.reads import reader
+
+        return cls(reader().instance("Hats", address))
 
     # ------------------------------------------------------------ views
 
@@ -256,7 +264,8 @@ class HatsClient:
         top = top_hat_of(top_hat)
         domain = top >> DOMAIN_SHIFT
         hats: dict[int, HatView] = {}
-        for log in self.contract.HatCreated.range(0, None):
+        events = self._event_logs()
+        for log in events("HatCreated"):
             hid = int(log.id)
             if hid >> DOMAIN_SHIFT != domain:
                 continue
@@ -269,9 +278,9 @@ class HatsClient:
                 f"there is no tree {domain} in the Hats contract at {self.address}",
                 "create one with `opgov hats create --top-hat`",
             )
-        self._apply_changes(hats)
+        self._apply_changes(hats, events)
         candidates: dict[int, set[str]] = defaultdict(set)
-        for log in self.contract.TransferSingle.range(0, None):
+        for log in events("TransferSingle"):
             hid = int(log.id)
             receiver = str(log.receiver)  # Hats' `to`; `to` is a reserved word in Vyper
             if hid in hats and receiver != ZERO_ADDRESS:
@@ -280,8 +289,12 @@ class HatsClient:
         for hid, who in candidates.items():
             for w in sorted(who):
                 by_level[hat_level(hid)].append((hid, w))
-        for _level, pairs in sorted(by_level.items()):
-            balances = self.contract.balanceOfBatch([w for _, w in pairs], [h for h, _ in pairs])
+        from opgov.reads import reader
+
+        levels = sorted(by_level.items())
+        answers = reader().views([(self.contract, "balanceOfBatch", ([w for _, w in pairs], [h for h, _ in pairs]))
+                                  for _level, pairs in levels])  # every level in one Multicall3 call
+        for (_level, pairs), balances in zip(levels, answers):
             for (hid, who), bal in zip(pairs, balances):
                 if bal:
                     hats[hid].wearers.append(who)
@@ -289,7 +302,21 @@ class HatsClient:
             h.supply = len(h.wearers)
         return [hats[k] for k in sorted(hats, key=lambda i: [int(p) for p in hat_path(i).split(".")])]
 
-    def _apply_changes(self, hats: dict[int, HatView]) -> None:
+    def _event_logs(self):
+        """The contract's events by name: one eth_getLogs for all of them (`opgov.reads`), or the
+        contract's own event queries when it answers them itself (the dashboard's index)."""
+        from ape.contracts import ContractInstance
+
+        if not isinstance(self.contract, ContractInstance):
+            return lambda name: getattr(self.contract, name).range(0, None)
+        from opgov.reads import reader
+
+        by_name: dict[str, list] = defaultdict(list)
+        for log in reader().decoded_logs([self.contract]):
+            by_name[log.event_name].append(log)
+        return lambda name: by_name.get(name, [])
+
+    def _apply_changes(self, hats: dict[int, HatView], events=None) -> None:
         """Fold the change* events into the views (later events win)."""
         changes = (
             ("HatDetailsChanged", "details", "newDetails"),
@@ -299,11 +326,12 @@ class HatsClient:
             ("HatImageURIChanged", "image_uri", "newImageURI"),
             ("HatStatusChanged", "active", "newStatus"),
         )
+        events = events or self._event_logs()
         for event, attr, arg in changes:
-            for log in getattr(self.contract, event).range(0, None):
+            for log in events(event):
                 if int(log.hatId) in hats:
                     setattr(hats[int(log.hatId)], attr, log[arg])
-        for log in self.contract.HatMutabilityChanged.range(0, None):
+        for log in events("HatMutabilityChanged"):
             if int(log.hatId) in hats:
                 hats[int(log.hatId)].mutable = False
 
@@ -344,7 +372,7 @@ class HatsClient:
         """
         if not self.is_admin(sender.address, admin) and not self.is_wearer(sender.address, admin):
             raise HatsError(
-                f"{sender.address} cannot create hats under {hat_path(admin)}: it wears neither that hat nor an admin of it",
+                f"{self._who(sender.address)} cannot create hats under {hat_path(admin)}: it wears neither that hat nor an admin of it",
                 "send from an account that wears the admin hat",
             )
         _check_texts(details, image_uri)
@@ -368,12 +396,12 @@ class HatsClient:
         view = self.view(hat)
         if not self.is_admin(sender.address, hat):
             raise HatsError(
-                f"{sender.address} is not an admin of hat {hat_path(hat)}",
+                f"{self._who(sender.address)} is not an admin of hat {hat_path(hat)}",
                 "mint from an account that wears one of its admin hats",
             )
         _check_wearer(wearer)
         if self.contract.balanceOf(wearer, hat):
-            raise HatsError(f"{wearer} already wears hat {hat_path(hat)}")
+            raise HatsError(f"{self._who(wearer)} already wears hat {hat_path(hat)}")
         if view.supply >= view.max_supply:
             raise HatsError(
                 f"hat {hat_path(hat)} is full ({view.supply} of {view.max_supply} worn)",
@@ -381,7 +409,7 @@ class HatsClient:
             )
         if not self.contract.isEligible(wearer, hat):
             raise HatsError(
-                f"{wearer} is not eligible for hat {hat_path(hat)} (its eligibility module says no)",
+                f"{self._who(wearer)} is not eligible for hat {hat_path(hat)} (its eligibility module says no)",
                 "ask the eligibility module's owner to make them eligible",
             )
         _send(self.contract.mintHat, hat, wearer, sender=sender)
@@ -394,7 +422,7 @@ class HatsClient:
             raise HatsError(f"hat {hat_path(hat)} is immutable and cannot be transferred")
         if not self.is_admin(sender.address, hat):
             raise HatsError(
-                f"{sender.address} is not an admin of hat {hat_path(hat)}",
+                f"{self._who(sender.address)} is not an admin of hat {hat_path(hat)}",
                 "transfer from an account that wears one of its admin hats",
             )
         if not self.contract.balanceOf(from_, hat):
@@ -406,7 +434,7 @@ class HatsClient:
     def renounce(self, hat: int, sender: "AccountAPI") -> None:
         """Take off a hat the sender wears."""
         if not self.contract.balanceOf(sender.address, hat):
-            raise HatsError(f"{sender.address} does not wear hat {hat_path(hat)}", "nothing to renounce")
+            raise HatsError(f"{self._who(sender.address)} does not wear hat {hat_path(hat)}", "nothing to renounce")
         _send(self.contract.renounceHat, hat, sender=sender)
 
 

@@ -819,6 +819,16 @@ class Indexer:
             "INSERT OR IGNORE INTO notifications_sent VALUES (?, ?, ?)", (key, route, int(sent_at))
         )
 
+    def remember(self, key: str, value: int) -> int:
+        """Store `value` under `key` unless a value is stored already; return the stored one.
+
+        Kept like the notifications sent: a reorganisation does not take it back.
+        """
+        conn = self._notified_table()
+        conn.execute("CREATE TABLE IF NOT EXISTS watch_marks (key TEXT PRIMARY KEY, value INTEGER NOT NULL)")
+        conn.execute("INSERT OR IGNORE INTO watch_marks VALUES (?, ?)", (key, int(value)))
+        return int(conn.execute("SELECT value FROM watch_marks WHERE key = ?", (key,)).fetchone()[0])
+
     def notifications_sent(self) -> list[tuple[str, str, int]]:
         """Every (key, route, sent_at) recorded, oldest first."""
         return [tuple(r) for r in self._notified_table().execute(

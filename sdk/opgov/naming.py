@@ -112,15 +112,15 @@ def from_spec(names: Names, spec: "OrgSpec") -> None:
         names.tokens.setdefault(checksum(spec.token.address), Token(spec.token.symbol, spec.token.decimals))
 
 
-def online_names(safe: str, spec: "OrgSpec | None" = None) -> Names:
-    """The names for a Safe's transactions on the connected chain."""
+def online_names(safe: str | None, spec: "OrgSpec | None" = None) -> Names:
+    """The names for a Safe's transactions on the connected chain (with no Safe, the recorded org's)."""
     from opgov.deployments import Deployments
 
     names = Names(safe=safe, lookup=ChainLookup())
     names.lookup.names = names
     record = Deployments.for_connected_network()
     contracts = {key: record.get(key) for key in (*RECORDED_CONTRACTS, "TestToken")}
-    if record.org.get("safe") in (None, safe) or record.get("Safe") == safe:
+    if safe is None or record.org.get("safe") in (None, safe) or record.get("Safe") == safe:
         from_record(names, record.org, {k: v for k, v in contracts.items() if v}, spec)
     else:  # the record is another org's: its contracts are still opgov's
         from_record(names, {}, {k: v for k, v in contracts.items() if v and k in RECORDED_CONTRACTS})
@@ -156,6 +156,14 @@ def _record_for(safe: str, chain_id: int, folder: Path | None) -> dict | None:
     return None
 
 
+def stream_known_as(names: Names | None, number: int, spender_hat: int, recipient: str, token: str) -> Stream:
+    """A stream as people know it: "stream #2 (Thing Library's budget)", else "stream #2 (to erin (0x…))"."""
+    owner = names.hat_name(spender_hat) if names is not None and spender_hat else None
+    to = names.who(recipient) if names is not None else recipient
+    label = f"stream #{number} ({owner}'s budget)" if owner else f"stream #{number} (to {to})"
+    return Stream(label, token)
+
+
 class ChainLookup:
     """Answers a `Names`' questions from the connected chain (None when the answer is not there)."""
 
@@ -187,12 +195,7 @@ class ChainLookup:
         streams = container("BudgetStreams").at(address)
         s = streams.get_stream(stream_id)
         number = int(streams.stream_number_of(stream_id))
-        owner = None
-        if self.names is not None:
-            owner = self.names.hat_name(int(s.spender_hat))
-        to = self.names.who(str(s.recipient)) if self.names is not None else str(s.recipient)
-        label = f"stream #{number} ({owner}'s budget)" if owner else f"stream #{number} (to {to})"
-        return Stream(label, str(s.token))
+        return stream_known_as(self.names, number, int(s.spender_hat), str(s.recipient), str(s.token))
 
     def proposal(self, proposal_id: int) -> Proposal | None:
         from opgov.consent import ConsentClient

@@ -173,7 +173,10 @@ def safe_contracts(deployer: "AccountAPI | None" = None) -> SafeContracts:
             instance = deployer.deploy(artifact_container(name))
             record.record_instance(name, instance)
             address = instance.address
-        found[name] = artifact_container(name).at(address)
+        from opgov.reads import current
+
+        reader = current()  # inside a read: made without asking the node again
+        found[name] = reader.instance(name, address) if reader is not None else artifact_container(name).at(address)
     return SafeContracts(found["SafeSingleton"], found["SafeProxyFactory"], found["MultiSendCallOnly"])
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -23,7 +23,6 @@ from opgov.errors import SpecError, UnitsError
 from opgov.units import MONTH, YEAR, Amount, Rate, parse_duration
 
 NAME = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
-ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
 CALL = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$")
 
 # The org's own machinery: a call from the consent module runs with the Safe's full authority
@@ -74,17 +73,28 @@ ROLE_WORDS = ("lead", "members")
 
 
 def address_problem(text: str) -> str | None:
-    """What is wrong with an address as written (None if nothing)."""
-    from eth_utils import to_checksum_address
+    """What is wrong with an address as written (None if nothing): read as every command reads
+    one (`opgov.addresses.hex_problem`), and never the zero address."""
+    from opgov.addresses import hex_problem
 
-    if not ADDRESS.match(text):
-        digits = len(text) - 2
-        return f"is not an address: expected 0x followed by 40 hex digits (it has {digits})"
-    if text != text.lower() and text[2:] != text[2:].upper() and to_checksum_address(text) != text:
-        return "has a wrong checksum (the mix of upper and lower case): check it for a typo"
+    problem = hex_problem(text)
+    if problem is not None:
+        return problem[0]
     if int(text, 16) == 0:
         return "is the zero address, which no one controls"
     return None
+
+
+NAMES_ARE = "names are lower case letters, digits and dashes"
+
+
+def _named_address(name: str, address: str) -> None:
+    """A person's or supplier's name and address as org.yaml gives them, checked."""
+    if not NAME.match(name):
+        raise ValueError(f"{name!r}: {NAMES_ARE}")
+    why = address_problem(address)
+    if why:
+        raise ValueError(f"{name}: {address!r} {why}")
 
 
 def _checked_address(v: str | None) -> str | None:
@@ -378,12 +388,10 @@ class OrgSpec(_Strict):
     @classmethod
     def _people(cls, v: dict[str, str]) -> dict[str, str]:
         for name, who in v.items():
-            if not NAME.match(name):
-                raise ValueError(f"{name!r}: names are lower case letters, digits and dashes")
             if who.lower().startswith("0x"):
-                why = address_problem(who)
-                if why:
-                    raise ValueError(f"{name}: {who!r} {why}")
+                _named_address(name, who)
+            elif not NAME.match(name):
+                raise ValueError(f"{name!r}: {NAMES_ARE}")
             elif not (re.match(r"^TEST::\d$", who) or re.match(r"^[\w.-]+$", who)):
                 raise ValueError(f"{name}: {who!r} is not an address, TEST::N or an ape alias")
         seen: dict[str, str] = {}
@@ -398,11 +406,7 @@ class OrgSpec(_Strict):
     @classmethod
     def _suppliers(cls, v: dict[str, str]) -> dict[str, str]:
         for name, address in v.items():
-            if not NAME.match(name):
-                raise ValueError(f"{name!r}: names are lower case letters, digits and dashes")
-            why = address_problem(str(address))
-            if why:
-                raise ValueError(f"{name}: {address!r} {why}")
+            _named_address(name, str(address))
         return v
 
     @model_validator(mode="after")

@@ -65,54 +65,71 @@ def org_status(name: str, state: OrgState, names: dict[str, str] | None = None) 
         names: addresses to show as people's names.
     """
     from opgov.consent import ConsentClient
-    from opgov.contracts import container
-    from opgov.hats import HatsClient
-    from opgov.safe import Safe
+    from opgov.reads import Failed, session
     from opgov.streams import StreamsClient
 
     names = names or {}
-    safe = Safe.at(state.safe)
-    streams = StreamsClient.at(state.streams)
-    token = streams.token(state.token) if state.token else None
-    valid = None
-    if state.gate:
-        valid = int(container("SignerGate").at(state.gate).valid_signer_count())
-    treasury = token.amount(int(container("TestToken").at(state.token).balanceOf(state.safe))) if token else "-"
-    out = OrgStatus(
-        name=name, safe=state.safe, owners=[names.get(o, o) for o in safe.owners()],
-        threshold=safe.threshold(), valid_signers=valid, treasury=treasury,
-    )
-    if state.hats:
-        hats = HatsClient.at(state.hats)
-        requested = hats.link_request(state.top_hat)
-        if requested:
-            out.warnings += link_request_warning(
-                state.top_hat, requested, hats.address, hats.is_wearer(state.safe, state.top_hat)
-            )
-    cell_names = {}
-    consent = ConsentClient.at(state.consent)
-    for cell_id, hat in state.cells.items():
-        label = str(consent.hats.viewHat(hat)[0]) or cell_id
-        cell_names[hat] = label
-        row = CellStatus(label, hat)
-        stream_id = state.streams_of.get(cell_id)
-        if stream_id is not None:
-            v = streams.stream(stream_id)
-            row.rate = v.rate_text
-            row.streamed = v.amount(v.streamed)
-            row.withdrawn = v.amount(v.withdrawn)
-            row.withdrawable = v.amount(v.withdrawable)
-            row.remaining = v.amount(v.refundable)
-            row.runway = format_duration(v.runway) if v.runway is not None else "no end"
-            row.depletes = format_time(v.depletion_time) if v.depletion_time else "-"
-            row.status = v.status_text
-        out.cells.append(row)
-    for p in consent.proposals():
-        out.proposals.append(ProposalStatus(
-            ref=p.ref, cell=cell_names.get(p.cell, hat_path(p.cell)),
-            state="passed, outside the domain: escalate" if p.outside else p.state_name,
-            summary=p.rationale.splitlines()[0][:60] if p.rationale else "", objections=len(p.standing),
-        ))
+    with session() as read:
+        safe = read.instance("SafeSingleton", state.safe)
+        hats = read.instance("Hats", state.hats) if state.hats else None
+        streams = StreamsClient.at(state.streams)
+        # everything but the streams and proposals in one Multicall3 call
+        consent = ConsentClient.at(state.consent)
+        calls: list = [(safe, "getOwners", ()), (safe, "getThreshold", ())] + consent.machinery_views()
+        if state.gate:
+            calls.append((read.instance("SignerGate", state.gate), "valid_signer_count", ()))
+        if state.token:
+            token_contract = read.instance("TestToken", state.token)
+            calls += [(token_contract, "balanceOf", (state.safe,)), (token_contract, "symbol", ()),
+                      (token_contract, "decimals", ())]
+        if hats is not None:
+            calls += [(hats, "linkedTreeRequests", (state.top_hat >> DOMAIN_SHIFT,)),
+                      (hats, "isWearerOfHat", (state.safe, state.top_hat))]
+            calls += [(hats, "viewHat", (hat,)) for hat in state.cells.values()]
+        answers = iter(read.views(calls))
+        owners, threshold = list(next(answers)), int(next(answers))
+        consent.take_machinery([next(answers) for _ in consent.machinery_views()])
+        valid = int(next(answers)) if state.gate else None
+        balance = symbol = decimals = None
+        if state.token:
+            balance, symbol, decimals = int(next(answers)), next(answers), next(answers)
+            if not isinstance(symbol, Failed) and not isinstance(decimals, Failed):  # else read as any token
+                read.tokens[state.token] = (str(symbol), int(decimals))
+        token = streams.token(state.token) if state.token else None
+        out = OrgStatus(
+            name=name, safe=state.safe, owners=[names.get(str(o), str(o)) for o in owners],
+            threshold=threshold, valid_signers=valid, treasury=token.amount(balance) if token else "-",
+        )
+        details: dict[int, str] = {}
+        if hats is not None:
+            requested, safe_wears_top = int(next(answers)), bool(next(answers))
+            if requested:
+                out.warnings += link_request_warning(state.top_hat, requested, state.hats, safe_wears_top)
+            details = {hat: str(next(answers)[0]) for hat in state.cells.values()}
+        ids = {cid: state.streams_of[cid] for cid in state.cells if cid in state.streams_of}
+        views = dict(zip(ids, streams.streams(list(ids.values())))) if ids else {}
+        cell_names = {}
+        for cell_id, hat in state.cells.items():
+            label = details.get(hat) or cell_id
+            cell_names[hat] = label
+            row = CellStatus(label, hat)
+            v = views.get(cell_id)
+            if v is not None:
+                row.rate = v.rate_text
+                row.streamed = v.amount(v.streamed)
+                row.withdrawn = v.amount(v.withdrawn)
+                row.withdrawable = v.amount(v.withdrawable)
+                row.remaining = v.amount(v.refundable)
+                row.runway = format_duration(v.runway) if v.runway is not None else "no end"
+                row.depletes = format_time(v.depletion_time) if v.depletion_time else "-"
+                row.status = v.status_text
+            out.cells.append(row)
+        for p in consent.proposals():
+            out.proposals.append(ProposalStatus(
+                ref=p.ref, cell=cell_names.get(p.cell, hat_path(p.cell)),
+                state="passed, outside the domain: escalate" if p.outside else p.state_name,
+                summary=p.rationale.splitlines()[0][:60] if p.rationale else "", objections=len(p.standing),
+            ))
     return out
 
 

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from ape.api import AccountAPI
     from ape.contracts import ContractInstance
 
+    from opgov.describe import Names
+
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 MULTICALL3 = "0xcA11bde05977b3631167028862bE2a173976CA11"
 MAX_DECIMALS = 18
@@ -214,14 +216,20 @@ class StreamView:
     def amount(self, base_units: int) -> str:
         return self.token.amount(base_units)
 
-    def describe(self, names: dict[str, str] | None = None) -> list[str]:
-        """The stream in plain words, one fact a line."""
-        names = names or {}
-        who = lambda a: names.get(a, a)  # noqa: E731
+    def describe(self, names: "Names | None" = None) -> list[str]:
+        """The stream in plain words, one fact a line.
+
+        Args:
+            names: what the org calls things (`opgov.naming`): the stream, its payer,
+                recipient and spender hat are said by name.
+        """
+        from opgov.describe import Names
+
+        names = names or Names()
         lines = [
-            f"stream {self.number} (id {self.id})",
-            f"  from {who(self.payer)} to {who(self.recipient)}"
-            + (f"; wearers of hat {hat_path(self.spender_hat)} may also withdraw" if self.spender_hat else ""),
+            names.stream_name(self.id),
+            f"  from {names.who(self.payer)} to {names.who(self.recipient)}"
+            + (f"; wearers of {names.hat(self.spender_hat)} may also withdraw" if self.spender_hat else ""),
             f"  status: {self.status_text}",
             f"  rate: {self.rate_text}" + (" (paused)" if self.paused else ""),
             f"  balance: {self.amount(self.balance)}",
@@ -252,12 +260,18 @@ class StreamsClient:
     Args:
         contract: the BudgetStreams contract instance (ape).
         multicall: a Multicall3 address for batched reads (None: read stream by stream).
+
+    What it announces says people, cells and streams with `names` (`opgov.naming`; by
+    default addresses and hat paths as they are).
     """
 
     def __init__(self, contract: "ContractInstance", multicall: str | None = MULTICALL3):
+        from opgov.describe import Names
+
         self.contract = contract
         self.multicall = multicall
         self._tokens: dict[str, Token] = {}
+        self.names = Names()
 
     @property
     def address(self) -> str:
@@ -272,7 +286,9 @@ class StreamsClient:
 
     @classmethod
     def at(cls, address: str, multicall: str | None = MULTICALL3) -> "StreamsClient":
-        return cls(container("BudgetStreams").at(address), multicall)
+        from opgov.reads import reader
+
+        return cls(reader().instance("BudgetStreams", address), multicall)
 
     # ------------------------------------------------------------ tokens
 
@@ -284,13 +300,7 @@ class StreamsClient:
         """
         address = str(address)
         if address not in self._tokens:
-            from opgov.safe import token_info
-
-            try:
-                info = token_info(address)
-            except SafeError as err:
-                raise StreamError(err.message, "give an ERC-20 token's address") from err
-            self._tokens[address] = Token(address, info.symbol, info.decimals)
+            self._tokens.update(read_tokens([address]))
         return self._tokens[address]
 
     # ------------------------------------------------------------ reading
@@ -333,7 +343,7 @@ class StreamsClient:
         ids = [int(i) for i in stream_ids]
         if not ids:
             return []
-        raw = self._read_batched(ids) if self._has_multicall() else self._read_one_by_one(ids)
+        raw = self._read_batched(ids) if self.multicall else self._read_one_by_one(ids)
         views = []
         for sid, (stream, debt, now) in zip(ids, raw):
             if stream is None:
@@ -350,50 +360,43 @@ class StreamsClient:
         """
         if recipient is None and hat is None:
             raise StreamError("say whose streams to list", "give a recipient address or a spender hat")
+        from opgov.reads import reader
+
         candidates: dict[int, None] = {}
-        for log in self.contract.StreamCreated.range(from_block, None):
-            if (recipient and str(log.recipient) == recipient) or (hat and int(log.spender_hat) == hat):
+        for log in reader().decoded_logs([self.contract], from_block):  # one eth_getLogs for both events
+            if log.event_name == "StreamCreated" and (
+                (recipient and str(log.recipient) == recipient) or (hat and int(log.spender_hat) == hat)
+            ):
                 candidates[int(log.stream_id)] = None
-        if recipient:
-            for log in self.contract.RecipientSet.range(from_block, None):
-                if str(log.recipient) == recipient:
-                    candidates[int(log.stream_id)] = None
+            elif log.event_name == "RecipientSet" and recipient and str(log.recipient) == recipient:
+                candidates[int(log.stream_id)] = None
         views = self.streams(sorted(candidates, key=lambda i: i & (2**96 - 1)))
         return [v for v in views if (recipient and v.recipient == recipient) or (hat and v.spender_hat == hat)]
 
-    def _has_multicall(self) -> bool:
-        if not self.multicall:
-            return False
-        from ape import chain
-
-        return bool(chain.provider.get_code(self.multicall))
-
     def _read_batched(self, ids: list[int]) -> list[tuple[Any, int, int]]:
-        from ape import chain
-        from ethpm_types import ContractType
+        """Streams and their debts with the block's time, in one Multicall3 call (see `opgov.reads`);
+        the tokens they stream are read in the same round of requests if not known yet."""
+        from opgov.reads import GET_TIMESTAMP, MULTICALL3 as CANONICAL, _codec, reader
 
-        mc = chain.contracts.instance_at(
-            self.multicall, contract_type=ContractType.model_validate({"abi": _MULTICALL3_ABI})
-        )
-        get_stream, total_debt = self.contract.get_stream, self.contract.total_debt_of
-        decode = chain.provider.network.ecosystem.decode_returndata
+        read = reader()
+        get_stream, total_debt = _codec(self.contract.get_stream.abis[0]), _codec(self.contract.total_debt_of.abis[0])
+        calls = [(CANONICAL, GET_TIMESTAMP)]
+        for sid in ids:
+            calls.append((self.address, get_stream.encode([sid])))
+            calls.append((self.address, total_debt.encode([sid])))
+        results = read.call_many(calls)
+        # without Multicall3 the calls were made one by one, at the latest block
+        now = int.from_bytes(results[0][1], "big") if results[0][1] else read.now()
         out: list[tuple[Any, int, int]] = []
-        for start in range(0, len(ids), READ_CHUNK):
-            chunk = ids[start:start + READ_CHUNK]
-            calls = [(str(mc.address), False, mc.getCurrentBlockTimestamp.encode_input())]
-            for sid in chunk:
-                calls.append((self.address, True, get_stream.encode_input(sid)))
-                calls.append((self.address, True, total_debt.encode_input(sid)))
-            results = mc.aggregate3(calls)
-            now = int.from_bytes(bytes(results[0].returnData), "big")
-            for i in range(len(chunk)):
-                s, d = results[1 + 2 * i], results[2 + 2 * i]
-                if not (s.success and d.success):
-                    out.append((None, 0, now))
-                    continue
-                stream = decode(get_stream.abis[0], bytes(s.returnData))
-                stream = stream[0] if len(stream) == 1 else stream
-                out.append((stream, int(decode(total_debt.abis[0], bytes(d.returnData))[0]), now))
+        for i in range(len(ids)):
+            (s_ok, s_data), (d_ok, d_data) = results[1 + 2 * i], results[2 + 2 * i]
+            if not (s_ok and d_ok):
+                out.append((None, 0, now))
+                continue
+            out.append((get_stream.decode(s_data), int(total_debt.decode(d_data)), now))
+        unknown = {str(_fields(s)[2]) for s, _, _ in out if s is not None} - set(self._tokens)
+        if unknown:
+            self._tokens.update(read_tokens(sorted(unknown)))
         return out
 
     def _read_one_by_one(self, ids: list[int]) -> list[tuple[Any, int, int]]:
@@ -492,9 +495,9 @@ class StreamsClient:
             )
         per_second = self.rate_for(rate, info)
         text = (f"create a stream of {format_rate(per_second, info.symbol)} (a month is 30 days) "
-                f"from {sender.address} to {recipient}")
+                f"from {self.names.who(sender.address)} to {self.names.who(recipient)}")
         if spender_hat:
-            text += f"; wearers of hat {hat_path(spender_hat)} may also withdraw"
+            text += f"; wearers of {self.names.hat(spender_hat)} may also withdraw"
         if deposit is None:
             _tell(announce, text + "; it accrues debt until it is funded")
             receipt = send(self.contract.create, recipient, info.address, per_second, spender_hat, sender=sender)
@@ -537,7 +540,7 @@ class StreamsClient:
         view = self._live(stream_id, "deposit into")
         base = self._positive(view.token.base_units(amount), "deposit")
         self._fund(view.token, base, sender, announce)
-        _tell(announce, f"deposit {view.amount(base)} into stream {view.number} from {sender.address}")
+        _tell(announce, f"deposit {view.amount(base)} into stream {view.number} from {self.names.who(sender.address)}")
         send(self.contract.deposit, stream_id, base, sender=sender)
         return base
 
@@ -546,12 +549,12 @@ class StreamsClient:
         held = int(erc20.balanceOf(sender.address))
         if held < amount:
             raise StreamError(
-                f"{sender.address} holds {token.amount(held)}, less than the {token.amount(amount)} to deposit",
+                f"{self.names.who(sender.address)} holds {token.amount(held)}, less than the {token.amount(amount)} to deposit",
                 "deposit less, or get more tokens first",
             )
         if int(erc20.allowance(sender.address, self.address)) < amount:
             _tell(announce, f"approve the BudgetStreams contract {self.address} to take "
-                         f"{token.amount(amount)} from {sender.address}")
+                         f"{token.amount(amount)} from {self.names.who(sender.address)}")
             send(erc20.approve, self.address, amount, sender=sender)
 
     # ------------------------------------------------------------ drawing down
@@ -579,7 +582,7 @@ class StreamsClient:
         if not self._spender_ok(view, sender.address):
             hat = f" nor wears its spender hat {hat_path(view.spender_hat)}" if view.spender_hat else ""
             raise StreamError(
-                f"{sender.address} is not the recipient of stream {view.number}{hat}",
+                f"{self.names.who(sender.address)} is not the recipient of stream {view.number}{hat}",
                 "withdraw from the recipient's account" + (" or a wearer of the spender hat" if hat else ""),
             )
         to = to or sender.address
@@ -592,7 +595,7 @@ class StreamsClient:
                 raise StreamError(f"nothing is withdrawable from stream {view.number} yet",
                                   _why_nothing(view))
             _tell(announce, f"withdraw all that is withdrawable from stream {view.number} "
-                            f"(now {view.amount(view.withdrawable)}) and pay it to {to}")
+                            f"(now {view.amount(view.withdrawable)}) and pay it to {self.names.who(to)}")
             receipt = send(self.contract.withdraw_max, stream_id, to, sender=sender)
         else:
             base = self._positive(view.token.base_units(amount), "withdrawal")
@@ -602,7 +605,7 @@ class StreamsClient:
                     f"from stream {view.number}",
                     f"withdraw at most {view.amount(view.withdrawable)} (or 'max')",
                 )
-            _tell(announce, f"withdraw {view.amount(base)} from stream {view.number} and pay it to {to}")
+            _tell(announce, f"withdraw {view.amount(base)} from stream {view.number} and pay it to {self.names.who(to)}")
             receipt = send(self.contract.withdraw, stream_id, to, base, sender=sender)
         return int(receipt.decode_logs(self.contract.Withdrawn)[0].amount)
 
@@ -618,10 +621,11 @@ class StreamsClient:
             raise StreamError(f"{len(stream_ids)} streams given", "withdraw from 1 to 64 streams at a time")
         for view in self.streams(stream_ids):
             if not self._spender_ok(view, sender.address):
-                raise StreamError(f"{sender.address} may not withdraw from stream {view.number}",
+                raise StreamError(f"{self.names.who(sender.address)} may not withdraw from stream {view.number}",
                                   "leave it out, or withdraw from its recipient's account")
         _tell(announce, f"withdraw all that is withdrawable from streams "
-                        f"{', '.join(str(i & (2**96 - 1)) for i in stream_ids)} and pay it to {to or sender.address}")
+                        f"{', '.join(str(i & (2**96 - 1)) for i in stream_ids)} "
+                        f"and pay it to {self.names.who(to or sender.address)}")
         receipt = send(self.contract.batch_withdraw_max, stream_ids, to or sender.address, sender=sender)
         return sum(int(log.amount) for log in receipt.decode_logs(self.contract.Withdrawn))
 
@@ -665,7 +669,7 @@ class StreamsClient:
         """
         view = self._live(stream_id, "void")
         if sender.address not in (view.payer, view.recipient):
-            raise StreamError(f"{sender.address} is neither the payer nor the recipient of stream {view.number}",
+            raise StreamError(f"{self.names.who(sender.address)} is neither the payer nor the recipient of stream {view.number}",
                               "void it from the payer's or the recipient's account")
         _tell(announce, f"void stream {view.number} for good: {view.amount(view.uncovered_debt)} of uncovered "
                         f"debt is written off, {view.amount(view.covered_debt)} stays withdrawable by the cell, "
@@ -684,7 +688,7 @@ class StreamsClient:
                 raise StreamError(f"nothing in stream {view.number} is refundable: all of its balance is owed",
                                   "pause or void the stream first if the cell should get no more")
             _tell(announce, f"refund all that is not owed from stream {view.number} "
-                            f"(now {view.amount(view.refundable)}) to the payer {view.payer}")
+                            f"(now {view.amount(view.refundable)}) to the payer {self.names.who(view.payer)}")
             receipt = send(self.contract.refund_max, stream_id, sender=sender)
         else:
             base = self._positive(view.token.base_units(amount), "refund")
@@ -694,7 +698,7 @@ class StreamsClient:
                     f"from stream {view.number} (the rest is owed to the cell)",
                     f"refund at most {view.amount(view.refundable)} (or 'max')",
                 )
-            _tell(announce, f"refund {view.amount(base)} from stream {view.number} to the payer {view.payer}")
+            _tell(announce, f"refund {view.amount(base)} from stream {view.number} to the payer {self.names.who(view.payer)}")
             receipt = send(self.contract.refund, stream_id, base, sender=sender)
         return int(receipt.decode_logs(self.contract.Refunded)[0].amount)
 
@@ -713,14 +717,15 @@ class StreamsClient:
         if not self._spender_ok(view, sender.address):
             hat = f" nor wears its spender hat {hat_path(view.spender_hat)}" if view.spender_hat else ""
             raise StreamError(
-                f"{sender.address} is not the recipient of stream {view.number}{hat}, "
+                f"{self.names.who(sender.address)} is not the recipient of stream {view.number}{hat}, "
                 "so it cannot change where the stream pays",
                 "send from the recipient's account" + (" or a wearer of the spender hat" if hat else "")
                 + "; the payer cannot redirect what the stream owes the cell (it may void the stream instead)",
             )
         if not recipient or int(str(recipient), 16) == 0:
             raise StreamError("the new recipient is the zero address", "give the cell's address")
-        _tell(announce, f"send the budget of stream {view.number} to {recipient} instead of {view.recipient}")
+        _tell(announce, f"send the budget of stream {view.number} to {self.names.who(recipient)} "
+                        f"instead of {self.names.who(view.recipient)}")
         send(self.contract.set_recipient, stream_id, recipient, sender=sender)
 
     # ------------------------------------------------------------ checks
@@ -753,6 +758,49 @@ class StreamsClient:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def read_tokens(addresses: Iterable[str]) -> dict[str, Token]:
+    """Several tokens' symbols and decimals in one call.
+
+    Raises:
+        StreamError: if an address has no ERC-20 `decimals()`.
+    """
+    from eth_abi import decode as abi_decode
+    from eth_utils import keccak
+
+    from opgov.reads import reader
+
+    read = reader()
+    addresses = [str(a) for a in addresses]
+    known = {a: Token(a, *read.tokens[a]) for a in addresses if a in read.tokens}
+    addresses = [a for a in addresses if a not in known]
+    if not addresses:
+        return known
+    calls = []
+    for a in addresses:
+        calls += [(a, keccak(text="decimals()")[:4]), (a, keccak(text="symbol()")[:4])]
+    results = read.call_many(calls)
+    found = {}
+    for i, a in enumerate(addresses):
+        (d_ok, d_data), (s_ok, s_data) = results[2 * i], results[2 * i + 1]
+        try:
+            if not d_ok or len(d_data) < 32:
+                raise ValueError(a)
+            decimals = abi_decode(["uint8"], d_data)[0]
+        except Exception as err:
+            if not read.has_code(a):
+                raise StreamError(f"{a} is not a contract, so it is not an ERC-20 token",
+                                  "give an ERC-20 token's address") from err
+            raise StreamError(f"{a} has no decimals(), so it is not an ERC-20 token",
+                              "give an ERC-20 token's address") from err
+        try:
+            symbol = abi_decode(["string"], s_data)[0] if s_ok else f"tokens of {a}"
+        except Exception:  # some tokens return bytes32 or nothing; the address still names them
+            symbol = f"tokens of {a}"
+        found[a] = Token(a, symbol, int(decimals))
+        read.tokens[a] = (symbol, int(decimals))
+    return known | found
 
 
 def _tell(announce: Announce, text: str) -> None:

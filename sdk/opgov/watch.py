@@ -30,9 +30,12 @@ import asyncio
 import os
 import threading
 import time
+from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from opgov.chain import first_line
+from opgov.contracts import container
 from opgov.errors import ConsentError, NetworkError, OpgovError, SafeError, UsageError
 from opgov.notify import Notice, Notifier, resolve_routes
 from opgov.units import DAY, format_duration, format_time, parse_duration
@@ -130,16 +133,22 @@ class Watcher:
         self._lock = threading.Lock()
         self._failed: set[tuple[str, str]] = set()  # deliveries already reported as failed in this run
         self._said: set[str] = set()  # one-off lines already reported in this run
+        self._exec_failed: dict[int, str] = {}  # proposals whose execution failed in this run, with why
+        self._acting_from: int | None = None  # the first block whose actions by the executor are told
+        self._senders: dict[str, str] = {}  # transaction hash -> sender, for the bot's own actions
 
     # ------------------------------------------------------------ one round
 
     def tick(self) -> list[str]:
         """One round: sync, act (with an executor), notify. Returns the lines reported.
 
+        Rounds are exclusive across processes that share the index file (Silverback's
+        workers), so two of them never deliver the same notice at once.
+
         Raises:
             NetworkError: and other errors of the node, for the caller to retry.
         """
-        with self._lock:
+        with self._lock, _exclusive(Path(f"{self.indexer.path}.watch-lock")):
             lines: list[str] = []
 
             def say(line: str) -> None:
@@ -147,14 +156,17 @@ class Watcher:
                 self.report(line)
 
             self.indexer.sync()
+            if self.executor is not None and self._acting_from is None:
+                # what the bot did is told from its transactions' events, from this block on, so a
+                # crash between a transaction and its notice loses nothing and a fresh index file
+                # does not retell what was done before it
+                self._acting_from = self.indexer.remember(
+                    f"watch-acting-from:{self.executor.address}", self.indexer.latest_block() or 0)
             snap = self.board.snapshot()
-            acted: list[Notice] = []
-            if self.executor is not None:
-                acted = self._act(snap, say)
-                if acted:
-                    self.indexer.sync()
-                    snap = self.board.snapshot()
-            self._deliver(self.notices(snap) + acted, say)
+            if self.executor is not None and self._act(snap, say):
+                self.indexer.sync()
+                snap = self.board.snapshot()
+            self._deliver(self.notices(snap), say)
             return lines
 
     # ------------------------------------------------------------ what needs whom
@@ -188,7 +200,12 @@ class Watcher:
                     _proposal_body(p, f"It closes {p['closes_text']}."),
                     frozenset(objectors | proposer),
                 ))
+        raised: dict[tuple[str, str], int] = {}
         for ev in self.indexer.events("ConsentModule", name="ObjectionRaised"):
+            # keyed by the objector's n-th objection to the proposal, which a reorganisation that
+            # mines the same transaction again (new block, new log index) does not change
+            nth = raised[(ev.args["proposal_id"], ev.args["objector"])] = raised.get(
+                (ev.args["proposal_id"], ev.args["objector"]), 0) + 1
             p = by_id.get(hex(int(ev.args["proposal_id"])))
             if p is None or not p["live"]:
                 continue
@@ -198,7 +215,7 @@ class Watcher:
             proposer = {p["proposer"]} & set(self.spec.people)
             if standing and proposer:
                 out.append(Notice(
-                    f"objection:{ev.tx_hash}:{ev.log_index}", "objection",
+                    f"objection:{p['id']}:{ev.args['objector']}:{nth}", "objection",
                     f"{objector} objected to your proposal {p['ref']} in {p['holder'] or p['cell']}",
                     f"“{ev.args['reason']}”\n\n{p['countdown']}\nMeet the objection by amending the proposal "
                     f"(`opgov amend {p['ref']}`), or talk it through so it can be withdrawn.",
@@ -240,17 +257,63 @@ class Watcher:
                     "The signers can top it up (`opgov stream deposit`).",
                     people,
                 ))
+        if self.executor is not None and self._acting_from is not None:
+            out += self._done(by_id)
         return out
+
+    def _done(self, by_id: dict[str, dict[str, Any]]) -> list[Notice]:
+        """What the executor did, from the events of its transactions (never from memory)."""
+        me = self.executor.address
+        out = []
+        since = self._acting_from + 1
+        for ev in self.indexer.events("ConsentModule", name=["ProposalExecuted", "ProposalCleared"], since_block=since):
+            p = by_id.get(hex(int(ev.args["proposal_id"])))
+            if p is None:
+                continue
+            where = p["holder"] or p["cell"]
+            cid = self.cell_ids.get(where)
+            people = frozenset((self.spec.audience(cid) if cid else set()) | self.signers)
+            if ev.name == "ProposalExecuted":
+                notice = Notice(f"executed:{p['id']}", "executed", f"{where}: proposal {p['ref']} was executed",
+                                "\n".join(p["actions"]), people)
+            else:
+                notice = Notice(f"cleared:{p['id']}", "executed", f"{where}: expired proposal {p['ref']} was cleared",
+                                p["countdown"], people)
+            if not self._all_told(notice):
+                by = ev.args["executed_by"] if ev.name == "ProposalExecuted" else self._sender(ev.tx_hash)
+                if by == me:
+                    out.append(notice)
+        if self.state.gate:
+            for ev in self.indexer.events("SignerGate", name="SignerRemoved", since_block=since):
+                who = self.board.who(ev.args["signer"])
+                notice = Notice(f"removed-signer:{ev.args['signer']}:{ev.tx_hash}", "executed",
+                                f"{who} was removed from the Safe's signers",
+                                "They no longer wear the signer hat; the signer gate lets anyone remove them.",
+                                frozenset(self.signers))
+                if not self._all_told(notice) and self._sender(ev.tx_hash) == me:
+                    out.append(notice)
+        return out
+
+    def _all_told(self, notice: Notice) -> bool:
+        return all(self.indexer.was_notified(notice.key, r.ref) for r in self.notifier.routes_for(notice))
+
+    def _sender(self, tx_hash: str) -> str:
+        if tx_hash not in self._senders:
+            from ape import chain
+            from eth_utils import to_checksum_address
+
+            self._senders[tx_hash] = to_checksum_address(chain.provider.web3.eth.get_transaction(tx_hash)["from"])
+        return self._senders[tx_hash]
 
     # ------------------------------------------------------------ acting
 
-    def _act(self, snap: dict[str, Any], say: Callable[[str], None]) -> list[Notice]:
-        done: list[Notice] = []
+    def _act(self, snap: dict[str, Any], say: Callable[[str], None]) -> bool:
+        """Execute, clear, reconcile. Returns whether a transaction went out (what it did is
+        told from its events, in `notices`)."""
+        sent = False
         cleared = {int(ev.args["proposal_id"]) for ev in self.indexer.events("ConsentModule", name="ProposalCleared")}
         for p in reversed(snap["proposals"]):  # oldest first
             pid = int(p["id"], 16)
-            cid = self.cell_ids.get(p["holder"] or p["cell"])
-            people = frozenset((self.spec.audience(cid) if cid else set()) | self.signers)
             where = p["holder"] or p["cell"]
             if p["state"] == "passed":
                 try:
@@ -258,14 +321,22 @@ class Watcher:
                 except ConsentError as err:
                     self._once(f"skip:{p['id']}", f"not executing {p['ref']} of {where}: {err}", say)
                     continue
-                say(f"→ executing proposal {p['ref']} of {where}: " + "; ".join(p["actions"]))
+                # a proposal that cannot run yet (the Safe short of funds, say) is tried again
+                # each round, but told only when it starts failing or fails differently
+                failed_before = self._exec_failed.get(pid)
+                announce = f"→ executing proposal {p['ref']} of {where}: " + "; ".join(p["actions"])
+                if failed_before is None:
+                    say(announce)
                 try:
                     self.consent.execute(pid, self.executor)
                 except ConsentError as err:
-                    say(f"could not execute {p['ref']}: {err}")
+                    if failed_before != str(err):
+                        say(f"could not execute {p['ref']}: {err} (trying again each round)")
+                    self._exec_failed[pid] = str(err)
                     continue
-                done.append(Notice(f"executed:{p['id']}", "executed", f"{where}: proposal {p['ref']} was executed",
-                                   "\n".join(p["actions"]), people))
+                if self._exec_failed.pop(pid, None) is not None:
+                    say(announce)  # the quiet retry went through: the log still says what ran
+                sent = True
             elif p["state"] == "expired" and pid not in cleared:
                 say(f"→ clearing expired proposal {p['ref']} of {where} (frees one of the cell's slots)")
                 try:
@@ -273,20 +344,19 @@ class Watcher:
                 except ConsentError as err:
                     say(f"could not clear {p['ref']}: {err}")
                     continue
-                done.append(Notice(f"cleared:{p['id']}", "executed", f"{where}: expired proposal {p['ref']} was cleared",
-                                   p["countdown"], people))
-        done += self._reconcile_signers(say)
-        return done
+                sent = True
+        return self._reconcile_signers(say) or sent
 
-    def _reconcile_signers(self, say: Callable[[str], None]) -> list[Notice]:
+    def _reconcile_signers(self, say: Callable[[str], None]) -> bool:
         if not self.state.gate:
-            return []
+            return False
         from opgov.safe import SignerSeats
 
         seats = SignerSeats(self.state.gate)
-        hats = self.board.hats.contract
+        # the gate's own Hats contract and hat: the ones `remove_signer` asks
+        hats = container("Hats").at(str(seats.gate.hats()))
         hat = int(seats.gate.signer_hat())
-        done = []
+        sent = False
         owners = seats.safe.owners()
         for owner in owners:
             if bool(hats.isWearerOfHat(owner, hat)):
@@ -303,11 +373,8 @@ class Watcher:
                 say(f"could not remove {who}: {err}")
                 continue
             owners = [o for o in owners if o != owner]
-            done.append(Notice(f"removed-signer:{owner}:{int(time.time())}", "executed",
-                               f"{who} was removed from the Safe's signers",
-                               "They no longer wear the signer hat; the signer gate lets anyone remove them.",
-                               frozenset(self.signers)))
-        return done
+            sent = True
+        return sent
 
     # ------------------------------------------------------------ delivering
 
@@ -331,6 +398,22 @@ class Watcher:
         self._said.add(key)
         self.indexer.mark_notified(key, BOT_ROUTE, int(time.time()))
         say(line)
+
+
+@contextmanager
+def _exclusive(path: Path):
+    """Hold an exclusive lock on `path` (created if need be) across processes."""
+    try:
+        import fcntl
+    except ImportError:  # no advisory locks here: one process per index file
+        yield
+        return
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _proposal_body(p: dict[str, Any], ask: str) -> str:

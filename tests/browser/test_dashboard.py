@@ -7,7 +7,7 @@ import json
 import urllib.request
 
 import pytest
-from conftest import SHOTS
+from screenshots import SHOTS
 from story import OBJECTION
 
 pytestmark = pytest.mark.browser

@@ -59,6 +59,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.fixture(autouse=True)
+def org_folder_as_a_fresh_process():
+    """The anvil tests share the org folder their session's node was given (see anvil_node)."""
+    yield
+
+
 @pytest.fixture(scope="session")
 def anvil_node(tmp_path_factory):
     import opgov.deployments

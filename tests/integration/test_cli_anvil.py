@@ -106,3 +106,46 @@ def test_the_orgs_record_lives_beside_org_yaml(tmp_path):
         assert not (org / "notes" / "deployments").exists()
     finally:
         node.stop()
+
+
+def test_a_record_where_older_opgov_kept_it_is_read_with_a_notice(anvil, tmp_path, monkeypatch):
+    """An org deployed by an older opgov (its record in the package's deployments/, here a temporary
+    copy of that folder) keeps working: read there with a one-line note, written beside org.yaml."""
+    import json
+
+    from ape import accounts
+    from click.testing import CliRunner
+
+    import opgov.deployments as where
+    from opgov.cli.main import cli
+    from opgov.hats import HatsClient
+
+    old, org = tmp_path / "package-deployments", tmp_path / "org"
+    org.mkdir()
+    monkeypatch.setattr(where, "OLD_DEPLOYMENTS", old)
+    monkeypatch.setattr(where, "ORG_FOLDER", org)
+    monkeypatch.setattr(where, "_FILES", {})
+    monkeypatch.setattr(where, "_NOTICED", set())
+    owner = accounts.test_accounts[0]
+    hats = HatsClient.deploy(owner)
+    top = hats.create_tree(owner.address, "Older Commons", sender=owner)
+    where.Deployments(old / "ethereum" / "local.json").record_instance("Hats", hats.contract)
+    before = (old / "ethereum" / "local.json").read_text()
+
+    def opgov(*args: str):
+        result = CliRunner(mix_stderr=False).invoke(cli, [*args, "--network", anvil.network])
+        assert result.exit_code == 0, result.output + result.stderr
+        return result
+
+    tree = opgov("hats", "tree", hex(top))
+    assert "Older Commons" in tree.stdout
+    new = org / "deployments" / "ethereum" / "local.json"
+    assert tree.stderr == (f"note: read the deployments record from {old / 'ethereum' / 'local.json'} (where older "
+                           f"opgov kept it); it is written to {new} from now on\n")
+    assert opgov("stream", "deploy").stderr == ""  # said once in a process
+    written = json.loads(new.read_text())["contracts"]
+    assert written["Hats"]["address"] == hats.address and "BudgetStreams" in written
+    assert (old / "ethereum" / "local.json").read_text() == before  # the old record is left as it was
+    where._NOTICED.clear()
+    again = opgov("hats", "tree", hex(top))  # the record beside org.yaml is read now: nothing to say
+    assert "Older Commons" in again.stdout and again.stderr == ""

@@ -146,7 +146,7 @@ def test_notices_are_delivered_once_even_across_a_restart(org):
 def test_window_closing_execution_clearing_and_signer_seats(org):
     from opgov.consent import ConsentClient
     from opgov.contracts import container
-    from opgov.errors import UsageError
+    from opgov.errors import ConsentError, UsageError
     from opgov.safe import Safe, sign
 
     people = _people(org.spec)
@@ -159,6 +159,17 @@ def test_window_closing_execution_clearing_and_signer_seats(org):
     assert closing == ["Repair Café: the consent window of #1", "Repair Café: the consent window of #2"], closing
 
     _advance(org.node, DAY)  # #2 passed; #1's objection stood
+    # while #2 cannot run, the bot tries each round but says so once, not every block
+    def cannot_run(*args, **kwargs):
+        raise ConsentError("the Safe holds too little USDC")
+
+    watcher.consent.execute = cannot_run
+    failing = [watcher.tick(), watcher.tick()]
+    del watcher.consent.execute
+    assert [line for line in failing[0] if "#2" in line] == [
+        line for line in failing[0] if line.startswith("→ executing proposal #2")
+    ] + ["could not execute #2: the Safe holds too little USDC (trying again each round)"], failing[0]
+    assert not any("#2" in line for line in failing[1]), failing[1]
     token = container("TestToken").at(org.state.token)
     before = int(token.balanceOf("0x000000000000000000000000000000000000dEaD"))
     lines = watcher.tick()
@@ -300,3 +311,156 @@ def test_opgov_watch_runs_as_a_silverback_bot(org):
     assert "told route 1 (repair-cafe, json): Repair Café: proposal #4 by erin needs your consent" in out, out + err
     assert "Traceback" not in err, err
     assert sum("#4 by erin" in p["title"] for p in org.hook.at("cafe")) == 1
+
+
+def test_the_bot_file_runs_under_silverback_run(org):
+    """The bot file of docs/developers.md under `silverback run` (Silverback's own runner and its
+    default in-memory broker), executing from the account org.yaml names: a new proposal is told once."""
+    from opgov.consent import ConsentClient, pay
+
+    (org.tmp / "ape-config.yaml").write_text(f"foundry:\n  host: {org.node.url}\n")
+    (org.tmp / "bot.py").write_text("from opgov.watch import bot_from_environment\n\nbot = bot_from_environment()\n")
+    env = dict(os.environ, APE_DATA_FOLDER=str(org.tmp / "ape"), OPGOV_ORG="org.yaml", OPGOV_TXS="txs",
+               OPGOV_INDEX="silverback-index.sqlite", SILVERBACK_SIGNER_ALIAS="TEST::9")
+    silverback = str(Path(sys.executable).with_name("silverback"))
+    proc = subprocess.Popen([silverback, "run", "bot:bot", "--network", "ethereum:local:foundry"],
+                            cwd=org.tmp, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out = ""
+    try:
+        deadline = time.monotonic() + 60
+        while "Startup complete" not in out:
+            line = proc.stdout.readline()
+            assert line and time.monotonic() < deadline, out
+            out += line
+        people = _people(org.spec)
+        ConsentClient.at(org.state.consent).propose(
+            org.state.cells["repair-cafe"], [pay(org.state.token, "15 USDC", people["grace"].address)],
+            "Replacement bulbs", people["erin"])
+        deadline = time.monotonic() + 60
+        while not any("Replacement bulbs" in p["message"] for p in org.hook.at("cafe")):
+            assert proc.poll() is None and time.monotonic() < deadline, out
+            time.sleep(0.2)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        rest, _ = proc.communicate(timeout=60)
+        out += rest
+    assert f"SIGNER=<TestAccount_9 {people['keeper'].address}>" in out, out
+    told = [p["title"] for p in org.hook.at("cafe") if "Replacement bulbs" in p["message"]]
+    assert len(told) == 1 and told[0].startswith("Repair Café: proposal #"), told
+    assert f"told route 1 (repair-cafe, json): {told[0]}" in out, out
+    assert "Traceback" not in out and proc.returncode == 0, out
+
+
+def test_what_the_bot_did_is_told_once_even_if_it_stopped_before_telling(org):
+    from opgov.contracts import container
+    from opgov.notify import Notifier, Route
+    from opgov.safe import Safe, sign
+
+    people = _people(org.spec)
+    hats = container("Hats").at(org.state.hats)
+    safe = Safe.at(org.state.safe)
+    revoke = safe.propose([_call(hats.setHatWearerStatus, org.state.roles["signer"], people["carol"].address,
+                                 False, False)])
+    for signer in ("alice", "bob"):
+        revoke.add(sign(revoke.tx, people[signer]))
+    safe.execute(revoke, sender=people["alice"])
+
+    class Stopped(Exception):
+        pass
+
+    def stop(*args):
+        raise Stopped  # the process ends after the transaction, before any notice
+
+    watcher = _watcher(org, executor=people["keeper"])
+    watcher._deliver = stop
+    with pytest.raises(Stopped):
+        watcher.tick()
+    assert people["carol"].address not in safe.owners()
+    watcher.indexer.close()
+    told = [p["title"] for p in org.hook.at("signers") if p["title"] == "carol was removed from the Safe's signers"]
+    assert told == []
+    for _ in range(2):  # started again, twice
+        restarted = _watcher(org, executor=people["keeper"])
+        restarted.tick()
+        restarted.indexer.close()
+    told = [p["title"] for p in org.hook.at("signers") if p["title"] == "carol was removed from the Safe's signers"]
+    assert told == ["carol was removed from the Safe's signers"]
+
+    # a new index file knows nothing was told, yet does not retell what the bot did before it
+    from opgov.indexer import Indexer
+    from opgov.watch import Watcher
+
+    spare = type(org.hook)()
+    try:
+        url = spare.url("all")
+        signers = frozenset(org.spec.safe.signers) | {"erin"}
+        notifier = Notifier([Route(0, ("signer",), url, url, signers, frozenset({"executed"}))])
+        s = org.state
+        fresh = Watcher(org.spec, s, Indexer(org.tmp / "fresh.sqlite", contracts={
+            "Hats": s.hats, "BudgetStreams": s.streams, "ConsentModule": s.consent, "SignerGate": s.gate}),
+            notifier=notifier, executor=people["keeper"])
+        assert fresh.tick() == [] and spare.posts == []
+        fresh.indexer.close()
+    finally:
+        spare.stop()
+
+
+def test_two_processes_on_one_index_file_tell_once(org):
+    import threading
+
+    from opgov.consent import ConsentClient, pay
+
+    people = _people(org.spec)
+    ConsentClient.at(org.state.consent).propose(
+        org.state.cells["repair-cafe"], [pay(org.state.token, "12 USDC", people["grace"].address)],
+        "Cable ties", people["erin"])
+    first, second = _watcher(org), _watcher(org)  # as two of Silverback's workers would
+    first.indexer.sync()
+    second.indexer.sync()  # both know the proposal: only the record of what was sent stands between them
+    errors: list[BaseException] = []
+
+    def tick(watcher):
+        try:
+            watcher.tick()
+        except BaseException as err:  # noqa: BLE001 (reported by the assertion below)
+            errors.append(err)
+
+    org.hook.delay = 0.5  # a slow service widens the window in which both could send
+    try:
+        threads = [threading.Thread(target=tick, args=(w,)) for w in (first, second)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+    finally:
+        org.hook.delay = 0
+        first.indexer.close()
+        second.indexer.close()
+    assert errors == []
+    assert sum("Cable ties" in p["message"] for p in org.hook.at("cafe")) == 1
+
+
+def test_an_objection_mined_again_after_a_reorganisation_is_not_told_again(org):
+    from opgov.consent import ConsentClient, pay
+
+    people = _people(org.spec)
+    consent = ConsentClient.at(org.state.consent)
+    pid = consent.propose(org.state.cells["repair-cafe"], [pay(org.state.token, "9 USDC", people["grace"].address)],
+                          "A new kettle", people["erin"])
+    watcher = _watcher(org)
+    watcher.tick()
+    fork = org.node.rpc("evm_snapshot")
+    consent.object(pid, "The old kettle works", people["frank"])
+    watcher.tick()
+    mails = [m for m in org.mailbox.texts() if "The old kettle works" in m[2]]
+    assert len(mails) == 1, mails
+    # the chain drops the objection's block; on the new branch frank's objection comes in
+    # another transaction (he sent one before it), another block
+    assert org.node.rpc("evm_revert", [fork])
+    people["frank"].transfer(people["frank"], 0)
+    consent.object(pid, "The old kettle works", people["frank"])
+    lines = watcher.tick()
+    assert watcher.indexer.state().reorgs >= 1
+    mails = [m for m in org.mailbox.texts() if "The old kettle works" in m[2]]
+    assert len(mails) == 1 and lines == [], (mails, lines)
+    watcher.indexer.close()

@@ -39,9 +39,11 @@ class Node:
         return f"http://127.0.0.1:{self.port}"
 
     @classmethod
-    def start(cls, port: int, state_file: Path) -> "Node":
+    def start(cls, port: int, state_file: Path, *options: str) -> "Node":
+        """anvil on `port`, its chain kept in `state_file`; `options` are more of anvil's (e.g. --chain-id 1)."""
         process = subprocess.Popen(
-            [anvil_binary(), "--host", "127.0.0.1", "--port", str(port), "--silent", "--state", str(state_file)],
+            [anvil_binary(), "--host", "127.0.0.1", "--port", str(port), "--silent", "--state", str(state_file),
+             *options],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         node = cls(port, process)

@@ -8,6 +8,7 @@ import email.policy
 import json
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -62,6 +63,7 @@ class Webhook:
 
     posts: list = field(default_factory=list)  # (path, body)
     status: int = 200
+    delay: float = 0.0  # seconds before answering (a slow service)
 
     def __post_init__(self):
         hook = self
@@ -69,6 +71,7 @@ class Webhook:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                time.sleep(hook.delay)
                 if hook.status == 200:
                     hook.posts.append((self.path, json.loads(body)))
                 self.send_response(hook.status)

@@ -4,6 +4,7 @@ with test-account owners, an ERC-20 token and a minimal Safe guard."""
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
 import safe_eth.eth.contracts
@@ -69,3 +70,33 @@ def make_safe(accounts, owners, threshold: int, fund_eth: int = 5):
     if fund_eth:
         accounts[0].transfer(safe.address, fund_eth * 10**18)
     return safe
+
+
+@contextmanager
+def deployed_org(folder: Path, spec_text: str, deployer):
+    """The org of `spec_text` (written to folder/org.yaml) deployed from `deployer` with the
+    network's record, as `opgov deploy` does; the chain and the record as they were afterwards.
+
+    Yields:
+        (spec, state): the loaded spec and the deployed org.
+    """
+    from ape import chain
+
+    from opgov.deploy import OrgDeployer
+    from opgov.deployments import Deployments
+    from opgov.spec import load_spec
+
+    snapshot = chain.snapshot()
+    record = Deployments.for_connected_network()
+    saved = (dict(record.records), dict(record.pending), dict(record.org))
+    for part in (record.records, record.pending, record.org):
+        part.clear()
+    (folder / "org.yaml").write_text(spec_text)
+    spec = load_spec(folder / "org.yaml")
+    try:
+        yield spec, OrgDeployer(spec, deployer).deploy()
+    finally:
+        chain.restore(snapshot)
+        for part, before in zip((record.records, record.pending, record.org), saved):
+            part.clear()
+            part.update(before)

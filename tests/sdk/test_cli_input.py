@@ -13,6 +13,7 @@ from opgov.addresses import NO_ENS, check_hex, parse_address
 from opgov.cli.main import cli
 from opgov.errors import UsageError
 from opgov.spec import EXAMPLE, load_spec
+from safe_support import deployed_org
 
 SHOP = 9  # the test account that plays the hardware shop
 ERIN = "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65"  # TEST::4, Repair Café's lead
@@ -24,24 +25,9 @@ PYTHON_ERRORS = re.compile(r"Traceback|\b[A-Z][A-Za-z]*(Error|Exception|OutOfBou
 @pytest.fixture(scope="module")
 def org(provider, accounts, tmp_path_factory):
     """The example org with a supplier, deployed on the embedded chain's record; undone afterwards."""
-    from ape import chain
-
-    from opgov.deploy import OrgDeployer
-    from opgov.deployments import Deployments
-
-    snapshot = chain.snapshot()
-    record = Deployments.for_connected_network()
-    saved = (dict(record.records), dict(record.pending), dict(record.org))
-    record.records.clear(), record.pending.clear(), record.org.clear()
     workdir = tmp_path_factory.mktemp("org")
-    text = EXAMPLE.replace("# suppliers:\n#   hardware-shop: 0x...",
-                           f"suppliers:\n  hardware-shop: {accounts[SHOP].address}")
-    (workdir / "org.yaml").write_text(text)
-    state = OrgDeployer(load_spec(workdir / "org.yaml"), accounts[8]).deploy()
-    yield workdir, state
-    chain.restore(snapshot)
-    record.records.clear(), record.pending.clear(), record.org.clear()
-    record.records.update(saved[0]), record.pending.update(saved[1]), record.org.update(saved[2])
+    with deployed_org(workdir, with_shop(accounts), accounts[8]) as (_spec, state):
+        yield workdir, state
 
 
 @pytest.fixture
@@ -97,9 +83,13 @@ def load_spec_with_shop(accounts):
     from pathlib import Path
 
     folder = Path(tempfile.mkdtemp())
-    (folder / "org.yaml").write_text(EXAMPLE.replace("# suppliers:\n#   hardware-shop: 0x...",
-                                                     f"suppliers:\n  hardware-shop: {accounts[SHOP].address}"))
+    (folder / "org.yaml").write_text(with_shop(accounts))
     return load_spec(folder / "org.yaml")
+
+
+def with_shop(accounts) -> str:
+    """The example org.yaml with the hardware shop (the test account SHOP) as a supplier."""
+    return EXAMPLE.replace("# suppliers:\n#   hardware-shop: 0x...", f"suppliers:\n  hardware-shop: {accounts[SHOP].address}")
 
 
 # ---------------------------------------------------------------- names in commands
@@ -109,15 +99,53 @@ def test_cells_people_suppliers_and_streams_by_name(in_org, accounts):
     workdir, state = in_org
     out = run("propose", "--cell", "repair-cafe", "--pay", "250 USDC", "--to", "hardware-shop",
               "--account", "erin").output
-    assert f"transfer 250.00 USDC to {accounts[SHOP].address}" in out and f"from {ERIN}" in out
+    assert "transfer 250.00 USDC to hardware-shop (0xa0Ee…9720)" in out and "from erin (0x15d3…6A65)" in out
     out = run("propose", "--cell", "Repair Café", "--rate", "1", "1600 USDC/month", "--account", "erin").output
-    assert "to 1,600.00 USDC/month (now 1,500.00 USDC/month)" in out
+    assert "set stream #1 (Repair Café's budget) to 1,600.00 USDC/month (now 1,500.00 USDC/month)" in out
     out = run("proposals", "--cell", "repair-cafe").output
     assert "2 of 5 live proposals" in out
-    assert "1 stream for hat 1.2" in run("stream", "list", "--hat", "repair-cafe").output
+    assert "1 stream for Repair Café (hat 1.2)" in run("stream", "list", "--hat", "repair-cafe").output
     assert "rate: 900.00 USDC/month" in run("stream", "show", "thing-library").output
-    assert f"{ERIN} wears hat 1.2 (Repair Café)" in run("hats", "wearer", "repair-cafe", "erin").output
-    assert f"{ERIN} does not wear hat 1.1 (Treasury signer)" in run("hats", "wearer", "signer", LOWER).output
+    assert "erin (0x15d3…6A65) wears hat 1.2 (Repair Café)" in run("hats", "wearer", "repair-cafe", "erin").output
+    assert "erin (0x15d3…6A65) does not wear hat 1.1 (Treasury signer)" in run("hats", "wearer", "signer", LOWER).output
+
+
+FULL_ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{40}\b")
+
+
+def test_output_says_people_cells_suppliers_and_streams_by_their_org_yaml_names(in_org):
+    """What the commands print names things as org.yaml and the record do, as Safe transactions are described."""
+    run("propose", "--cell", "repair-cafe", "--pay", "250 USDC", "--to", "hardware-shop", "--account", "erin",
+        "--rationale", "soldering irons")
+    run("propose", "--cell", "repair-cafe", "--rate", "1", "1600 USDC/month", "--account", "erin")
+    out = run("object", "1", "--reason", "we have irons", "--account", "frank").output
+    assert "→ object to proposal #1 as frank (0x9965…A4dc) with Repair Café (hat 1.2)" in out
+    proposals = run("proposals").output
+    for says in ("(cell Repair Café (hat 1.2), proposed by erin (0x15d3…6A65))",
+                 "1. transfer 250.00 USDC to hardware-shop (0xa0Ee…9720)",
+                 "objection by frank (0x9965…A4dc) (hat 1.2, stands): we have irons",
+                 "1. set stream #1 (Repair Café's budget) to 1,600.00 USDC/month (now 1,500.00 USDC/month)"):
+        assert says in proposals, proposals
+    show = run("stream", "show", "repair-cafe").output
+    assert show.startswith("stream #1 (Repair Café's budget)\n"), show
+    # the Safe's address depends on what the embedded chain deployed before this test
+    assert re.search(r"from the Safe \(0x[0-9a-fA-F]{4}…[0-9a-fA-F]{4}\) to erin \(0x15d3…6A65\); "
+                     r"wearers of Repair Café \(hat 1\.2\) may", show), show
+    listed = run("stream", "list", "--hat", "thing-library").output
+    assert "1 stream for Thing Library (hat 1.3):\n  stream #2 (Thing Library's budget): 900.00 USDC/month" in listed
+    tree = run("hats", "tree", "1").output
+    assert "Riverside Commons — worn by the Safe, 1 of 1" in tree
+    assert "Treasury signer — worn by alice, bob, carol, dave, 4 of 5" in tree
+    assert "Repair Café lead — worn by erin, 1 of 1" in tree
+    status = run("status").output
+    assert "signers: dave, carol, bob, alice" in status and "#1  Repair Café  objected" in status
+    run("safe", "propose", "--send-eth", "hardware-shop", "0.1")
+    pending = run("safe", "pending").output
+    assert "send 0.1000 ETH to hardware-shop (0xa0Ee…9720)" in pending
+    signers = run("safe", "signers").output
+    assert "owner alice (0xf39F…2266)" in signers and "modules: the signer gate (" in signers
+    for out in (proposals, show, listed, tree, pending):
+        assert not FULL_ADDRESS.search(out), out  # every address here has a name
 
 
 def test_the_test_token_is_recorded_under_its_symbol(in_org):
@@ -135,7 +163,7 @@ def test_a_mistyped_checksum_pays_no_one(in_org):
 
     before = chain.blocks.height
     one_line_error(run("stream", "withdraw", "1", "5 USDC", "--to", MISTYPED, "--account", "erin", ok=False),
-                   f"--to {MISTYPED} has a wrong checksum")
+                   f"--to '{MISTYPED}' has a wrong checksum")
     assert chain.blocks.height == before
     run("stream", "withdraw", "1", "max", "--to", LOWER, "--account", "erin")  # all lower case: no checksum to fail
 
@@ -168,7 +196,7 @@ BAD = [
     (["safe", "propose", "--send-eth", "x.eth", "1"], f"--send-eth 'x.eth': {NO_ENS}"),
     (["safe", "propose", "--send-eth", "0x1234", "1"], "--send-eth '0x1234' is not an address"),
     (["safe", "propose", "--transfer", "USDC", "erin", "1e30"], "1e30 USDC is more than all the USDC there is"),
-    (["safe", "propose", "--transfer", "USDC", MISTYPED, "1"], f"--transfer {MISTYPED} has a wrong checksum"),
+    (["safe", "propose", "--transfer", "USDC", MISTYPED, "1"], f"--transfer '{MISTYPED}' has a wrong checksum"),
     (["safe", "remove-signer", "dave.eth"], f"SIGNER 'dave.eth': {NO_ENS}"),
     (["safe", "create", "--owner", "0xabc", "--threshold", "1"], "--owner '0xabc' is not an address"),
     (["safe", "propose", "--nonce", "-1", "--send-eth", "erin", "1"], "invalid value for '--nonce'"),
@@ -223,6 +251,30 @@ def test_veto_takes_the_next_free_nonce_or_replaces(in_org, tmp_path):
     assert kept == [str(nonce), str(nonce + 1)]
 
 
+def test_deploy_after_hand_over_takes_the_next_free_nonce_or_replaces(in_org, tmp_path):
+    """`opgov deploy` writing the signers' transaction never reuses a pending one's nonce quietly."""
+    workdir, state = in_org
+    spec = workdir / "org.yaml"
+    before = spec.read_text()
+    spec.write_text(before.replace("members: [frank, grace]", "members: [frank, grace, heidi]", 1))
+    folder = tmp_path / "txs"
+    try:
+        run("safe", "propose", "--send-eth", "erin", "0.1", "--folder", folder)
+        out = run("deploy", spec, "--folder", folder, "--account", "TEST::8").output
+        nonce = int(re.search(r"note: nonce (\d+) is taken by the pending transaction \w+ \(send 0.1000 ETH to erin",
+                              out).group(1))
+        assert f"this one gets nonce {nonce + 1} and can run only after it (pass --replace" in out, out
+        assert "1 change(s) wait for the signers" in out, out
+        again = run("deploy", spec, "--folder", folder, "--account", "TEST::8").output
+        assert "note:" not in again, again  # the same change again: merged into its file
+        out = run("deploy", spec, "--folder", folder, "--account", "TEST::8", "--replace").output
+        assert "replaces" in out and f"(nonce {nonce}), set aside in" in out, out
+        kept = sorted(p.name.split("-")[0] for p in folder.rglob("*.json") if "replaced" not in p.parts)
+        assert kept == [str(nonce), str(nonce + 1)]  # the change at the Safe's nonce, and its earlier copy
+    finally:
+        spec.write_text(before)
+
+
 # ---------------------------------------------------------------- the org's files live with the org
 
 
@@ -273,3 +325,11 @@ def test_check_reports_every_problem_in_one_run(tmp_path):
     for says in ("heidi: '0x1234' is not an address", "safe.signers[3]: 'zed' is not under people:",
                  "cells[1].budget: budgets are in the treasury token USDC, not EUR"):
         assert says in result.output, result.output
+
+
+def test_hats_errors_say_people_by_their_org_yaml_names(in_org):
+    """A refused hats command names the sender as org.yaml does, not by a bare address."""
+    result = run("hats", "mint", "repair-cafe", "grace", "--account", "erin", ok=False)
+    assert result.exit_code != 0
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "erin (0x15d3…6A65) is not an admin of hat 1.2" in errors[0], result.output

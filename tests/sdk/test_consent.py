@@ -183,8 +183,8 @@ def test_escalation_to_the_safe_is_approved_by_its_signers(org, accounts):
 def test_rate_and_generic_calls_in_plain_words(org, accounts):
     c = org.client
     raise_rate = consent.adjust_rate(org.streams, org.stream_id, "1800 USDC/month", payer=org.safe.address)
-    text = describe_action(raise_rate)
-    assert text == (f"set budget stream {org.stream_id} (to {org.alice.address}) to 1,800.00 USDC/month "
+    text = describe_action(raise_rate, names=c.names)  # the client knows its module's streams contract
+    assert text == (f"set stream #{org.stream_id & (2**96 - 1)} (Workshop's budget) to 1,800.00 USDC/month "
                     "(now 1,500.00 USDC/month)")
     with pytest.raises(ConsentError, match="streams USDC, not DAI"):
         consent.adjust_rate(org.streams, org.stream_id, "1800 DAI/month")
@@ -381,7 +381,7 @@ def test_cli_rate_call_withdraw_cancel_veto_clear_and_deploy(org, accounts, tmp_
                     "--call", org.usdc.address, "approve(address,uint256)", f"{spender},5000000",
                     "--account", "TEST::4")
     assert code == 0, out
-    assert f"1. set budget stream {org.stream_id} (to {org.alice.address}) to 1,800.00 USDC/month" in out
+    assert f"1. set stream #{org.stream_id & (2**96 - 1)} (Workshop's budget) to 1,800.00 USDC/month" in out
     assert f"2. allow {spender} to spend 5.00 USDC" in out and "will need escalation" in out
     code, out = run("object", "1", "--reason", "wait for the quarterly review", "--hat", "1.1.1", "--account", "TEST::5")
     assert code == 0, out

@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from opgov.cli.main import cli
-from opgov.spec import EXAMPLE, load_spec
+from opgov.spec import EXAMPLE
+from safe_support import deployed_org
 
 SHOP_INDEX = 9  # the test account that plays the hardware shop
 
@@ -18,24 +19,10 @@ SHOP_INDEX = 9  # the test account that plays the hardware shop
 @pytest.fixture(scope="module")
 def org(provider, accounts, tmp_path_factory):
     """The example org, deployed with the network's record (as `opgov deploy` does); undone afterwards."""
-    from ape import chain
-
-    from opgov.deploy import OrgDeployer
-    from opgov.deployments import Deployments
-
-    snapshot = chain.snapshot()
-    record = Deployments.for_connected_network()
-    saved = (dict(record.records), dict(record.pending), dict(record.org))
-    record.records.clear(), record.pending.clear(), record.org.clear()
     workdir = tmp_path_factory.mktemp("org")
     spec_text = EXAMPLE.replace("  heidi: TEST::7\n", f"  heidi: TEST::7\n  hardware-shop: {accounts[SHOP_INDEX].address}\n")
-    (workdir / "org.yaml").write_text(spec_text)
-    spec = load_spec(workdir / "org.yaml")
-    state = OrgDeployer(spec, accounts[8]).deploy()
-    yield workdir, spec, state
-    chain.restore(snapshot)
-    record.records.clear(), record.pending.clear(), record.org.clear()
-    record.records.update(saved[0]), record.pending.update(saved[1]), record.org.update(saved[2])
+    with deployed_org(workdir, spec_text, accounts[8]) as (spec, state):
+        yield workdir, spec, state
 
 
 def run(*args, ok=True):

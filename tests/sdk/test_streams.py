@@ -440,9 +440,9 @@ def test_cli_stream_story(world, recorded):
     assert code == 0, out
     assert "→ approve the BudgetStreams contract" in out
     assert ("→ create a stream of 1,500.00 USDC/month (a month is 30 days) from "
-            f"{w.treasury.address} to {w.cell.address}; wearers of hat 1.1.1 may also withdraw, "
-            "funded with 3,000.00 USDC") in out
-    assert "created stream 1 " in out
+            f"{w.treasury.address} to {w.cell.address}; wearers of Repair Café spender (hat 1.1.1) may also "
+            "withdraw, funded with 3,000.00 USDC") in out
+    assert "created stream #1 (Repair Café spender's budget)" in out  # the hat's details name it
     from ape import chain
 
     _set_time(chain.blocks.head.timestamp + 10 * DAY)
@@ -466,9 +466,9 @@ def test_cli_stream_story(world, recorded):
     code, out = run("stream", "refund", "1", "100 USDC")
     assert code == 0 and "→ refund 100.00 USDC from stream 1 to the payer" in out, out
     code, out = run("stream", "list", "--recipient", w.cell.address)
-    assert code == 0 and "1 stream for" in out and "stream 1: 1,000.00 USDC/month" in out, out
+    assert code == 0 and "1 stream for" in out and "stream #1 (Repair Café spender's budget): 1,000.00 USDC/month" in out
     code, out = run("stream", "list", "--hat", "1.1.1")
-    assert code == 0 and "stream 1:" in out and "in all (USDC)" in out, out
+    assert code == 0 and "1 stream for Repair Café spender (hat 1.1.1)" in out and "in all (USDC)" in out, out
     code, out = run("stream", "set-recipient", "1", w.other_cell.address)  # the treasury: refused
     assert code != 0 and "cannot change where the stream pays" in out, out
     code, out = run("stream", "set-recipient", "1", w.other_cell.address, "--account", "TEST::1")

@@ -7,14 +7,18 @@ import logging
 import os
 import sys
 import warnings
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
-from opgov.chain import EMBEDDED, connect, first_line, load_account
+from opgov.chain import EMBEDDED, connect, first_line
 from opgov.errors import DeploymentError, OpgovError
 
+if TYPE_CHECKING:
+    from opgov.describe import Names
+
 DEBUG = bool(os.environ.get("OPGOV_DEBUG"))
+_LOOKUP: "Lookup | None" = None  # the running command's (see `connected`)
 
 
 class Group(click.Group):
@@ -124,15 +128,17 @@ def connected(f: Callable) -> Callable:
         before = where.ORG_FOLDER
         if spec_path:
             where.use_org(spec_path)
+        global _LOOKUP
         try:
             with connect(network):
-                lookup = Lookup(spec_path)
+                lookup = _LOOKUP = Lookup(spec_path)
                 kwargs = {k: lookup.read(v) for k, v in kwargs.items()}
                 if "account" in kwargs:
                     kwargs["account"] = lookup.account(kwargs["account"])
                 return f(*args, **kwargs)
         finally:
             where.ORG_FOLDER = before
+            _LOOKUP = None
 
     return network_option(wrapper)
 
@@ -161,50 +167,69 @@ def _what(param: click.Parameter | None) -> str:
     return (param.metavar or param.name or "the address").upper()
 
 
-class AddressParam(click.ParamType):
+class _ReadLater(click.ParamType):
+    """A value written as itself (checked now), or as a name read once connected (see `Lookup`,
+    whose method of the type's `name` reads it)."""
+
+    keeps: tuple[type, ...] = (Typed,)  # values already read
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, self.keeps):
+            return value
+        text = self.tidy(str(value).strip())
+        if self.written_as_itself(text):
+            return self.read(text, _what(param))
+        return Typed.of(text, self.name, _what(param))
+
+    def tidy(self, text: str) -> str:
+        return text
+
+    def written_as_itself(self, text: str) -> bool:
+        return text[:1].isdigit()
+
+    def read(self, text: str, what: str) -> Any:
+        raise NotImplementedError
+
+
+class AddressParam(_ReadLater):
     """An address: 0x and 40 hex digits (checked now), or a name read after connecting."""
 
     name = "address"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        from opgov.addresses import check_hex, is_hex_like
+    def written_as_itself(self, text: str) -> bool:
+        from opgov.addresses import is_hex_like
 
-        if isinstance(value, Typed):
-            return value
-        text = str(value).strip()
-        if is_hex_like(text):
-            return check_hex(text, _what(param))
-        return Typed.of(text, "address", _what(param))
+        return is_hex_like(text)
+
+    def read(self, text: str, what: str) -> str:
+        from opgov.addresses import check_hex
+
+        return check_hex(text, what)
 
 
-class HatParam(click.ParamType):
+class HatParam(_ReadLater):
     """A hat: a path (1.2), an id (0x…) or a cell's or role's id or name in org.yaml."""
 
     name = "hat"
+    keeps = (int, Typed)
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+    def read(self, text: str, what: str) -> int:
         from opgov.hats import parse_hat
 
-        if isinstance(value, (int, Typed)):
-            return value
-        text = str(value).strip()
-        if text[:1].isdigit():
-            return parse_hat(text)
-        return Typed.of(text, "hat", _what(param))
+        return parse_hat(text)
 
 
-class StreamParam(click.ParamType):
+class StreamParam(_ReadLater):
     """A stream: its short number (2), its full id, or the cell whose budget it is."""
 
     name = "stream"
+    keeps = (int, Typed)
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, (int, Typed)):
-            return value
-        text = str(value).strip().lstrip("#")
-        if text[:1].isdigit():
-            return _number(text, "stream", "give the stream's number (e.g. 2), or the cell whose budget it is")
-        return Typed.of(text, "stream", _what(param))
+    def tidy(self, text: str) -> str:
+        return text.lstrip("#")
+
+    def read(self, text: str, what: str) -> int:
+        return _number(text, "stream", "give the stream's number (e.g. 2), or the cell whose budget it is")
 
 
 class ProposalParam(click.ParamType):
@@ -236,6 +261,16 @@ STREAM = StreamParam()
 PROPOSAL = ProposalParam()
 
 
+def org_names(safe: str | None = None) -> "Names":
+    """How the running command names things in what it prints: the `Names` Safe transactions are
+    described with (org.yaml's people, suppliers, cells and roles, the record's contracts, hats and
+    streams, the chain's token symbols), for `safe` (default: the recorded Safe).
+
+    Read once per command; outside a connected command, from the default org.yaml and record.
+    """
+    return (_LOOKUP or Lookup()).names(safe)
+
+
 class Lookup:
     """Reads names typed in a command, once connected: from org.yaml, the deployments record and ENS.
 
@@ -247,6 +282,7 @@ class Lookup:
         self.spec_path = spec_path
         self._spec: Any = False
         self._record: Any = None
+        self._names: Any = None
 
     @property
     def spec(self):
@@ -263,6 +299,17 @@ class Lookup:
 
             self._record = Deployments.for_connected_network()
         return self._record
+
+    def names(self, safe: str | None = None):
+        """The org's `Names` (see `org_names`), kept for the command."""
+        from opgov.naming import online_names
+        from opgov.safe_tx import checksum
+
+        safe = safe or self.record.org.get("safe") or self.record.get("Safe")
+        safe = checksum(safe) if safe else None
+        if self._names is None or self._names.safe != safe:
+            self._names = online_names(safe, self.spec)
+        return self._names
 
     def read(self, value: Any) -> Any:
         if isinstance(value, Typed):

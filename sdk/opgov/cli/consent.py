@@ -18,10 +18,12 @@ from opgov.cli._common import (
     account_option,
     connected,
     deployed,
+    org_names,
     replace_option,
     say,
     write_safe_tx,
 )
+from opgov.reads import reading
 from opgov.errors import ConsentError
 
 INTENTS_HELP = """
@@ -66,9 +68,12 @@ def _intents(f):
 
 
 def _client(consent_address: str | None):
+    """The module, saying things with the org's names (org.yaml's, the record's, the chain's)."""
     from opgov.consent import ConsentClient
 
-    return ConsentClient.at(deployed("ConsentModule", consent_address))
+    client = ConsentClient.at(deployed("ConsentModule", consent_address))
+    client.use_names(org_names(client.safe))
+    return client
 
 
 def _token_for(symbol: str | None, tokens: tuple[str, ...]) -> str:
@@ -124,9 +129,8 @@ def build_actions(client, pays, tos, tokens, rates, streams_address, calls) -> l
 def _say_actions(client, actions) -> None:
     from opgov.consent import describe_action
 
-    safe = client.safe
     for i, a in enumerate(actions, 1):
-        say(f"    {i}. {describe_action(a, safe)}")
+        say(f"    {i}. {describe_action(a, names=client.names)}")
 
 
 # ---------------------------------------------------------------- the cell's verbs
@@ -151,7 +155,7 @@ def propose(cell, rationale, pays, tos, tokens, rates, streams_address, calls, c
     cell_id = cell
     actions = build_actions(client, pays, tos, tokens, rates, streams_address, calls)
     c = client.check_propose(cell_id, actions, rationale, account.address)
-    about_to(f"propose for {c.label}, from {account.address}; "
+    about_to(f"propose for {c.label}, from {client.names.who(account.address)}; "
              f"objections may be raised for {format_duration(c.consent_window)}; executing will:")
     _say_actions(client, actions)
     problems = client.domain_problems(cell_id, actions)
@@ -172,11 +176,10 @@ def propose(cell, rationale, pays, tos, tokens, rates, streams_address, calls, c
 @account_option
 def object_(proposal, reason, hat, consent_address, account) -> None:
     """Object to PROPOSAL, with a reason, while its consent window is open."""
-    from opgov.hats import hat_path
-
     client = _client(consent_address)
     p, hat_id = client.check_object(proposal, reason, account.address, hat or None)
-    about_to(f"object to proposal {p.ref} as {account.address} (hat {hat_path(hat_id)}), because: {reason}")
+    about_to(f"object to proposal {p.ref} as {client.names.who(account.address)} with {client.names.hat(hat_id)}, "
+             f"because: {reason}")
     client.object(p.id, reason, sender=account, hat=hat_id)
     say(f"objection raised: proposal {p.ref} cannot execute while it stands "
         "(withdraw it with `opgov withdraw-objection` once the proposal is amended or your concern is met)")
@@ -191,7 +194,7 @@ def withdraw_objection(proposal, consent_address, account) -> None:
     """Withdraw your standing objection to PROPOSAL, while its window is open."""
     client = _client(consent_address)
     p = client.check_withdraw(proposal, account.address)
-    about_to(f"withdraw {account.address}'s objection to proposal {p.ref}")
+    about_to(f"withdraw {client.names.who(account.address)}'s objection to proposal {p.ref}")
     client.withdraw_objection(p.id, sender=account)
     say(f"objection withdrawn from proposal {p.ref}")
 
@@ -240,20 +243,19 @@ def escalate(proposal, consent_address, account) -> None:
     Do this when an objection stood at the end of the window, or when the
     proposal lies outside the cell's domain.
     """
-    from opgov.hats import hat_path
     from opgov.units import format_duration
 
     client = _client(consent_address)
     p, parent = client.check_escalate(proposal, account.address)
     if parent:
         window = client.cell(parent).consent_window
-        about_to(f"escalate proposal {p.ref} to the parent cell {hat_path(parent)}: "
+        about_to(f"escalate proposal {p.ref} to the parent cell {client.names.hat(parent)}: "
                  f"its objectors get {format_duration(window)} to object, and its domain applies")
     else:
         about_to(f"escalate proposal {p.ref} to the Safe's signers, who approve it with a Safe transaction")
     client.escalate(p.id, sender=account)
     if parent:
-        say(f"proposal {p.ref} escalated to cell {hat_path(parent)}; {client.proposal(p.id).countdown()}")
+        say(f"proposal {p.ref} escalated to cell {client.names.hat(parent)}; {client.proposal(p.id).countdown()}")
     else:
         say(f"proposal {p.ref} waits for the Safe's signers: `opgov consent approve {p.ref}` writes their transaction")
 
@@ -267,7 +269,7 @@ def execute(proposal, consent_address, account) -> None:
     """Execute PROPOSAL through the Safe (anyone, once it passed); its actions are read from the chain."""
     client = _client(consent_address)
     p, actions = client.check_execute(proposal)
-    about_to(f"execute proposal {p.ref} through the Safe {client.safe}:")
+    about_to(f"execute proposal {p.ref} through {client.names.who(client.safe)}:")
     _say_actions(client, actions)
     client.execute(p.id, sender=account, actions=actions)
     say(f"proposal {p.ref} executed")
@@ -279,6 +281,7 @@ def execute(proposal, consent_address, account) -> None:
 @click.option("--live", is_flag=True, help="only live proposals (open, objected, passed, escalated, pending).")
 @consent_option
 @connected
+@reading
 def proposals(cell, live, consent_address) -> None:
     """List proposals with their state, countdown, objections and what executing will do."""
     from opgov.consent import describe
@@ -292,7 +295,7 @@ def proposals(cell, live, consent_address) -> None:
     if not found:
         say("no proposals" + (" for this cell" if cell_id is not None else "") + " yet: make one with `opgov propose`")
     for p in found:
-        for line in describe(p):
+        for line in describe(p, client.names):
             say(line)
 
 
@@ -346,8 +349,8 @@ def _safe_tx(client, call, folder, replace=False):
     from opgov.safe_tx import TxFolder
 
     safe = Safe.at(client.safe)
-    pending, path = write_safe_tx(safe, [call], TxFolder(folder), replace)
-    for line in explain(pending.tx):
+    pending, path = write_safe_tx(safe, [call], TxFolder(folder), replace, names=client.names)
+    for line in explain(pending.tx, names=client.names):
         say(line)
     say(f"written to {path}; signers sign it with `opgov safe sign {pending.hash_hex[:10]}`, "
         f"then anyone runs `opgov safe execute {pending.hash_hex[:10]}`")
@@ -394,11 +397,9 @@ def veto(proposal, reason, consent_address, folder, replace) -> None:
 @account_option
 def clear(proposal, consent_address, account) -> None:
     """Free the cell's slot held by an expired PROPOSAL (anyone)."""
-    from opgov.hats import hat_path
-
     client = _client(consent_address)
     p = client.check_clear(proposal)
-    about_to(f"clear expired proposal {p.ref}, freeing a live-proposal slot of cell {hat_path(p.cell)}")
+    about_to(f"clear expired proposal {p.ref}, freeing a live-proposal slot of cell {client.names.hat(p.cell)}")
     client.clear(p.id, sender=account)
     say(f"proposal {p.ref} cleared")
 

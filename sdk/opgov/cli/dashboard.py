@@ -27,7 +27,7 @@ from opgov.errors import DeploymentError, UsageError
 @click.option("--index", "index_path", type=click.Path(dir_okay=False), default=None,
               help="the indexer's SQLite file (default: one per network under .opgov/index/).")
 @click.option("--relayer", default=None, metavar="ALIAS",
-              help="an ape account that relays members' signed objections from the page and pays their gas.")
+              help="an ape account that relays members' signed objections and proposals from the page and pays their gas (without it, the page keeps them for a member to relay).")
 @connected
 def dashboard(path: str, port: int, open_browser: bool, demo: bool, txs: str | None, index_path: str | None,
               relayer: str | None) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from opgov.cli._common import ADDRESS, HAT, Group, about_to, account_option, connected, deployed, say
+from opgov.cli._common import ADDRESS, HAT, Group, about_to, account_option, connected, deployed, org_names, say
+from opgov.reads import reading
 from opgov.hats import MAX_SUPPLY, HatsClient, describe_tree, hat_path, parse_hat
 
 hats_option = click.option("--hats", "hats_address", default=None, metavar="ADDRESS", type=ADDRESS,
@@ -12,7 +13,9 @@ hats_option = click.option("--hats", "hats_address", default=None, metavar="ADDR
 
 
 def _client(hats_address: str | None) -> HatsClient:
-    return HatsClient.at(deployed("Hats", hats_address))
+    client = HatsClient.at(deployed("Hats", hats_address))
+    client.names = org_names()  # errors say people by their org.yaml names
+    return client
 
 
 @click.group(cls=Group)
@@ -37,10 +40,11 @@ def deploy(account) -> None:
 @click.argument("top_hat", type=HAT)
 @hats_option
 @connected
+@reading
 def tree(top_hat: str, hats_address: str | None) -> None:
     """Show the tree under TOP_HAT (e.g. 1) with its wearers."""
     client = _client(hats_address)
-    for line in describe_tree(client.tree(parse_hat(top_hat))):
+    for line in describe_tree(client.tree(parse_hat(top_hat)), org_names().addresses):
         say(line)
 
 
@@ -63,13 +67,13 @@ def create(admin, top_hat, details, wearer, max_supply, eligibility, toggle, imm
     client = _client(hats_address)
     if top_hat:
         who = wearer or account.address
-        about_to(f"create a new tree whose top hat ({details!r}) is worn by {who}")
+        about_to(f"create a new tree whose top hat ({details!r}) is worn by {org_names().who(who)}")
         hat = client.create_tree(who, details, sender=account, image_uri=image_uri)
     else:
         if admin is None:
             raise click.UsageError("say where the hat goes with --admin HAT, or pass --top-hat")
         admin_id = parse_hat(admin)
-        about_to(f"create hat {details!r} under {hat_path(admin_id)}"
+        about_to(f"create hat {details!r} under {org_names().hat(admin_id)}"
                  + ("" if max_supply == MAX_SUPPLY else f", at most {max_supply} wearers"))
         hat = client.create_hat(admin_id, details, sender=account, max_supply=max_supply,
                                 eligibility=eligibility, toggle=toggle, mutable=not immutable,
@@ -87,9 +91,10 @@ def mint(hat, wearer, hats_address, account) -> None:
     """Give HAT to WEARER."""
     client = _client(hats_address)
     hat_id = parse_hat(hat)
-    about_to(f"give hat {hat_path(hat_id)} to {wearer}")
+    names = org_names()
+    about_to(f"give {names.hat(hat_id)} to {names.who(wearer)}")
     client.mint(hat_id, wearer, sender=account)
-    say(f"{wearer} now wears hat {hat_path(hat_id)}")
+    say(f"{names.who(wearer)} now wears {names.hat(hat_id)}")
 
 
 @hats.command()
@@ -103,9 +108,10 @@ def transfer(hat, from_, to, hats_address, account) -> None:
     """Move HAT from one wearer to another (mutable hats, by an admin)."""
     client = _client(hats_address)
     hat_id = parse_hat(hat)
-    about_to(f"move hat {hat_path(hat_id)} from {from_} to {to}")
+    names = org_names()
+    about_to(f"move {names.hat(hat_id)} from {names.who(from_)} to {names.who(to)}")
     client.transfer(hat_id, from_, to, sender=account)
-    say(f"{to} now wears hat {hat_path(hat_id)} instead of {from_}")
+    say(f"{names.who(to)} now wears {names.hat(hat_id)} instead of {names.who(from_)}")
 
 
 @hats.command()
@@ -117,9 +123,10 @@ def renounce(hat, hats_address, account) -> None:
     """Take off a HAT you wear."""
     client = _client(hats_address)
     hat_id = parse_hat(hat)
-    about_to(f"take off hat {hat_path(hat_id)} worn by {account.address}")
+    names = org_names()
+    about_to(f"take off {names.hat(hat_id)} worn by {names.who(account.address)}")
     client.renounce(hat_id, sender=account)
-    say(f"{account.address} no longer wears hat {hat_path(hat_id)}")
+    say(f"{names.who(account.address)} no longer wears {names.hat(hat_id)}")
 
 
 @hats.command()
@@ -134,7 +141,8 @@ def wearer(hat, address, hats_address) -> None:
     view = client.view(hat_id)
     wears = client.is_wearer(address, hat_id)
     c = client.contract
-    say(f"{address} {'wears' if wears else 'does not wear'} hat {hat_path(hat_id)} ({view.details})")
+    names = org_names()
+    say(f"{names.who(address)} {'wears' if wears else 'does not wear'} hat {hat_path(hat_id)} ({view.details})")
     say(f"  hat active: {'yes' if view.active else 'no'}")
     say(f"  eligible: {'yes' if c.isEligible(address, hat_id) else 'no'}")
     say(f"  in good standing: {'yes' if c.isInGoodStanding(address, hat_id) else 'no'}")

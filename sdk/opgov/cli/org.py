@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from opgov.cli._common import about_to, account_option, connected, replace_option, say, write_safe_tx
+from opgov.cli._common import about_to, account_option, connected, org_names, replace_option, say, write_safe_tx
+from opgov.reads import reading
 from opgov.spec import load_spec, write_example
 
 
@@ -90,14 +91,14 @@ def deploy(path: str, folder: str | None, new_deployer: bool, replace: bool, acc
 @click.command()
 @click.argument("path", default="org.yaml", type=click.Path(dir_okay=False))
 @connected
+@reading
 def status(path: str) -> None:
     """Show the org as it is on chain: the Safe, each cell's budget and runway, the proposals."""
-    from opgov.deploy import load_state, resolve_person
+    from opgov.deploy import load_state
     from opgov.status import org_status, status_lines
 
     spec = load_spec(path)
-    names = {resolve_person(who): name for name, who in spec.people.items()}
     state = load_state()
-    names[state.safe] = "the Safe"
+    names = org_names(state.safe).addresses
     for line in status_lines(org_status(spec.name, state, names)):
         say(line)

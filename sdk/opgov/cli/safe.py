@@ -18,6 +18,7 @@ from opgov.cli._common import (
     connected,
     deployed,
     network_option,
+    org_names,
     quiet_libraries,
     say,
 )
@@ -68,10 +69,6 @@ def _spec(path: str | None):
     from opgov.naming import load_org_spec
 
     return load_org_spec(path)
-
-
-def _short(address: str) -> str:
-    return f"{address[:6]}…{address[-4:]}"
 
 
 def _status_lines(safe, pending, names=None) -> list[str]:
@@ -125,11 +122,12 @@ def signers(safe_address) -> None:
     owners = s.owners()
     say(f"Safe {s.address} (v1.4.1) on chain {s.chain_id}")
     say(f"  {s.threshold()} of {len(owners)} owners must confirm; next nonce {s.nonce()}")
+    names = org_names(s.address)
     for o in owners:
-        say(f"  owner {o}")
-    say(f"  modules: {', '.join(s.modules()) or 'none'}")
+        say(f"  owner {names.who(o)}")
+    say(f"  modules: {', '.join(names.who(m) for m in s.modules()) or 'none'}")
     guard = s.guard()
-    say(f"  guard: {guard if int(guard, 16) else 'none'}")
+    say(f"  guard: {names.who(guard) if int(guard, 16) else 'none'}")
     say(f"  balance: {format_amount(s.balance(), 18, 'ETH', places=4)}")
 
 
@@ -218,8 +216,8 @@ def pending(show_all, safe_address, folder, spec_path) -> None:
             continue
         status = s.status(entry)
         done = "used" if entry.tx.nonce < current else f"{status.count} of {threshold}"
-        who = ", ".join(_short(o) for o in [*status.signed, *status.approved_on_chain]) or "nobody yet"
         names = names or transaction_names(entry.tx, spec=spec)
+        who = ", ".join(names.who(o) for o in [*status.signed, *status.approved_on_chain]) or "nobody yet"
         what = explain(entry.tx, names=names)[2:]
         say(f"nonce {entry.tx.nonce}  {entry.hash_hex[:12]}  [{done}]  {what[0].strip()}")
         for line in what[1:]:
@@ -399,9 +397,10 @@ def claim(gate_address, account) -> None:
     from opgov.safe import SignerSeats
 
     seats = SignerSeats(deployed("SignerGate", gate_address))
-    about_to(f"make {account.address} a signer of the Safe {seats.safe.address} (it wears the signer hat)")
+    names = org_names(seats.safe.address)
+    about_to(f"make {names.who(account.address)} a signer of the Safe {seats.safe.address} (it wears the signer hat)")
     seats.claim(account)
-    say(f"{account.address} is now a signer: {seats.safe.threshold()} of {len(seats.safe.owners())} needed")
+    say(f"{names.who(account.address)} is now a signer: {seats.safe.threshold()} of {len(seats.safe.owners())} needed")
 
 
 @safe.command(name="remove-signer")
@@ -414,10 +413,13 @@ def remove_signer(signer, gate_address, account) -> None:
     from opgov.safe import SignerSeats
 
     seats = SignerSeats(deployed("SignerGate", gate_address))
-    about_to(f"remove {signer} from the Safe {seats.safe.address}'s signers (they no longer wear the signer hat)")
+    names = org_names(seats.safe.address)
+    about_to(f"remove {names.who(signer)} from the Safe {seats.safe.address}'s signers "
+             "(they no longer wear the signer hat)")
     receipt = seats.remove(signer, account)
     owners = seats.safe.owners()
     if signer in owners:  # said only once the chain agrees
         raise SafeError(f"the transaction {receipt.txn_hash} went through, yet {signer} is still an owner of the Safe",
                         "check the signer gate (`opgov safe signers`) before relying on it")
-    say(f"{signer} is no longer a signer (checked on-chain): {seats.safe.threshold()} of {len(owners)} needed")
+    say(f"{names.who(signer)} is no longer a signer (checked on-chain): "
+        f"{seats.safe.threshold()} of {len(owners)} needed")

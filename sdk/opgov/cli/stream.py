@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from opgov.cli._common import ADDRESS, HAT, Group, about_to, account_option, connected, deployed, say
+from opgov.cli._common import ADDRESS, HAT, Group, about_to, account_option, connected, deployed, org_names, say
 from opgov.cli._common import STREAM as STREAM_TYPE
+from opgov.reads import reading
 from opgov.errors import DeploymentError
-from opgov.hats import hat_path
 from opgov.streams import StreamsClient, StreamView, deploy_test_token
 
 streams_option = click.option("--streams", "streams_address", default=None, metavar="ADDRESS", type=ADDRESS,
@@ -16,13 +16,16 @@ STREAM = click.argument("stream", metavar="STREAM", type=STREAM_TYPE)
 
 
 def _client(streams_address: str | None) -> StreamsClient:
+    """The streams contract, saying people, cells and streams with the org's names."""
     try:
-        return StreamsClient.at(deployed("BudgetStreams", streams_address))
+        client = StreamsClient.at(deployed("BudgetStreams", streams_address))
     except DeploymentError as err:
         raise DeploymentError(
             "no BudgetStreams contract is recorded on this network",
             "deploy one first (`opgov stream deploy`), or pass --streams ADDRESS",
         ) from err
+    client.names = org_names()
+    return client
 
 
 def _recorded(name: str, given: str | None, how: str) -> str:
@@ -99,7 +102,7 @@ def create(recipient, rate, token, spender_hat, deposit, streams_address, accoun
     token = _recorded("TestToken", token, "pass the token to stream with --token ADDRESS")
     hat = spender_hat or 0
     sid = client.create(recipient, token, rate, sender=account, spender_hat=hat, deposit=deposit, announce=about_to)
-    say(f"created stream {sid & (2**96 - 1)} (id {sid})")
+    say(f"created {client.names.stream_name(sid)}")
 
 
 @stream.command()
@@ -113,7 +116,7 @@ def deposit(stream, amount, streams_address, account) -> None:
     client = _client(streams_address)
     sid = client.resolve(stream)
     client.deposit(sid, amount, sender=account, announce=about_to)
-    _summary(client.stream(sid))
+    _summary(client, client.stream(sid))
 
 
 @stream.command()
@@ -130,8 +133,8 @@ def withdraw(stream, amount, to, streams_address, account) -> None:
     sid = client.resolve(stream)
     paid = client.withdraw(sid, amount, sender=account, to=to, announce=about_to)
     view = client.stream(sid)
-    say(f"paid {view.amount(paid)} to {to or account.address}")
-    _summary(view)
+    say(f"paid {view.amount(paid)} to {client.names.who(to or account.address)}")
+    _summary(client, view)
 
 
 @stream.command()
@@ -144,7 +147,7 @@ def pause(stream, streams_address, account) -> None:
     client = _client(streams_address)
     sid = client.resolve(stream)
     client.pause(sid, sender=account, announce=about_to)
-    _summary(client.stream(sid))
+    _summary(client, client.stream(sid))
 
 
 @stream.command()
@@ -158,7 +161,7 @@ def restart(stream, rate, streams_address, account) -> None:
     client = _client(streams_address)
     sid = client.resolve(stream)
     client.restart(sid, rate, sender=account, announce=about_to)
-    _summary(client.stream(sid))
+    _summary(client, client.stream(sid))
 
 
 @stream.command()
@@ -172,7 +175,7 @@ def adjust(stream, rate, streams_address, account) -> None:
     client = _client(streams_address)
     sid = client.resolve(stream)
     client.adjust(sid, rate, sender=account, announce=about_to)
-    _summary(client.stream(sid))
+    _summary(client, client.stream(sid))
 
 
 @stream.command()
@@ -186,8 +189,8 @@ def void(stream, streams_address, account) -> None:
     sid = client.resolve(stream)
     written_off = client.void(sid, sender=account, announce=about_to)
     view = client.stream(sid)
-    say(f"stream {view.number} is voided; {view.amount(written_off)} of uncovered debt was written off")
-    _summary(view)
+    say(f"{client.names.stream_name(sid)} is voided; {view.amount(written_off)} of uncovered debt was written off")
+    _summary(client, view)
 
 
 @stream.command()
@@ -202,8 +205,8 @@ def refund(stream, amount, streams_address, account) -> None:
     sid = client.resolve(stream)
     refunded = client.refund(sid, amount, sender=account, announce=about_to)
     view = client.stream(sid)
-    say(f"refunded {view.amount(refunded)} to {view.payer}")
-    _summary(view)
+    say(f"refunded {view.amount(refunded)} to {client.names.who(view.payer)}")
+    _summary(client, view)
 
 
 @stream.command("set-recipient")
@@ -217,7 +220,7 @@ def set_recipient(stream, recipient, streams_address, account) -> None:
     client = _client(streams_address)
     sid = client.resolve(stream)
     client.set_recipient(sid, recipient, sender=account, announce=about_to)
-    say(f"stream {sid & (2**96 - 1)} now pays {recipient}")
+    say(f"{client.names.stream_name(sid)} now pays {client.names.who(recipient)}")
 
 
 @stream.command()
@@ -227,7 +230,7 @@ def set_recipient(stream, recipient, streams_address, account) -> None:
 def show(stream, streams_address) -> None:
     """Show STREAM in plain words: rate, balance, withdrawable, debt, status and runway."""
     client = _client(streams_address)
-    for line in client.stream(client.resolve(stream)).describe():
+    for line in client.stream(client.resolve(stream)).describe(client.names):
         say(line)
 
 
@@ -237,6 +240,7 @@ def show(stream, streams_address) -> None:
               help="the cell's spender hat (e.g. 1.2, or the cell's id in org.yaml).")
 @streams_option
 @connected
+@reading
 def list_(recipient, hat, streams_address) -> None:
     """A cell's streams together: those paying --recipient, or spendable by wearers of --hat."""
     if not recipient and not hat:
@@ -244,14 +248,19 @@ def list_(recipient, hat, streams_address) -> None:
     client = _client(streams_address)
     hat_id = hat or None
     views = client.streams_of(recipient=recipient, hat=hat_id)
-    who = recipient or f"hat {hat_path(hat_id)}"
+    from opgov.naming import stream_known_as
+
+    for v in views:  # named from what was just read in one batch, not asked again one by one
+        client.names.streams.setdefault(v.id, stream_known_as(client.names, v.number, v.spender_hat, v.recipient,
+                                                              v.token.address))
+    who = client.names.who(recipient) if recipient else client.names.hat(hat_id)
     if not views:
         say(f"no streams for {who}")
         return
     say(f"{len(views)} stream{'s' if len(views) != 1 else ''} for {who}:")
     for v in views:
         runway = "not accruing" if v.runway is None else ("run out" if v.runway == 0 else _days(v.runway))
-        say(f"  stream {v.number}: {v.rate_text}, withdrawable {v.amount(v.withdrawable)}, "
+        say(f"  {client.names.stream_name(v.id)}: {v.rate_text}, withdrawable {v.amount(v.withdrawable)}, "
             f"balance {v.amount(v.balance)}, runway {runway} — {v.status_text}")
     by_token: dict[str, list[StreamView]] = {}
     for v in views:
@@ -268,8 +277,8 @@ def _days(seconds: int) -> str:
     return format_duration(seconds)
 
 
-def _summary(view: StreamView) -> None:
+def _summary(client: StreamsClient, view: StreamView) -> None:
     runway = view.runway
     tail = "" if runway is None else ("; the balance has run out" if runway == 0 else f"; runway {_days(runway)}")
-    say(f"stream {view.number}: {view.status_text}; balance {view.amount(view.balance)}, "
+    say(f"{client.names.stream_name(view.id)}: {view.status_text}; balance {view.amount(view.balance)}, "
         f"withdrawable {view.amount(view.withdrawable)}{tail}")

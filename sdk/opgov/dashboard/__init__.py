@@ -77,5 +77,6 @@ def open_dashboard(
         network = f"{provider.network.ecosystem.name}:{provider.network.name}:{provider.name}"
         board = Board(name, state, indexer, names, txs, network)
     dashboard = Dashboard(board, indexer, port=port, interval=interval, chain_lock=lock)
-    dashboard.wallet = WalletAPI(state.consent, dict(names or {}), lock, relayer)
+    dashboard.wallet = WalletAPI(state.consent, dict(names or {}), lock, relayer, state=state, txs=txs,
+                                 changed=lambda: dashboard.refresh(rebuild=True))
     return dashboard

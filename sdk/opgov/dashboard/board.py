@@ -9,9 +9,14 @@ hats tree with wearers (`HatsClient.tree`), the Safe's pending transactions
 `Board.feed()` says the newest events in plain words.
 
 Nothing here is guessed: a figure either comes from an event the chain
-emitted or from a call made for this snapshot. Calls go to the chain, so the
-caller must hold the chain lock (the embedded chain is not thread-safe); the
-feed reads only the SQLite index and needs no lock.
+emitted or from a call made for this snapshot. History (proposals' actions,
+objections, the hats and their candidate wearers, burn-downs) comes from the
+SQLite index; what only the chain knows now (stored fields, balances, who
+wears a hat) is read in one `opgov.reads` session a snapshot, a Multicall3 call
+for each kind of question, so a snapshot costs the same few requests whatever
+the org's size. Calls go to the chain, so the caller must hold the chain lock
+(the embedded chain is not thread-safe); the feed reads only the SQLite index
+and needs no lock.
 """
 
 from __future__ import annotations
@@ -119,7 +124,8 @@ class Board:
     ):
         from opgov.consent import ConsentClient
         from opgov.hats import HatsClient
-        from opgov.safe import Safe
+        from opgov.reads import session
+        from opgov.safe import SAFE_VERSION, Safe
         from opgov.streams import StreamsClient
 
         self.name = name
@@ -128,20 +134,31 @@ class Board:
         self.names = dict(names or {})
         self.txs = txs
         self.network = network
-        self.streams = StreamsClient.at(state.streams)
-        self.consent = ConsentClient.at(state.consent)
-        self.hats = HatsClient(_IndexedContract(HatsClient.at(state.hats).contract, indexer, "Hats"))
-        self.safe = Safe.at(state.safe)
-        self.token = self.streams.token(state.token)
+        with session() as read:
+            # the code of every part in one request, then the Safe's version, the consent module's
+            # machinery and the cells' names (their hats' details) in one Multicall3 call
+            read.code_hashes([a for a in (state.streams, state.consent, state.hats, state.safe, state.token) if a])
+            self.streams = StreamsClient.at(state.streams)
+            self.consent = ConsentClient.at(state.consent)
+            self.hats = HatsClient(_IndexedContract(HatsClient.at(state.hats).contract, indexer, "Hats"))
+            safe = read.instance("SafeSingleton", state.safe)
+            cells = list(state.cells.items())
+            machinery = self.consent.machinery_views()
+            answers = read.views([(safe, "VERSION", ())] + machinery
+                                 + [(self.hats.contract, "viewHat", (hat,)) for _, hat in cells])
+            version, details = answers[0], answers[1 + len(machinery):]
+            self.consent.take_machinery(answers[1:1 + len(machinery)])
+            # Safe.at says what is wrong with something that is not a Safe v1.4.1
+            self.safe = Safe(safe) if version == SAFE_VERSION and read.has_code(state.safe) else Safe.at(state.safe)
+            self.token = self.streams.token(state.token)
         for address, what in ((state.streams, "the budget streams"), (state.consent, "the consent module"),
                               (state.hats, "the Hats contract"), (state.gate, "the signer gate"),
                               (state.safe, "the Safe"), (state.token, f"the {self.token.symbol} token")):
             if address:
                 self.names.setdefault(address, what)
         self.cell_names = {hat: cid for cid, hat in state.cells.items()}
-        for cid, hat in state.cells.items():
-            details = str(self.hats.contract.viewHat(hat)[0])
-            self.cell_names[hat] = details or cid
+        for (cid, hat), view in zip(cells, details):
+            self.cell_names[hat] = (str(view[0]) if view else "") or cid
         # proposal id -> (its stored fields, its ProposalView), read again when its events change
         self._views: dict[int, tuple[Any, Any]] = {}
         self._numbers: dict[int, int] = {}  # proposal id -> its number (#N)
@@ -173,9 +190,20 @@ class Board:
     def snapshot(self) -> dict[str, Any]:
         """Everything the page shows, read now. Hold the chain lock while calling it."""
         from opgov.consent import _now
+        from opgov.reads import session
 
-        index = self.indexer.state()
-        now = _now()
+        from opgov.deployments import Deployments
+
+        with session() as read:
+            now = _now()  # the pending and latest blocks in one round trip
+            # the record's contracts checked together (code hashes in one call), not one by one
+            # as the names of the proposals' actions look them up
+            Deployments.for_connected_network().check_chain()
+            read.tokens.setdefault(self.token.address, (self.token.symbol, self.token.decimals))
+            index = self.indexer.state()
+            return self._snapshot(index, now)
+
+    def _snapshot(self, index: Any, now: int) -> dict[str, Any]:
         return {
             "org": {"name": self.name, "network": self.network, "safe": self.state.safe,
                     "token": self.token.symbol},
@@ -251,11 +279,11 @@ class Board:
         for pid in changed:
             self._views.pop(pid, None)
         self._seen_id = max(self._seen_id, last_id)
+        unread = [(pid, created[pid], history[pid]) for pid in created if pid not in self._views]
+        if unread:  # every proposal not read yet, in a few requests (see ConsentClient.views_of)
+            self._views.update(self.consent.views_of(unread, numbers, now))
         out = []
         for pid in reversed(list(created)):
-            if pid not in self._views:
-                stored = self.consent.contract.proposal(pid)
-                self._views[pid] = (stored, self.consent._view(pid, created[pid], history[pid], numbers))
             stored, view = self._views[pid]
             view.now = now
             view.state = ConsentClient._state_at(stored, now)
@@ -318,14 +346,17 @@ class Board:
         ]
 
     def _safe(self) -> dict[str, Any]:
+        from opgov.reads import reader
         from opgov.safe import explain
 
-        owners = self.safe.owners()
+        c = self.safe.contract
+        owners, threshold, nonce = reader().views([(c, "getOwners", ()), (c, "getThreshold", ()), (c, "nonce", ())])
+        owners = [str(o) for o in owners]
         out: dict[str, Any] = {
             "address": self.state.safe,
             "owners": [self.who(o) for o in owners],
-            "threshold": self.safe.threshold(),
-            "nonce": self.safe.nonce(),
+            "threshold": int(threshold),
+            "nonce": int(nonce),
             "pending": [],
             "folder": str(self.txs.root) if self.txs else None,
         }

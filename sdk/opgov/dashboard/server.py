@@ -268,7 +268,10 @@ def _handler(dashboard: Dashboard) -> type[BaseHTTPRequestHandler]:
                 status, answer = handle(dashboard.wallet, method, parts.path, parse_qs(parts.query), body)
             except Exception as err:  # one line, never a traceback, for anything unforeseen
                 status, answer = 500, {"error": f"{type(err).__name__}: {first_line(err)}"}
-            self._json(answer, HTTPStatus(status))
+            try:
+                self._json(answer, HTTPStatus(status))
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the page went away (a tab closed) before the answer was read
 
         def _static(self, name: str) -> None:
             path = (STATIC / name).resolve()

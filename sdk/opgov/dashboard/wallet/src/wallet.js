@@ -1,20 +1,23 @@
 // The page's wallet: find browser wallets (EIP-6963), connect one (EIP-1193), show what the
-// connected member may do, and sign gasless requests (EIP-712) that the dashboard relays.
+// connected member may do from their hats, say in plain words what an action will do, then
+// sign (EIP-712: gasless requests, Safe transactions) or send it from the member's wallet.
 // Bundled with esbuild into ../../static/wallet.js (`make wallet`); no CDN.
 import { createClient, custom, getAddress, hexToBigInt } from "viem";
-import { signTypedData } from "viem/actions";
+import { sendTransaction, signTypedData, waitForTransactionReceipt } from "viem/actions";
 
 const wallets = new Map(); // uuid -> { info, provider }
 let config = null; // /api/wallet/config
-let connected = null; // { provider, client, address, chainId, name }
+let connected = null; // { info, provider, client, address, chainId }
+let busy = false; // an action is being signed or sent: the action list is not redrawn under it
 
 const $ = (id) => document.getElementById(id);
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
     if (k === "text") node.textContent = v;
-    else node.setAttribute(k, v);
+    else node.setAttribute(k, v === true ? "" : v);
   }
   for (const c of children) node.append(c);
   return node;
@@ -35,6 +38,8 @@ function say(text, kind = "info") {
   box.textContent = text;
   box.dataset.kind = kind;
 }
+
+const declined = (err) => err.code === 4001 || err.cause?.code === 4001 || /reject|denied|declined/i.test(err.message || "");
 
 // ---------------------------------------------------------------- discovery and connection
 
@@ -65,21 +70,20 @@ async function connect(info, provider) {
     const accounts = await provider.request({ method: "eth_requestAccounts" });
     const address = getAddress(accounts[0]);
     const chainId = Number(hexToBigInt(await provider.request({ method: "eth_chainId" })));
-    const client = createClient({ account: address, transport: custom(provider) });
+    const client = createClient({ account: address, transport: custom(provider), pollingInterval: 500 });
     connected = { info, provider, client, address, chainId };
     provider.on?.("chainChanged", () => refresh());
     provider.on?.("accountsChanged", () => window.location.reload());
     await refresh();
   } catch (err) {
-    say(err.code === 4001 ? "You declined to connect; nothing changed." : `Could not connect: ${err.shortMessage || err.message}`, "error");
+    say(declined(err) ? "You declined to connect; nothing changed." : `Could not connect: ${err.shortMessage || err.message}`, "error");
   }
 }
 
 async function refresh() {
   if (!connected) return;
   connected.chainId = Number(hexToBigInt(await connected.provider.request({ method: "eth_chainId" })));
-  const box = $("wallet-choices");
-  box.replaceChildren();
+  $("wallet-choices").replaceChildren();
   const who = $("wallet-who");
   if (connected.chainId !== config.chain_id) {
     who.textContent = `${connected.info.name}: ${connected.address}`;
@@ -90,47 +94,119 @@ async function refresh() {
   }
   const member = await api(`/api/wallet/member?address=${connected.address}`);
   who.textContent = `${member.name ? member.name + " — " : ""}${connected.address} (${connected.info.name})`;
-  renderActions(member);
+  if (!busy) renderActions(member);
   document.body.dataset.wallet = "connected";
 }
 
-// ---------------------------------------------------------------- actions
+// ---------------------------------------------------------------- what the member may do
+
+function field(form, label, input) {
+  const id = `${form.dataset.verb}-${form.dataset.ref || form.dataset.hash || form.dataset.stream || form.dataset.id || "new"}-${input.name}`.replace(/[^\w-]/g, "");
+  input.id = id;
+  form.append(el("label", { for: id, text: label }), input);
+  return input;
+}
+
+function recipientInput(member) {
+  const list = el("datalist", { id: "wallet-recipients" });
+  for (const name of member.recipients) list.append(el("option", { value: name }));
+  if (!$("wallet-recipients")) document.body.append(list);
+  return el("input", { name: "recipient", list: "wallet-recipients", required: true, autocomplete: "off", placeholder: "a name from org.yaml, or 0x…" });
+}
+
+// A payment (amount in token units, recipient by name or address) and a rationale.
+function paymentFields(form, member, rationale) {
+  const amount = field(form, `Amount (${member.symbol})`, el("input", { name: "amount", inputmode: "decimal", required: true, placeholder: "250" }));
+  const recipient = field(form, "To (name or address)", recipientInput(member));
+  const why = rationale === undefined ? null
+    : field(form, "Why (the rationale)", el("textarea", { name: "rationale", rows: "2" }));
+  if (why && rationale) why.value = rationale;
+  return () => ({ amount: amount.value.trim(), recipient: recipient.value.trim(), rationale: why ? why.value.trim() : "" });
+}
+
+function actionForm(attrs, title, button, values) {
+  const form = el("form", { class: "wallet-action", ...attrs });
+  form.append(el("p", { text: title }));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    prepare({ verb: attrs["data-verb"], ...values() });
+  });
+  form.finish = () => form.append(el("button", { type: "submit", text: button }));
+  return form;
+}
+
+const upper = (text) => text[0].toUpperCase() + text.slice(1);
 
 function renderActions(member) {
   const box = $("wallet-actions");
   box.replaceChildren();
-  if (member.may.length === 0) {
-    box.append(el("p", { class: "note", text: "Your hats give you nothing to do on the live proposals right now." }));
-    return;
-  }
-  if (!config.forwarder) {
-    box.append(el("p", { class: "note", text: "This org's consent module trusts no forwarder: act with the command line (opgov object)." }));
-    return;
-  }
+  const gasless = Boolean(config.forwarder);
   for (const action of member.may) {
-    const form = el("form", { class: "wallet-action", "data-verb": action.verb, "data-ref": action.ref });
-    form.append(el("p", { text: action.text[0].toUpperCase() + action.text.slice(1) }));
-    let reason = null;
+    const attrs = { "data-verb": action.verb, "data-ref": action.ref };
+    let form;
     if (action.verb === "object") {
-      const id = `reason-${action.ref.slice(1)}`;
-      form.append(el("label", { for: id, text: "Your reason (a principled objection says why)" }));
-      reason = el("textarea", { id, name: "reason", rows: "2", required: "" });
-      form.append(reason);
+      let reason;
+      form = actionForm(attrs, upper(action.text), "Object…", () => ({ ref: action.ref, reason: reason.value.trim() }));
+      reason = field(form, "Your reason (a principled objection says why)", el("textarea", { name: "reason", rows: "2", required: true }));
+      if (!gasless) continue;
+    } else if (action.verb === "withdraw") {
+      form = actionForm(attrs, upper(action.text), "Withdraw objection…", () => ({ ref: action.ref }));
+      if (!gasless) continue;
+    } else if (action.verb === "execute") {
+      form = actionForm(attrs, upper(action.text), "Execute…", () => ({ ref: action.ref }));
+    } else if (action.verb === "amend") {
+      let values;
+      form = actionForm(attrs, `${upper(action.text)} with a new payment (a new consent window opens)`, "Amend…",
+        () => ({ ref: action.ref, ...values() }));
+      values = paymentFields(form, member, action.rationale);
     }
-    form.append(el("button", { type: "submit", text: action.verb === "object" ? "Object…" : "Withdraw objection…" }));
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      prepare(action, reason ? reason.value.trim() : "");
-    });
+    form.finish();
     box.append(form);
+  }
+  if (member.propose.length) {
+    let values;
+    let cell;
+    let how;
+    const form = actionForm({ "data-verb": "propose" }, "Propose a payment", "Propose…",
+      () => ({ cell: cell.value, send: how.value === "send", ...values() }));
+    cell = field(form, "Cell", el("select", { name: "cell" }));
+    for (const c of member.propose) cell.append(el("option", { value: c.cell, text: c.label }));
+    values = paymentFields(form, member, "");
+    how = field(form, "How it is sent", el("select", { name: "how" }));
+    if (gasless) how.append(el("option", { value: "gasless", text: "gasless: I sign, someone else relays and pays the gas" }));
+    how.append(el("option", { value: "send", text: "from my wallet: I pay the gas" }));
+    form.finish();
+    box.append(form);
+  }
+  for (const budget of member.spend) {
+    let values;
+    const form = actionForm({ "data-verb": "spend", "data-stream": budget.cell }, upper(budget.text), "Pay…",
+      () => ({ stream: budget.stream, ...values() }));
+    values = paymentFields(form, member);
+    form.finish();
+    box.append(form);
+  }
+  for (const action of member.safe) {
+    const form = actionForm({ "data-verb": action.verb, "data-hash": action.hash }, upper(action.text),
+      action.verb === "safe-sign" ? "Sign…" : "Execute…", () => ({ hash: action.hash }));
+    form.finish();
+    box.append(form);
+  }
+  for (const kept of member.relay) {
+    const form = actionForm({ "data-verb": "relay", "data-id": kept.id }, upper(kept.text), "Relay…", () => ({ id: kept.id }));
+    form.finish();
+    box.append(form);
+  }
+  if (!box.children.length) {
+    box.append(el("p", { class: "note", text: "Your hats give you nothing to do here right now." }));
   }
 }
 
-async function prepare(action, reason) {
+// ---------------------------------------------------------------- saying, then doing
+
+async function prepare(body) {
   try {
-    const prepared = await api("/api/wallet/request", {
-      verb: action.verb, ref: action.ref, reason, signer: connected.address,
-    });
+    const prepared = await api("/api/wallet/request", { ...body, signer: connected.address });
     confirmBox(prepared);
   } catch (err) {
     say(err.message, "error");
@@ -139,48 +215,90 @@ async function prepare(action, reason) {
 
 function confirmBox(prepared) {
   const box = $("wallet-confirm");
+  const signing = prepared.kind !== "send";
   box.replaceChildren(
-    el("h3", { text: "Before you sign" }),
-    el("p", { class: "words", text: `This will ${prepared.words}.` }),
+    el("h3", { text: signing ? "Before you sign" : "Before you send" }),
+    el("p", { class: "words", text: `This will ${prepared.words}` + (/[:.]$/.test(prepared.words) ? "" : ".") }),
     el("pre", { class: "about", text: prepared.proposal.join("\n") }),
-    el("p", { class: "note", text: `It is a gasless request: ${prepared.cost}.` }),
+    el("p", { class: "note", text: prepared.kind === "gasless" ? `It is a gasless request: ${prepared.cost}.` : `${upper(prepared.cost)}.` }),
   );
-  const sign = el("button", { type: "button", id: "wallet-sign", text: "Sign in my wallet" });
+  const go = el("button", { type: "button", id: "wallet-sign", text: signing ? "Sign in my wallet" : "Send from my wallet" });
   const cancel = el("button", { type: "button", id: "wallet-cancel", text: "Cancel" });
-  cancel.addEventListener("click", () => { box.replaceChildren(); say("Cancelled; nothing was signed."); });
-  sign.addEventListener("click", () => signAndRelay(prepared));
-  box.append(sign, cancel);
+  cancel.addEventListener("click", () => { box.replaceChildren(); say(`Cancelled; nothing was ${signing ? "signed" : "sent"}.`); });
+  go.addEventListener("click", () => act(prepared));
+  box.append(go, cancel);
   box.hidden = false;
 }
 
-async function signAndRelay(prepared) {
-  const typed = prepared.typed_data;
+// typed data as JSON carries it (numbers as strings) -> as viem takes it (integers as BigInt)
+function typedForViem(typed) {
   const types = { ...typed.types };
   delete types.EIP712Domain;
-  const message = {
-    ...typed.message,
-    nonce: BigInt(typed.message.nonce),
-    deadline: BigInt(typed.message.deadline),
-  };
+  const message = { ...typed.message };
+  for (const { name, type } of types[typed.primaryType]) {
+    if (/^u?int\d*$/.test(type)) message[name] = BigInt(message[name]);
+  }
+  const domain = { ...typed.domain };
+  if (domain.chainId !== undefined) domain.chainId = Number(domain.chainId);
+  return { account: connected.address, domain, types, primaryType: typed.primaryType, message };
+}
+
+async function act(prepared) {
+  busy = true;
+  try {
+    if (prepared.kind === "send") await sendAndWait(prepared);
+    else await signAndSubmit(prepared);
+  } finally {
+    busy = false;
+  }
+  await refresh(); // what the member may do now
+}
+
+async function signAndSubmit(prepared) {
   let signature;
   try {
-    signature = await signTypedData(connected.client, {
-      account: connected.address, domain: typed.domain, types, primaryType: typed.primaryType, message,
-    });
+    signature = await signTypedData(connected.client, typedForViem(prepared.typed_data));
   } catch (err) {
     $("wallet-confirm").replaceChildren();
-    say(err.code === 4001 || /reject|denied|declined/i.test(err.message)
-      ? "You declined to sign; nothing was sent."
-      : `Your wallet could not sign: ${err.shortMessage || err.message}`, "error");
+    say(declined(err) ? "You declined to sign; nothing was sent." : `Your wallet could not sign: ${err.shortMessage || err.message}`, "error");
     return;
   }
   try {
-    const sent = await api("/api/wallet/relay", { request: prepared.request, signature });
-    $("wallet-confirm").replaceChildren();
-    say(sent.relayed ? `Sent (${sent.tx}); ${sent.text.replace(/^sent; /, "")}.` : sent.text, "done");
-    setTimeout(refresh, 1500);
+    if (prepared.kind === "safe-signature") {
+      const saved = await api("/api/wallet/safe-signature", { hash: prepared.hash, signer: connected.address, signature });
+      $("wallet-confirm").replaceChildren();
+      say(`Signed: ${saved.text}.`, "done");
+    } else {
+      const sent = await api("/api/wallet/relay", {
+        request: prepared.request, signature, words: prepared.words, proposal: prepared.proposal,
+      });
+      $("wallet-confirm").replaceChildren();
+      say(sent.relayed ? `Sent (${sent.tx}); ${sent.text.replace(/^sent; /, "")}.` : `Signed: ${sent.text}.`, sent.relayed ? "done" : "kept");
+    }
   } catch (err) {
     say(err.message, "error");
+  }
+}
+
+async function sendAndWait(prepared) {
+  let hash;
+  try {
+    hash = await sendTransaction(connected.client, {
+      account: connected.address, chain: null, to: prepared.tx.to, data: prepared.tx.data, value: hexToBigInt(prepared.tx.value),
+    });
+  } catch (err) {
+    $("wallet-confirm").replaceChildren();
+    say(declined(err) ? "You declined to send it; nothing was sent." : `Your wallet could not send it: ${err.shortMessage || err.message}`, "error");
+    return;
+  }
+  $("wallet-confirm").replaceChildren();
+  say(`Sent (${hash}); waiting for it to be mined…`, "pending");
+  try {
+    const receipt = await waitForTransactionReceipt(connected.client, { hash, pollingInterval: 500, timeout: 120_000 });
+    if (receipt.status === "success") say(`Mined in block ${receipt.blockNumber}: done. The page shows it as soon as the dashboard has read it.`, "done");
+    else say(`Mined in block ${receipt.blockNumber}, but it reverted: nothing changed.`, "error");
+  } catch (err) {
+    say(`Sent (${hash}), but no receipt yet: ${err.shortMessage || err.message}`, "error");
   }
 }
 
@@ -195,6 +313,8 @@ async function start() {
   $("wallet").hidden = false;
   renderChoices();
   window.dispatchEvent(new Event("eip6963:requestProvider"));
+  // what the member may do moves with the chain (windows close, budgets stream): ask again now and then
+  setInterval(() => { if (connected && !busy && !$("wallet-confirm").children.length && !document.activeElement?.closest?.("#wallet-actions")) refresh().catch(() => {}); }, 5000);
 }
 
 start();
