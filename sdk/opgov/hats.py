@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 MAX_LEVELS = 14
 MAX_SUPPLY = 2**32 - 1
-MAX_TEXT = 1024  # bytes of a hat's details or image URI (Hats.vy's bound)
+MAX_TEXT = 7000  # bytes of a hat's details or image URI (Hats Protocol's and Hats.vy's limit)
 DOMAIN_SHIFT = 224
 
 
@@ -445,11 +445,15 @@ def _check_wearer(wearer: str) -> None:
 
 
 def _check_texts(details: str, image_uri: str) -> None:
-    """Refuse over-long texts before sending: the contract's ABI decoder would refuse them without a reason."""
+    """Refuse over-long texts before sending: Hats.vy's ABI decoder would refuse them without a reason.
+
+    Lengths are counted in bytes of UTF-8, as the contract counts them.
+    """
     for what, text in (("details", details), ("image URI", image_uri)):
-        if len(text.encode()) > MAX_TEXT:
+        size = len(text.encode())
+        if size > MAX_TEXT:
             raise HatsError(
-                f"the hat's {what} is {len(text.encode())} bytes, above the {MAX_TEXT} a hat can hold",
+                f"the hat's {what} is {size:,} bytes, above the {MAX_TEXT:,} a hat can hold",
                 "shorten it, or link to a longer text",
             )
 

@@ -151,10 +151,28 @@ def test_other_refusals(org, accounts):
         hats.create_hat(top, "x", sender=accounts[0], max_supply=0)
     with pytest.raises(HatsError, match="no tree 9"):
         hats.tree(parse_hat("9"))
-    with pytest.raises(HatsError, match="1025 bytes, above the 1024"):
-        hats.create_hat(top, "x" * 1025, sender=accounts[0])
-    with pytest.raises(HatsError, match="image URI is 2000 bytes"):
-        hats.create_tree(accounts[0].address, "Org 2", sender=accounts[0], image_uri="u" * 2000)
+    with pytest.raises(HatsError, match="7,001 bytes, above the 7,000"):
+        hats.create_hat(top, "x" * 7001, sender=accounts[0])
+    with pytest.raises(HatsError, match="image URI is 8,000 bytes"):
+        hats.create_tree(accounts[0].address, "Org 2", sender=accounts[0], image_uri="u" * 8000)
+    # bytes of UTF-8 count, not characters: 3,501 two-byte characters are 7,002 bytes
+    with pytest.raises(HatsError, match="details is 7,002 bytes"):
+        hats.create_hat(top, "é" * 3501, sender=accounts[0])
+
+
+def test_texts_of_7000_bytes_are_written_and_read_whole(org, accounts):
+    hats, top, _, _, _ = org
+    details = "é" * 3499 + "ok"  # 7,000 bytes in 3,501 characters
+    image = "ipfs://" + "b" * 6993  # 7,000 bytes
+    assert len(details.encode()) == len(image.encode()) == 7000
+    hat = hats.create_hat(top, details, sender=accounts[0], image_uri=image)
+    view = hats.view(hat)
+    assert view.details == details and view.image_uri == image
+    # hatTexts gives a hat's own texts whole, beside viewHat
+    assert tuple(hats.contract.hatTexts(hat)) == (details, image)
+    (shown,) = [h for h in hats.tree(top) if h.id == hat]
+    assert shown.details == details and shown.image_uri == image
+    assert details in describe_tree([shown])[0]
 
 
 def test_reverts_come_back_in_plain_words(org, accounts):
@@ -257,6 +275,20 @@ def test_cli_bad_input_is_one_line_and_non_zero(provider, accounts, args, messag
     assert message in out
     assert "Traceback" not in out
     assert len([line for line in out.splitlines() if line.startswith("error:")]) <= 1
+
+
+def test_cli_long_details_whole_and_too_long_refused_in_one_line(provider, accounts):
+    assert run("hats", "deploy")[0] == 0
+    assert run("hats", "create", "--top-hat", "--details", "Org")[0] == 0
+    details = "d" * 7000
+    code, out = run("hats", "create", "--admin", "1", "--details", details)
+    assert code == 0 and "created hat 1.1 " in out, out[:300]
+    code, out = run("hats", "tree", "1")
+    assert code == 0 and details in out, out[:300]
+    code, out = run("hats", "create", "--admin", "1", "--details", details + "d")
+    assert code == 1, out[:300]
+    (error,) = [line for line in out.splitlines() if line.startswith("error:")]
+    assert "7,001 bytes, above the 7,000 a hat can hold" in error and "Traceback" not in out
 
 
 def test_cli_without_a_hats_contract_says_how_to_get_one(provider):
