@@ -346,8 +346,8 @@ def mintTopHat(_target: address, _details: String[MAX_TEXT], _imageURI: String[M
          modules, and is immutable (its wearer may still change its
          details and image URI).
     @param _target The top hat's wearer.
-    @param _details A description of the tree (at most 1,024 bytes).
-    @param _imageURI The tree's image URI (at most 1,024 bytes).
+    @param _details A description of the tree (at most 7,000 bytes).
+    @param _imageURI The tree's image URI (at most 7,000 bytes).
     @return The top hat's id: its domain in the top 32 bits.
     """
     domain: uint32 = self.lastTopHatId + 1
@@ -389,14 +389,14 @@ def createHat(
     @dev The caller must be an admin of the new hat (wear `_admin` or one
          of its admins). The new id is `getNextId(_admin)`.
     @param _admin The id of the new hat's admin hat.
-    @param _details A description of the hat (at most 1,024 bytes).
+    @param _details A description of the hat (at most 7,000 bytes).
     @param _maxSupply How many wearers the hat may have at once.
     @param _eligibility The eligibility module (an address that rules on
            wearers; a contract is queried live).
     @param _toggle The toggle module (an address that switches the hat on
            and off; a contract is queried live).
     @param _mutable Whether the hat's properties can change later.
-    @param _imageURI The hat's image URI (at most 1,024 bytes).
+    @param _imageURI The hat's image URI (at most 7,000 bytes).
     @return The new hat's id.
     """
     # the strings are arguments 2 and 7: their positions in calldata are
@@ -431,7 +431,8 @@ def batchCreateHats(
     """
     @notice Create several hats in one transaction, in order (a hat may be
             the admin of one created later in the same batch).
-    @dev Each entry is checked as `createHat` checks it; at most 16 hats.
+    @dev Each entry is checked as `createHat` checks it; at most 255 hats,
+         with details and image URIs of at most 32 bytes each.
     @param _admins The admin hat of each new hat.
     @param _details The details of each new hat.
     @param _maxSupplies The max supply of each new hat.
@@ -672,7 +673,7 @@ def changeHatDetails(_hatId: uint256, _newDetails: String[MAX_TEXT_IN]):
     @notice Change a hat's details.
     @dev Mutable hats, and top hats (by their wearer, their admin).
     @param _hatId The hat; the caller must be one of its admins.
-    @param _newDetails The new details (at most 1,024 bytes).
+    @param _newDetails The new details (at most 7,000 bytes; StringTooLong() above).
     """
     if len(_newDetails) > MAX_TEXT:
         raw_revert(method_id("StringTooLong()"))
@@ -731,7 +732,7 @@ def changeHatImageURI(_hatId: uint256, _newImageURI: String[MAX_TEXT_IN]):
     @notice Change a hat's image URI.
     @dev Mutable hats, and top hats (by their wearer, their admin).
     @param _hatId The hat; the caller must be one of its admins.
-    @param _newImageURI The new image URI (at most 1,024 bytes).
+    @param _newImageURI The new image URI (at most 7,000 bytes; StringTooLong() above).
     """
     if len(_newImageURI) > MAX_TEXT:
         raw_revert(method_id("StringTooLong()"))
