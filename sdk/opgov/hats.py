@@ -344,7 +344,7 @@ class HatsClient:
             HatsError: if the wearer is the zero address (Hats allows it; nobody could use the tree).
         """
         _check_wearer(wearer)
-        _check_texts(details, image_uri)
+        check_texts(details, image_uri)
         receipt = _send(self.contract.mintTopHat, wearer, details, image_uri, sender=sender)
         return int(receipt.decode_logs(self.contract.HatCreated)[0].id)
 
@@ -375,7 +375,7 @@ class HatsClient:
                 f"{self._who(sender.address)} cannot create hats under {hat_path(admin)}: it wears neither that hat nor an admin of it",
                 "send from an account that wears the admin hat",
             )
-        _check_texts(details, image_uri)
+        check_texts(details, image_uri)
         if hat_level(admin) >= MAX_LEVELS:
             raise HatsError(f"{hat_path(admin)} is at the deepest level (14)", "create the hat higher up")
         if not 0 < max_supply <= MAX_SUPPLY:
@@ -444,7 +444,7 @@ def _check_wearer(wearer: str) -> None:
         raise HatsError("cannot give a hat to the zero address: nobody could wear it", "name the wearer's address")
 
 
-def _check_texts(details: str, image_uri: str) -> None:
+def check_texts(details: str, image_uri: str = "") -> None:
     """Refuse over-long texts before sending: Hats.vy's ABI decoder would refuse them without a reason.
 
     Lengths are counted in bytes of UTF-8, as the contract counts them.

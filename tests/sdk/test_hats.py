@@ -289,6 +289,7 @@ def test_cli_long_details_whole_and_too_long_refused_in_one_line(provider, accou
     assert code == 1, out[:300]
     (error,) = [line for line in out.splitlines() if line.startswith("error:")]
     assert "7,001 bytes, above the 7,000 a hat can hold" in error and "Traceback" not in out
+    assert details not in out  # refused before the plan is said, and long texts are never echoed whole
 
 
 def test_cli_without_a_hats_contract_says_how_to_get_one(provider):

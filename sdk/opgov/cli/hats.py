@@ -6,7 +6,7 @@ import click
 
 from opgov.cli._common import ADDRESS, HAT, Group, about_to, account_option, connected, deployed, org_names, say
 from opgov.reads import reading
-from opgov.hats import MAX_SUPPLY, HatsClient, describe_tree, hat_path, parse_hat
+from opgov.hats import MAX_SUPPLY, HatsClient, check_texts, describe_tree, hat_path, parse_hat
 
 hats_option = click.option("--hats", "hats_address", default=None, metavar="ADDRESS", type=ADDRESS,
                            help="the Hats contract (default: the one recorded in deployments/).")
@@ -65,15 +65,17 @@ def create(admin, top_hat, details, wearer, max_supply, eligibility, toggle, imm
            hats_address, account) -> None:
     """Create a hat under --admin, or a new tree with --top-hat."""
     client = _client(hats_address)
+    check_texts(details, image_uri)  # refused before anything is said or sent
+    shown = details if len(details) <= 80 else details[:77] + "..."
     if top_hat:
         who = wearer or account.address
-        about_to(f"create a new tree whose top hat ({details!r}) is worn by {org_names().who(who)}")
+        about_to(f"create a new tree whose top hat ({shown!r}) is worn by {org_names().who(who)}")
         hat = client.create_tree(who, details, sender=account, image_uri=image_uri)
     else:
         if admin is None:
             raise click.UsageError("say where the hat goes with --admin HAT, or pass --top-hat")
         admin_id = parse_hat(admin)
-        about_to(f"create hat {details!r} under {org_names().hat(admin_id)}"
+        about_to(f"create hat {shown!r} under {org_names().hat(admin_id)}"
                  + ("" if max_supply == MAX_SUPPLY else f", at most {max_supply} wearers"))
         hat = client.create_hat(admin_id, details, sender=account, max_supply=max_supply,
                                 eligibility=eligibility, toggle=toggle, mutable=not immutable,
