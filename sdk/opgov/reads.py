@@ -67,17 +67,18 @@ def reader() -> "Reader":
 
 
 @contextmanager
-def session() -> Iterator["Reader"]:
+def session(fresh: dict | None = None) -> Iterator["Reader"]:
     """One read: code, blocks and contract types asked once inside the block.
 
     Open it only around reads: a transaction sent inside would not be seen by
-    what the reader already holds.
+    what the reader already holds. `fresh`: what the connection just asked
+    (`opgov.chain.fresh_answers`), taken as the read's latest block.
     """
     outer = current()
     if outer is not None:
         yield outer
         return
-    _local.reader = Reader()
+    _local.reader = Reader(fresh)
     try:
         yield _local.reader
     finally:
@@ -90,7 +91,10 @@ def reading(f):
 
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with session():
+        from opgov.chain import fresh_answers
+
+        # the latest block the connection asked a moment ago is this read's (nothing was sent since)
+        with session(fresh_answers()):
             return f(*args, **kwargs)
 
     return wrapper
@@ -99,7 +103,7 @@ def reading(f):
 class Reader:
     """Batched reads from the connected node (see the module's notes)."""
 
-    def __init__(self) -> None:
+    def __init__(self, fresh: dict | None = None) -> None:
         from ape import chain
         from web3 import HTTPProvider
 
@@ -108,6 +112,9 @@ class Reader:
         self._url = web3.provider.endpoint_uri if isinstance(web3.provider, HTTPProvider) else None
         self._codes: dict[str, bytes] = {}
         self._blocks: dict[Any, dict] = {}
+        if fresh and fresh.get("url") == self._url and fresh.get("latest"):
+            block = _header(fresh["latest"])
+            self._blocks["latest"] = self._blocks[int(block["number"], 16)] = block
         self._multicall: bool | None = None
         self._overrides: bool | None = None
         self._instances: dict[tuple[str, str], "ContractInstance"] = {}
