@@ -235,6 +235,12 @@ class Reader:
             self._codes.update(self._read_code_hashes(wanted))
         return {str(a): self._codes[str(a)] for a in addresses}
 
+    def know_code_hashes(self, hashes: dict[str, bytes]) -> None:
+        """Code hashes known without asking (those a block's hash vouches for, see
+        `Deployments.check_chain`), for `code_hashes` to answer from."""
+        for address, found in hashes.items():
+            self._codes.setdefault(str(address), found)
+
     def has_code(self, address: str) -> bool:
         return self.code_hashes([address])[str(address)] != EMPTY_CODE_HASH
 
