@@ -116,6 +116,8 @@ class Reader:
             block = _header(fresh["latest"])
             self._blocks["latest"] = self._blocks[int(block["number"], 16)] = block
         self._multicall: bool | None = None
+        self._ahead: dict[tuple[str, bytes], None] = {}  # calls to send with the next Multicall3 call
+        self._carried: dict[tuple[str, bytes], tuple[bool, bytes]] = {}  # their answers
         self._overrides: bool | None = None
         self._instances: dict[tuple[str, str], "ContractInstance"] = {}
         self.checked: dict[int, bool] = {}  # deployments records found of this chain (by id)
@@ -278,6 +280,14 @@ class Reader:
     def views(self, calls: Sequence[tuple[Any, str, tuple]]) -> list[Any]:
         """Many contract views at once: (instance, method name, args) -> decoded value, or a
         `Failed` for a view that reverted. One eth_call per 500 views through Multicall3."""
+        encoded = self._encode(calls)
+        raw = self.call_many([(to, data) for to, data, _ in encoded])
+        out = []
+        for (ok, data), (_, _, codec) in zip(raw, encoded):
+            out.append(codec.decode(data) if ok else Failed(data))
+        return out
+
+    def _encode(self, calls: Sequence[tuple[Any, str, tuple]]) -> list[tuple[str, bytes, "_Codec"]]:
         encoded = []
         for contract, method, args in calls:
             # a view named like an ape attribute (a Safe's `nonce`) is found among the views first
@@ -288,19 +298,37 @@ class Reader:
             except Exception:  # what eth_abi does not take as is (a name for an address): ape converts it
                 data = bytes(handler.encode_input(*args))
             encoded.append((str(contract.address), data, codec))
-        raw = self.call_many([(to, data) for to, data, _ in encoded])
-        out = []
-        for (ok, data), (_, _, codec) in zip(raw, encoded):
-            out.append(codec.decode(data) if ok else Failed(data))
-        return out
+        return encoded
+
+    def ahead(self, calls: Iterable[tuple[str, bytes]] = (), views: Sequence[tuple[Any, str, tuple]] = ()) -> None:
+        """Calls (raw, or views as `views` takes them) that the read will need, or may need: they
+        travel in the next Multicall3 call made for something else, and are answered from it
+        when asked (`call_many`, `views`). A read that knows early what it will ask saves the
+        requests it would have made for them; one that guesses pays a few more views in a call
+        it makes anyway, never another request. Without Multicall3 they are asked only if asked."""
+        for to, data in calls:
+            self._ahead.setdefault((str(to), bytes(data)), None)
+        for to, data, _ in self._encode(views):
+            self._ahead.setdefault((to, data), None)
 
     def call_many(self, calls: Sequence[tuple[str, bytes]]) -> list[tuple[bool, bytes]]:
-        """Raw calls (target, calldata) at the latest block: (success, return or revert data) each."""
+        """Raw calls (target, calldata) at the latest block: (success, return or revert data) each.
+
+        Those asked `ahead` are answered from what came back with an earlier call; the rest
+        go with those still waiting, in one Multicall3 call per 500 views."""
         if not calls:
             return []
+        keys = [(str(to), bytes(data)) for to, data in calls]
+        missing = [k for k in dict.fromkeys(keys) if k not in self._carried]
+        if not missing:
+            return [self._carried[k] for k in keys]
+        found: dict[tuple[str, bytes], tuple[bool, bytes]] = {}
         if self._multicall is not False:
+            wanted = set(missing)
+            extra = [k for k in self._ahead if k not in self._carried and k not in wanted]
+            sent = missing + extra
             # one eth_call per 500 views (a node caps a call's gas), all in one round trip
-            chunks = [calls[start:start + CHUNK] for start in range(0, len(calls), CHUNK)]
+            chunks = [sent[start:start + CHUNK] for start in range(0, len(sent), CHUNK)]
             answers = self.batch([("eth_call", [{"to": MULTICALL3, "data": "0x" + _aggregate3(chunk).hex()}, "latest"])
                                   for chunk in chunks])
             out: list[tuple[bool, bytes]] = []
@@ -312,10 +340,15 @@ class Reader:
                 self._multicall = True
                 out += [(bool(ok), bytes(data)) for ok, data in abi_decode(["(bool,bytes)[]"], raw)[0]]
             else:
-                return out
-        answers = self.batch([("eth_call", [{"to": to, "data": "0x" + bytes(data).hex()}, "latest"])
-                              for to, data in calls])
-        return [(False, _revert_data(a)) if isinstance(a, RpcError) else (True, _bytes(a)) for a in answers]
+                found = dict(zip(sent, out))
+                for k in extra:
+                    self._carried[k] = found[k]
+                self._ahead.clear()
+        if not found:
+            answers = self.batch([("eth_call", [{"to": to, "data": "0x" + data.hex()}, "latest"]) for to, data in missing])
+            found = {k: (False, _revert_data(a)) if isinstance(a, RpcError) else (True, _bytes(a))
+                     for k, a in zip(missing, answers)}
+        return [found[k] if k in found else self._carried[k] for k in keys]
 
     def has_multicall(self) -> bool:
         if self._multicall is None:
