@@ -345,7 +345,8 @@ class Reader:
                     self._carried[k] = found[k]
                 self._ahead.clear()
         if not found:
-            answers = self.batch([("eth_call", [{"to": to, "data": "0x" + data.hex()}, "latest"]) for to, data in missing])
+            answers = self.batch([("eth_call", [{"to": to, "data": "0x" + data.hex()}, "latest"])
+                                  for to, data in missing])
             found = {k: (False, _revert_data(a)) if isinstance(a, RpcError) else (True, _bytes(a))
                      for k, a in zip(missing, answers)}
         return [found[k] if k in found else self._carried[k] for k in keys]

@@ -372,7 +372,8 @@ class StreamsClient:
             elif log.event_name == "RecipientSet" and recipient and str(log.recipient) == recipient:
                 candidates[int(log.stream_id)] = None
         # the tokens they stream (named in their creation events) read in the same call as the streams
-        tokens = {str(log.token) for log in logs if log.event_name == "StreamCreated" and int(log.stream_id) in candidates}
+        tokens = {str(log.token) for log in logs
+                  if log.event_name == "StreamCreated" and int(log.stream_id) in candidates}
         self.ahead([], tokens)
         views = self.streams(sorted(candidates, key=lambda i: i & (2**96 - 1)))
         return [v for v in views if (recipient and v.recipient == recipient) or (hat and v.spender_hat == hat)]

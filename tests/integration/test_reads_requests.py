@@ -39,7 +39,7 @@ CONNECT_ONLY = [sys.executable, "-c",
                 "from opgov.chain import connect\n"
                 "with connect('ethereum:local:foundry'): pass"]
 REQUESTS = 10  # each read command's, connection included
-PLAN_REQUESTS = 20
+PLAN_REQUESTS = 12
 SNAPSHOT_REQUESTS = 10
 
 
