@@ -5,7 +5,7 @@ Two real orgs (3 and 12 cells, 3 proposals a cell, one objected to in each cell)
 anvil; each read command runs as its own `opgov` process through a counting JSON-RPC proxy, and
 everything it asks is counted, ape's connection included: at most 10 requests for status,
 proposals, hats tree, stream list and the dashboard's first snapshot (the Board made, then its
-first snapshot), and at most 20 for `opgov plan` (it follows deploy's steps, each asking what
+first snapshot), and at most 12 for `opgov plan` (it follows deploy's steps, some asking what
 the one before found). Connecting costs one round trip.
 """
 
