@@ -38,21 +38,98 @@ def connect(network: str = EMBEDDED) -> Iterator["ProviderAPI"]:
         # since leaving ape's network context would also drop the chain's snapshots
         yield active
         return
-    _node_must_be_running(network)
+    primed = _ask_connection_questions(network)
+    _node_must_be_running(network, answered=bool(primed))
     try:
         ctx = networks.parse_network_choice(network)
-        with _asked_once(keep=("eth_chainId",)) as keep:
+        with _asked_once(keep=("eth_chainId",), primed=primed) as keep:
             provider = ctx.__enter__()
     except (ApeNetworkError, ApeException, ValueError) as err:
         raise NetworkError(
             f"cannot connect to {network!r}: {first_line(err)}",
             "check the name with `ape networks list`, and that the node is running",
         ) from err
+    _fresh.answers = _handed_on(primed)
     try:
         with _asked_once(keep, only=("eth_chainId",)):  # a connection's chain id never changes
             yield provider
     finally:
+        _fresh.answers = None
         ctx.__exit__(None, None, None)
+
+
+# what each kind of ape provider asks the node while it connects (ape-foundry, ape-node), in
+# the form web3 sends it; asked in one JSON-RPC batch before ape connects (see `_asked_once`)
+_CONNECTION_QUESTIONS: dict[str, list[tuple[str, list]]] = {
+    "FoundryProvider": [("web3_clientVersion", []), ("eth_getBlockByNumber", ["0x0", False]),
+                        ("eth_getBlockByNumber", ["latest", False]), ("eth_chainId", [])],
+    "Node": [("web3_clientVersion", []), ("eth_getBlockByNumber", ["earliest", False]),
+             ("eth_getBlockByNumber", ["latest", False])],
+}
+_CONNECTION_QUESTIONS["GethDev"] = _CONNECTION_QUESTIONS["Node"]
+_fresh = threading.local()  # .answers: what connecting asked, for the read that follows (`fresh_answers`)
+
+
+def _ask_connection_questions(network: str) -> dict[tuple, Any]:
+    """What ape will ask while connecting to `network`, asked now in one JSON-RPC batch.
+
+    Over HTTP a batch is one round trip, and its answers serve ape's connection (which
+    then asks nothing) and the read command that follows it (the chain id and the latest
+    block, see `fresh_answers`). A provider opgov does not know, or a node that does not
+    take batches, is left to connect as ape does.
+    """
+    from ape import networks
+
+    try:
+        provider = networks.get_provider_from_choice(network)
+        questions = _CONNECTION_QUESTIONS.get(type(provider).__name__)
+        url = os.environ.get("APE_FOUNDRY_HOST") if type(provider).__name__ == "FoundryProvider" else None
+        url = url or str(provider.uri)
+    except Exception:  # an unknown network (`connect` reports it), or one without an address
+        return {}
+    if not questions or not url.startswith(("http://", "https://")):
+        return {}
+    body = [{"jsonrpc": "2.0", "id": i, "method": m, "params": p} for i, (m, p) in enumerate(questions)]
+    request = urllib.request.Request(url, json.dumps(body).encode(), {"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            answers = json.loads(response.read())
+    except (OSError, ValueError):
+        return {}  # ape connects as it would, and says what is wrong
+    if not isinstance(answers, list):
+        return {}
+    by_id = {a.get("id"): a for a in answers if isinstance(a, dict) and "result" in a}
+    primed = {}
+    for i, (method, params) in enumerate(questions):
+        if i in by_id:
+            primed[(url, method, json.dumps(params, default=str))] = {"jsonrpc": "2.0", "id": i,
+                                                                       "result": by_id[i]["result"]}
+    return primed
+
+
+def _handed_on(primed: dict[tuple, Any]) -> dict[str, Any] | None:
+    """The latest block and chain id among the connection's answers, for `fresh_answers`."""
+    found: dict[str, Any] = {}
+    for (url, method, params), answer in primed.items():
+        found["url"] = url
+        if method == "eth_chainId":
+            found["chain_id"] = int(answer["result"], 16)
+        elif method == "eth_getBlockByNumber" and params == json.dumps(["latest", False]) and answer["result"]:
+            found["latest"] = answer["result"]
+    return found if "latest" in found else None
+
+
+def fresh_answers() -> dict[str, Any] | None:
+    """The latest block (and chain id) the connection just asked, handed once to the read
+    command run right after connecting (see `opgov.reads.reading`), so that it does not ask
+    them again; None if there are none, or they were handed already.
+
+    Only a command that reads from the start may take them: a block asked before a
+    transaction was sent says nothing of what the transaction did.
+    """
+    found = getattr(_fresh, "answers", None)
+    _fresh.answers = None
+    return found
 
 
 # what ape asks several times while it connects, and whose answer cannot change meanwhile
@@ -61,7 +138,8 @@ _asking = threading.local()  # .answers, .methods: what this thread's connection
 
 
 @contextmanager
-def _asked_once(keep: Any = (), only: tuple[str, ...] = _ONCE_WHILE_CONNECTING) -> Iterator[dict]:
+def _asked_once(keep: Any = (), only: tuple[str, ...] = _ONCE_WHILE_CONNECTING,
+                primed: dict[tuple, Any] | None = None) -> Iterator[dict]:
     """Inside the block, this thread's questions to the node in `only` go to it once each.
 
     Connecting, ape (with ape-foundry) asks the node's version four times and the latest
@@ -69,14 +147,15 @@ def _asked_once(keep: Any = (), only: tuple[str, ...] = _ONCE_WHILE_CONNECTING) 
     public RPC those repeats were half its round trips. Answers are kept only for the
     block (a block may be mined any time after); those to the methods in `keep` (a tuple
     of names, or the answers an outer block kept) are handed on, for a block that asks
-    `only` those again (the chain id, for as long as the connection lasts).
+    `only` those again (the chain id, for as long as the connection lasts). `primed` holds
+    answers asked beforehand (see `_ask_connection_questions`).
 
     web3 keeps the provider's request function it first saw, so opgov's stays in place
     for good and only asks once inside such a block.
     """
     _install()
     saved = (getattr(_asking, "answers", None), getattr(_asking, "methods", ()))
-    _asking.answers = dict(keep) if isinstance(keep, dict) else {}
+    _asking.answers = dict(keep) if isinstance(keep, dict) else dict(primed or {})
     _asking.methods = only
     kept: dict[tuple, Any] = {}
     try:
@@ -110,12 +189,13 @@ def _install() -> None:
     HTTPProvider.make_request = make_request  # type: ignore[method-assign]
 
 
-def _node_must_be_running(network: str) -> None:
+def _node_must_be_running(network: str, answered: bool = False) -> None:
     """Refuse a local anvil network whose node is not running.
 
     ape-foundry starts a throwaway anvil when none answers, and a deployment to it
     reports success on a chain that vanishes with the command. opgov never starts a
     node implicitly; forks (`ethereum:mainnet-fork:foundry`) are asked for by name.
+    `answered`: the node has just answered (the connection's questions), so it is not asked again.
 
     Raises:
         NetworkError: if no node answers at the provider's address.
@@ -136,7 +216,7 @@ def _node_must_be_running(network: str) -> None:
         )
     # the config is read again at connection: without this ape would start one after all
     config.get_config("foundry").manage_process = False
-    if not node_answers(url):
+    if not answered and not node_answers(url):
         where = url.split("://", 1)[-1].rstrip("/")
         port = where.rsplit(":", 1)[-1]
         how = "`make node`" if port == "8545" else f"`anvil --port {port}`"

@@ -748,6 +748,16 @@ class ConsentClient:
             self._memo = {}
             try:
                 pids = [pid for pid, _, _ in entries]
+                # the domain checks of passed proposals, guessed before their fields are read (a
+                # proposal is checked against the cell that made it unless it was escalated):
+                # the same few views a cell, in the call that reads the proposals
+                guessed = self._domain_calls([(int(log.cell), _actions(log)) for _, log, _ in entries
+                                              if log is not None])
+                if guessed:
+                    from opgov.reads import reader
+
+                    reader().ahead(views=[(self.contract, m, a) for m, a in dict.fromkeys(guessed)
+                                          if (m, *a) not in self._memo])
                 self._prefetch([("proposal", (pid,)) for pid in pids])
                 names = self._read_token_names([a for _, log, _ in entries if log is not None for a in _actions(log)])
                 passed = [(int(self._call("proposal", pid).holder), _actions(log)) for pid, log, _ in entries
@@ -798,6 +808,13 @@ class ConsentClient:
 
     def _prefetch_domains(self, passed: Sequence[tuple[int, Sequence[Call]]]) -> None:
         """What `domain_problems` asks about passed proposals, in one Multicall3 call."""
+        calls = self._domain_calls(passed)
+        if calls:
+            self._prefetch(calls)
+
+    @staticmethod
+    def _domain_calls(passed: Sequence[tuple[int, Sequence[Call]]]) -> list[tuple[str, tuple]]:
+        """The module's views `domain_problems` asks about proposals held by these cells."""
         calls: list[tuple[str, tuple]] = []
         for holder, actions in passed:
             for a in actions:
@@ -806,8 +823,7 @@ class ConsentClient:
                     calls.append(("allowed", (holder, a.to, selector)))
             for token in spending_of(actions):
                 calls += [("spend_limit", (holder, token)), ("spent", (holder, token))]
-        if calls:
-            self._prefetch(calls)
+        return calls
 
     def _history(self, pid: int) -> dict[str, list]:
         return {

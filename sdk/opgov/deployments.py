@@ -249,23 +249,34 @@ class Deployments:
         return None
 
     def _other_chain_read(self, reader) -> str | None:
-        """`_other_chain` in a few requests: every code hash in one call, and only the newest
-        recorded block's hash (a block's hash commits to every block before it, and
-        `check_chain` never lets a record of one chain be extended on another)."""
+        """`_other_chain` in one or two requests: only the newest recorded block's hash (a
+        block's hash commits to every block before it, and `check_chain` never lets a record
+        of one chain be extended on another), and the code hashes of what that hash does
+        not vouch for, in one call.
+
+        A contract recorded at or before that block, on the chain that block is on, still
+        has the code recorded: code never changes at an address, and none of the contracts
+        opgov deploys can destroy itself. Those code hashes are handed to the reader as
+        read, so that `get` does not ask them again."""
         height = int(reader.head()["number"], 16)
-        hashes = reader.code_hashes([r.address for r in self.records.values()])
         for name, record in sorted(self.records.items()):
             if record.block > height:
                 return f"{name} was recorded at block {record.block}, and this chain has {height} blocks"
-            if "0x" + hashes[record.address].hex() != record.code_hash:
-                return f"{name} is no longer at {record.address}"
         dated = [r for r in self.records.values() if r.block_hash]
+        vouched: set[str] = set()
         if dated:
             newest = max(dated, key=lambda r: r.block)
             block = reader.block(newest.block)
             if block is None or block["hash"].lower() != newest.block_hash.lower():
                 name = next(k for k, v in self.records.items() if v is newest)
                 return f"block {newest.block}, where {name} was recorded, has another hash"
+            vouched = {r.address for r in self.records.values() if r.block <= newest.block}
+            reader.know_code_hashes({r.address: bytes.fromhex(r.code_hash[2:]) for r in self.records.values()
+                                     if r.address in vouched and r.code_hash.startswith("0x")})
+        hashes = reader.code_hashes([r.address for r in self.records.values()])
+        for name, record in sorted(self.records.items()):
+            if "0x" + hashes[record.address].hex() != record.code_hash:
+                return f"{name} is no longer at {record.address}"
         reader.checked[id(self)] = True
         return None
 

@@ -67,17 +67,18 @@ def reader() -> "Reader":
 
 
 @contextmanager
-def session() -> Iterator["Reader"]:
+def session(fresh: dict | None = None) -> Iterator["Reader"]:
     """One read: code, blocks and contract types asked once inside the block.
 
     Open it only around reads: a transaction sent inside would not be seen by
-    what the reader already holds.
+    what the reader already holds. `fresh`: what the connection just asked
+    (`opgov.chain.fresh_answers`), taken as the read's latest block.
     """
     outer = current()
     if outer is not None:
         yield outer
         return
-    _local.reader = Reader()
+    _local.reader = Reader(fresh)
     try:
         yield _local.reader
     finally:
@@ -90,7 +91,10 @@ def reading(f):
 
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with session():
+        from opgov.chain import fresh_answers
+
+        # the latest block the connection asked a moment ago is this read's (nothing was sent since)
+        with session(fresh_answers()):
             return f(*args, **kwargs)
 
     return wrapper
@@ -99,7 +103,7 @@ def reading(f):
 class Reader:
     """Batched reads from the connected node (see the module's notes)."""
 
-    def __init__(self) -> None:
+    def __init__(self, fresh: dict | None = None) -> None:
         from ape import chain
         from web3 import HTTPProvider
 
@@ -108,7 +112,12 @@ class Reader:
         self._url = web3.provider.endpoint_uri if isinstance(web3.provider, HTTPProvider) else None
         self._codes: dict[str, bytes] = {}
         self._blocks: dict[Any, dict] = {}
+        if fresh and fresh.get("url") == self._url and fresh.get("latest"):
+            block = _header(fresh["latest"])
+            self._blocks["latest"] = self._blocks[int(block["number"], 16)] = block
         self._multicall: bool | None = None
+        self._ahead: dict[tuple[str, bytes], None] = {}  # calls to send with the next Multicall3 call
+        self._carried: dict[tuple[str, bytes], tuple[bool, bytes]] = {}  # their answers
         self._overrides: bool | None = None
         self._instances: dict[tuple[str, str], "ContractInstance"] = {}
         self.checked: dict[int, bool] = {}  # deployments records found of this chain (by id)
@@ -228,6 +237,12 @@ class Reader:
             self._codes.update(self._read_code_hashes(wanted))
         return {str(a): self._codes[str(a)] for a in addresses}
 
+    def know_code_hashes(self, hashes: dict[str, bytes]) -> None:
+        """Code hashes known without asking (those a block's hash vouches for, see
+        `Deployments.check_chain`), for `code_hashes` to answer from."""
+        for address, found in hashes.items():
+            self._codes.setdefault(str(address), found)
+
     def has_code(self, address: str) -> bool:
         return self.code_hashes([address])[str(address)] != EMPTY_CODE_HASH
 
@@ -265,6 +280,14 @@ class Reader:
     def views(self, calls: Sequence[tuple[Any, str, tuple]]) -> list[Any]:
         """Many contract views at once: (instance, method name, args) -> decoded value, or a
         `Failed` for a view that reverted. One eth_call per 500 views through Multicall3."""
+        encoded = self._encode(calls)
+        raw = self.call_many([(to, data) for to, data, _ in encoded])
+        out = []
+        for (ok, data), (_, _, codec) in zip(raw, encoded):
+            out.append(codec.decode(data) if ok else Failed(data))
+        return out
+
+    def _encode(self, calls: Sequence[tuple[Any, str, tuple]]) -> list[tuple[str, bytes, "_Codec"]]:
         encoded = []
         for contract, method, args in calls:
             # a view named like an ape attribute (a Safe's `nonce`) is found among the views first
@@ -275,19 +298,37 @@ class Reader:
             except Exception:  # what eth_abi does not take as is (a name for an address): ape converts it
                 data = bytes(handler.encode_input(*args))
             encoded.append((str(contract.address), data, codec))
-        raw = self.call_many([(to, data) for to, data, _ in encoded])
-        out = []
-        for (ok, data), (_, _, codec) in zip(raw, encoded):
-            out.append(codec.decode(data) if ok else Failed(data))
-        return out
+        return encoded
+
+    def ahead(self, calls: Iterable[tuple[str, bytes]] = (), views: Sequence[tuple[Any, str, tuple]] = ()) -> None:
+        """Calls (raw, or views as `views` takes them) that the read will need, or may need: they
+        travel in the next Multicall3 call made for something else, and are answered from it
+        when asked (`call_many`, `views`). A read that knows early what it will ask saves the
+        requests it would have made for them; one that guesses pays a few more views in a call
+        it makes anyway, never another request. Without Multicall3 they are asked only if asked."""
+        for to, data in calls:
+            self._ahead.setdefault((str(to), bytes(data)), None)
+        for to, data, _ in self._encode(views):
+            self._ahead.setdefault((to, data), None)
 
     def call_many(self, calls: Sequence[tuple[str, bytes]]) -> list[tuple[bool, bytes]]:
-        """Raw calls (target, calldata) at the latest block: (success, return or revert data) each."""
+        """Raw calls (target, calldata) at the latest block: (success, return or revert data) each.
+
+        Those asked `ahead` are answered from what came back with an earlier call; the rest
+        go with those still waiting, in one Multicall3 call per 500 views."""
         if not calls:
             return []
+        keys = [(str(to), bytes(data)) for to, data in calls]
+        missing = [k for k in dict.fromkeys(keys) if k not in self._carried]
+        if not missing:
+            return [self._carried[k] for k in keys]
+        found: dict[tuple[str, bytes], tuple[bool, bytes]] = {}
         if self._multicall is not False:
+            wanted = set(missing)
+            extra = [k for k in self._ahead if k not in self._carried and k not in wanted]
+            sent = missing + extra
             # one eth_call per 500 views (a node caps a call's gas), all in one round trip
-            chunks = [calls[start:start + CHUNK] for start in range(0, len(calls), CHUNK)]
+            chunks = [sent[start:start + CHUNK] for start in range(0, len(sent), CHUNK)]
             answers = self.batch([("eth_call", [{"to": MULTICALL3, "data": "0x" + _aggregate3(chunk).hex()}, "latest"])
                                   for chunk in chunks])
             out: list[tuple[bool, bytes]] = []
@@ -299,10 +340,16 @@ class Reader:
                 self._multicall = True
                 out += [(bool(ok), bytes(data)) for ok, data in abi_decode(["(bool,bytes)[]"], raw)[0]]
             else:
-                return out
-        answers = self.batch([("eth_call", [{"to": to, "data": "0x" + bytes(data).hex()}, "latest"])
-                              for to, data in calls])
-        return [(False, _revert_data(a)) if isinstance(a, RpcError) else (True, _bytes(a)) for a in answers]
+                found = dict(zip(sent, out))
+                for k in extra:
+                    self._carried[k] = found[k]
+                self._ahead.clear()
+        if not found:
+            answers = self.batch([("eth_call", [{"to": to, "data": "0x" + data.hex()}, "latest"])
+                                  for to, data in missing])
+            found = {k: (False, _revert_data(a)) if isinstance(a, RpcError) else (True, _bytes(a))
+                     for k, a in zip(missing, answers)}
+        return [found[k] if k in found else self._carried[k] for k in keys]
 
     def has_multicall(self) -> bool:
         if self._multicall is None:

@@ -86,6 +86,8 @@ def org_status(name: str, state: OrgState, names: dict[str, str] | None = None) 
             calls += [(hats, "linkedTreeRequests", (state.top_hat >> DOMAIN_SHIFT,)),
                       (hats, "isWearerOfHat", (state.safe, state.top_hat))]
             calls += [(hats, "viewHat", (hat,)) for hat in state.cells.values()]
+        ids = {cid: state.streams_of[cid] for cid in state.cells if cid in state.streams_of}
+        streams.ahead(ids.values())  # the cells' streams travel in the same Multicall3 call
         answers = iter(read.views(calls))
         owners, threshold = list(next(answers)), int(next(answers))
         consent.take_machinery([next(answers) for _ in consent.machinery_views()])
@@ -106,7 +108,6 @@ def org_status(name: str, state: OrgState, names: dict[str, str] | None = None) 
             if requested:
                 out.warnings += link_request_warning(state.top_hat, requested, state.hats, safe_wears_top)
             details = {hat: str(next(answers)[0]) for hat in state.cells.values()}
-        ids = {cid: state.streams_of[cid] for cid in state.cells if cid in state.streams_of}
         views = dict(zip(ids, streams.streams(list(ids.values())))) if ids else {}
         cell_names = {}
         for cell_id, hat in state.cells.items():

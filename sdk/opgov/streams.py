@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from opgov.chain import send
 from opgov.contracts import container
@@ -363,28 +363,49 @@ class StreamsClient:
         from opgov.reads import reader
 
         candidates: dict[int, None] = {}
-        for log in reader().decoded_logs([self.contract], from_block):  # one eth_getLogs for both events
+        logs = reader().decoded_logs([self.contract], from_block)  # one eth_getLogs for both events
+        for log in logs:
             if log.event_name == "StreamCreated" and (
                 (recipient and str(log.recipient) == recipient) or (hat and int(log.spender_hat) == hat)
             ):
                 candidates[int(log.stream_id)] = None
             elif log.event_name == "RecipientSet" and recipient and str(log.recipient) == recipient:
                 candidates[int(log.stream_id)] = None
+        # the tokens they stream (named in their creation events) read in the same call as the streams
+        tokens = {str(log.token) for log in logs
+                  if log.event_name == "StreamCreated" and int(log.stream_id) in candidates}
+        self.ahead([], tokens)
         views = self.streams(sorted(candidates, key=lambda i: i & (2**96 - 1)))
         return [v for v in views if (recipient and v.recipient == recipient) or (hat and v.spender_hat == hat)]
+
+    def ahead(self, stream_ids: Iterable[int], tokens: Iterable[str] = ()) -> None:
+        """Say which streams (and tokens) the read will ask for (`streams`), so that they travel in
+        the read's next Multicall3 call, whatever it is for (see `opgov.reads.Reader.ahead`)."""
+        from opgov.reads import reader
+
+        read = reader()
+        read.ahead(self._stream_calls([int(i) for i in stream_ids]))
+        read.ahead(_token_calls([str(t) for t in tokens if str(t) not in self._tokens and str(t) not in read.tokens]))
+
+    def _stream_calls(self, ids: list[int]) -> list[tuple[str, bytes]]:
+        """What `_read_batched` asks: the block's time, then each stream and its debt."""
+        from opgov.reads import GET_TIMESTAMP, MULTICALL3 as CANONICAL, _codec
+
+        get_stream, total_debt = _codec(self.contract.get_stream.abis[0]), _codec(self.contract.total_debt_of.abis[0])
+        calls = [(CANONICAL, GET_TIMESTAMP)]
+        for sid in ids:
+            calls.append((str(self.address), get_stream.encode([sid])))
+            calls.append((str(self.address), total_debt.encode([sid])))
+        return calls
 
     def _read_batched(self, ids: list[int]) -> list[tuple[Any, int, int]]:
         """Streams and their debts with the block's time, in one Multicall3 call (see `opgov.reads`);
         the tokens they stream are read in the same round of requests if not known yet."""
-        from opgov.reads import GET_TIMESTAMP, MULTICALL3 as CANONICAL, _codec, reader
+        from opgov.reads import _codec, reader
 
         read = reader()
         get_stream, total_debt = _codec(self.contract.get_stream.abis[0]), _codec(self.contract.total_debt_of.abis[0])
-        calls = [(CANONICAL, GET_TIMESTAMP)]
-        for sid in ids:
-            calls.append((self.address, get_stream.encode([sid])))
-            calls.append((self.address, total_debt.encode([sid])))
-        results = read.call_many(calls)
+        results = read.call_many(self._stream_calls(ids))
         # without Multicall3 the calls were made one by one, at the latest block
         now = int.from_bytes(results[0][1], "big") if results[0][1] else read.now()
         out: list[tuple[Any, int, int]] = []
@@ -760,6 +781,13 @@ class StreamsClient:
 # ---------------------------------------------------------------- helpers
 
 
+def _token_calls(addresses: Sequence[str]) -> list[tuple[str, bytes]]:
+    """What `read_tokens` asks of each token: decimals() and symbol()."""
+    from eth_utils import keccak
+
+    return [(a, sel) for a in addresses for sel in (keccak(text="decimals()")[:4], keccak(text="symbol()")[:4])]
+
+
 def read_tokens(addresses: Iterable[str]) -> dict[str, Token]:
     """Several tokens' symbols and decimals in one call.
 
@@ -767,7 +795,6 @@ def read_tokens(addresses: Iterable[str]) -> dict[str, Token]:
         StreamError: if an address has no ERC-20 `decimals()`.
     """
     from eth_abi import decode as abi_decode
-    from eth_utils import keccak
 
     from opgov.reads import reader
 
@@ -777,10 +804,7 @@ def read_tokens(addresses: Iterable[str]) -> dict[str, Token]:
     addresses = [a for a in addresses if a not in known]
     if not addresses:
         return known
-    calls = []
-    for a in addresses:
-        calls += [(a, keccak(text="decimals()")[:4]), (a, keccak(text="symbol()")[:4])]
-    results = read.call_many(calls)
+    results = read.call_many(_token_calls(addresses))
     found = {}
     for i, a in enumerate(addresses):
         (d_ok, d_data), (s_ok, s_data) = results[2 * i], results[2 * i + 1]

@@ -41,6 +41,7 @@ def new_deployer_option(f):
 @new_deployer_option
 @connected
 @account_option
+@reading
 def plan(path: str, new_deployer: bool, account) -> None:
     """Show what `opgov deploy` would do to make the chain match the spec."""
     from opgov.deploy import OrgDeployer

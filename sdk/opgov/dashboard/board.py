@@ -144,6 +144,8 @@ class Board:
             safe = read.instance("SafeSingleton", state.safe)
             cells = list(state.cells.items())
             machinery = self.consent.machinery_views()
+            if state.token:
+                self.streams.ahead([], [state.token])  # the token's symbol and decimals in the same call
             answers = read.views([(safe, "VERSION", ())] + machinery
                                  + [(self.hats.contract, "viewHat", (hat,)) for _, hat in cells])
             version, details = answers[0], answers[1 + len(machinery):]
@@ -200,6 +202,10 @@ class Board:
             # as the names of the proposals' actions look them up
             Deployments.for_connected_network().check_chain()
             read.tokens.setdefault(self.token.address, (self.token.symbol, self.token.decimals))
+            # the cells' streams and the Safe's state, known before anything is read, in one call
+            self.streams.ahead(self._stream_ids().values())
+            c = self.safe.contract
+            read.ahead(views=[(c, "getOwners", ()), (c, "getThreshold", ()), (c, "nonce", ())])
             index = self.indexer.state()
             return self._snapshot(index, now)
 
@@ -216,8 +222,11 @@ class Board:
             "safe": self._safe(),
         }
 
+    def _stream_ids(self) -> dict[str, int]:
+        return {cid: self.state.streams_of[cid] for cid in self.state.cells if cid in self.state.streams_of}
+
     def _cells(self, now: int) -> list[dict[str, Any]]:
-        ids = {cid: self.state.streams_of[cid] for cid in self.state.cells if cid in self.state.streams_of}
+        ids = self._stream_ids()
         views = dict(zip(ids, self.streams.streams(list(ids.values())))) if ids else {}
         out = []
         for cid, hat in self.state.cells.items():
