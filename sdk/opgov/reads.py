@@ -42,7 +42,12 @@ AGGREGATE3 = keccak(text="aggregate3((address,bool,bytes)[])")[:4]
 GET_BLOCK_HASH = keccak(text="getBlockHash(uint256)")[:4]
 GET_TIMESTAMP = keccak(text="getCurrentBlockTimestamp()")[:4]
 GET_BLOCK_NUMBER = keccak(text="getBlockNumber()")[:4]
-CHUNK = 500  # views per aggregate3 call: well inside a node's eth_call gas cap (anvil's: 30 M)
+# views per aggregate3 call. A view costs about 9,000-10,000 gas in a Multicall3 call (measured on
+# opgov's contracts: cold storage reads), so 2,000 views is about 20 M gas, inside the eth_call gas
+# cap of anvil (its block gas limit, 30 M) and of geth (50 M). A node that refuses a call anyway
+# (out of gas, a lower cap, a size limit) gets the call again in halves, never view by view.
+CHUNK = 2_000
+SMALLEST_CHUNK = 50
 LOG_RANGE = 100_000  # blocks per eth_getLogs
 EMPTY_CODE_HASH = keccak(b"")
 # EVM code answering a call with the EXTCODEHASH of each 32-byte word of its calldata
@@ -279,7 +284,7 @@ class Reader:
 
     def views(self, calls: Sequence[tuple[Any, str, tuple]]) -> list[Any]:
         """Many contract views at once: (instance, method name, args) -> decoded value, or a
-        `Failed` for a view that reverted. One eth_call per 500 views through Multicall3."""
+        `Failed` for a view that reverted. One eth_call per 2,000 views through Multicall3."""
         encoded = self._encode(calls)
         raw = self.call_many([(to, data) for to, data, _ in encoded])
         out = []
@@ -315,7 +320,7 @@ class Reader:
         """Raw calls (target, calldata) at the latest block: (success, return or revert data) each.
 
         Those asked `ahead` are answered from what came back with an earlier call; the rest
-        go with those still waiting, in one Multicall3 call per 500 views."""
+        go with those still waiting, in one Multicall3 call per 2,000 views."""
         if not calls:
             return []
         keys = [(str(to), bytes(data)) for to, data in calls]
@@ -327,19 +332,8 @@ class Reader:
             wanted = set(missing)
             extra = [k for k in self._ahead if k not in self._carried and k not in wanted]
             sent = missing + extra
-            # one eth_call per 500 views (a node caps a call's gas), all in one round trip
-            chunks = [sent[start:start + CHUNK] for start in range(0, len(sent), CHUNK)]
-            answers = self.batch([("eth_call", [{"to": MULTICALL3, "data": "0x" + _aggregate3(chunk).hex()}, "latest"])
-                                  for chunk in chunks])
-            out: list[tuple[bool, bytes]] = []
-            for answer in answers:
-                raw = b"" if isinstance(answer, RpcError) else _bytes(answer)
-                if not raw:  # no Multicall3 here (a call to no code answers nothing)
-                    self._multicall = False
-                    break
-                self._multicall = True
-                out += [(bool(ok), bytes(data)) for ok, data in abi_decode(["(bool,bytes)[]"], raw)[0]]
-            else:
+            out = self._aggregate(sent)
+            if out is not None:
                 found = dict(zip(sent, out))
                 for k in extra:
                     self._carried[k] = found[k]
@@ -350,6 +344,36 @@ class Reader:
             found = {k: (False, _revert_data(a)) if isinstance(a, RpcError) else (True, _bytes(a))
                      for k, a in zip(missing, answers)}
         return [found[k] if k in found else self._carried[k] for k in keys]
+
+    def _aggregate(self, sent: list[tuple[str, bytes]]) -> list[tuple[bool, bytes]] | None:
+        """(success, data) of each call through Multicall3: one eth_call per CHUNK views (a node
+        caps a call's gas), all in one round trip. A chunk the node refuses is asked again in
+        halves, in one more round trip per halving. None when there is no Multicall3 here."""
+        chunks = [sent[start:start + CHUNK] for start in range(0, len(sent), CHUNK)]
+        answered: dict[int, list[tuple[bool, bytes]]] = {}  # chunk's first index in `sent` -> answers
+        starts = [i * CHUNK for i in range(len(chunks))]
+        while chunks:
+            answers = self.batch([("eth_call", [{"to": MULTICALL3, "data": "0x" + _aggregate3(chunk).hex()}, "latest"])
+                                  for chunk in chunks])
+            again: list[list[tuple[str, bytes]]] = []
+            again_at: list[int] = []
+            for chunk, start, answer in zip(chunks, starts, answers):
+                if isinstance(answer, RpcError):
+                    if len(chunk) <= SMALLEST_CHUNK:
+                        self._multicall = False  # not a Multicall3 that answers here: ask call by call
+                        return None
+                    half = len(chunk) // 2
+                    again += [chunk[:half], chunk[half:]]
+                    again_at += [start, start + half]
+                    continue
+                raw = _bytes(answer)
+                if not raw:  # no Multicall3 here (a call to no code answers nothing)
+                    self._multicall = False
+                    return None
+                self._multicall = True
+                answered[start] = [(bool(ok), bytes(data)) for ok, data in abi_decode(["(bool,bytes)[]"], raw)[0]]
+            chunks, starts = again, again_at
+        return [pair for start in sorted(answered) for pair in answered[start]]
 
     def has_multicall(self) -> bool:
         if self._multicall is None:
@@ -410,7 +434,7 @@ class Cached:
         return (str(self._contract.address), method, _hashable(args))
 
     def prefetch(self, calls: Iterable[tuple[str, tuple]]) -> None:
-        """Ask many views in one go (a Multicall3 call per 500), for later calls to answer from."""
+        """Ask many views in one go (a Multicall3 call per 2,000), for later calls to answer from."""
         read = reader()
         wanted = [(m, tuple(a)) for m, a in dict.fromkeys((m, _hashable(tuple(a))) for m, a in calls)
                   if self._key(m, tuple(a)) not in read.memo]

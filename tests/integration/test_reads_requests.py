@@ -196,3 +196,42 @@ def test_the_dashboard_snapshot_and_the_plan_equal_the_one_by_one_reads(anvil, o
     batched = OrgDeployer(spec, deployer, record=record).plan()
     assert [(s.text, s.done) for s in batched] == [(s.text, s.done) for s in OneByOne(spec, deployer, record=record).plan()]
     assert any(s.done for s in batched)
+
+
+def test_a_multicall_the_node_refuses_is_asked_again_in_halves(anvil, orgs, monkeypatch):
+    """A node that caps a call below what a chunk needs (out of gas, a lower gas cap, a size
+    limit) gets the chunk again in halves, in one more round trip per halving, and the read is
+    the same; nothing falls back to one eth_call a view."""
+    import json
+
+    from eth_abi import decode
+
+    import opgov.reads as reads
+    from opgov.consent import ConsentClient
+
+    record = json.loads((Path(orgs[12]["folder"]) / "deployments" / "ethereum" / "local.json").read_text())
+    module = record["contracts"]["ConsentModule"]["address"]
+    with reads.session():
+        expected = ConsentClient.at(module).proposals()
+
+    sizes: list[int] = []
+    real = reads.Reader.batch
+
+    def capped(self, calls):
+        out = real(self, calls)
+        for i, (method, params) in enumerate(calls):
+            if method == "eth_call" and params[0]["to"] == reads.MULTICALL3:
+                views = len(decode(["(address,bool,bytes)[]"], bytes.fromhex(params[0]["data"][10:]))[0])
+                sizes.append(views)
+                if views > 7:
+                    out[i] = reads.RpcError("out of gas")
+            elif method == "eth_call":
+                assert params[0]["to"] == reads.CODE_HASHES_AT, f"a view asked on its own: {params[0]['to']}"
+        return out
+
+    monkeypatch.setattr(reads.Reader, "batch", capped)
+    monkeypatch.setattr(reads, "SMALLEST_CHUNK", 2)
+    with reads.session():
+        again = ConsentClient.at(module).proposals()
+    assert again == expected
+    assert max(sizes) > 7 and any(s <= 7 for s in sizes)  # refused, then asked in halves
