@@ -476,7 +476,7 @@ class OrgDeployer:
 
     def _wears(self, hats: HatsClient, who: str, hat: int) -> bool:
         """Whether `who` wears `hat`, counting what a plan gives out before it exists."""
-        if hat in self._planned_hats or "Hats" in self._planned or not who:
+        if hat in self._planned_hats or "Hats" in self._planned or not who or (hat, who) in self._planned_wearers:
             return (hat, who) in self._planned_wearers
         return hats.is_wearer(who, hat)
 
