@@ -12,7 +12,7 @@ It does not go through `opgov deploy` (whose step-by-step checks are what the
 deploy benchmark measures): hats are made with `batchCreateHats` and
 `batchMintHats`, the Safe's set-up is a few MultiSendCallOnly batches, and the
 proposals are sent as batched JSON-RPC `eth_sendTransaction`s from anvil's
-unlocked test accounts. The result is recorded as `opgov deploy` would record
+unlocked test accounts, each with its nonce counted here (`send_all`). The result is recorded as `opgov deploy` would record
 it (`folder/deployments/ethereum/local.json`), with an org spec beside it
 (`folder/org.yaml`, naming the same people and cells), so that `opgov status`,
 `opgov proposals` and the dashboard read it as any deployed org.
@@ -204,20 +204,66 @@ def build_org(node_url: str, cells: int, proposals_per_cell: int, folder: Path, 
             "safe": safe.address, "consent": str(consent.address), "folder": str(folder)}
 
 
-def send_all(url: str, txs: list[tuple[str, list]]) -> list[str]:
-    """Send transactions in JSON-RPC batches holding at most one of each sender (the node picks a
-    sender's nonce from its latest state, which two of its transactions in one batch would share)."""
+def send_all(url: str, txs: list[tuple[str, list]], wait: bool = True) -> list[str]:
+    """Send transactions in JSON-RPC batches, each with its nonce given, and wait until all are mined.
+
+    The nonces are counted here from each sender's count on the node, so that the
+    node never has to choose one while earlier transactions of the same sender are
+    still arriving (in the same batch, or being mined): two transactions given the
+    same nonce leave one unmined, and a later one queued behind the gap for good.
+
+    Returns:
+        the transactions' hashes, in order.
+
+    Raises:
+        RuntimeError: if a transaction is not mined in time, saying each sender's
+            nonce on the node and the next one it was given.
+    """
+    senders = sorted({tx[1][0]["from"] for tx in txs})
+    counts = rpc_batch(url, [("eth_getTransactionCount", [who, "pending"]) for who in senders])
+    nonce = {who: int(n, 16) for who, n in zip(senders, counts)}
+    numbered = []
+    for method, (tx,) in txs:
+        numbered.append((method, [dict(tx, nonce=hex(nonce[tx["from"]]))]))
+        nonce[tx["from"]] += 1
     hashes: list[str] = []
-    batch: list[tuple[str, list]] = []
-    senders: set[str] = set()
-    for tx in txs:
-        sender = tx[1][0]["from"]
-        if sender in senders or len(batch) == TXS_PER_RPC_BATCH:
-            hashes += rpc_batch(url, batch)
-            batch, senders = [], set()
-        batch.append(tx)
-        senders.add(sender)
-    return hashes + (rpc_batch(url, batch) if batch else [])
+    for start in range(0, len(numbered), TXS_PER_RPC_BATCH):
+        hashes += rpc_batch(url, numbered[start:start + TXS_PER_RPC_BATCH])
+    if wait:
+        receipts(url, hashes, nonce)
+    return hashes
+
+
+def receipts(url: str, hashes: list[str], next_nonce: dict[str, int] | None = None) -> list[dict]:
+    """The receipts of these transactions, once all are mined (the node answers eth_sendTransaction
+    before it mines them); mines a block when the node stops mining with some still waiting."""
+    import time
+
+    found: list = [None] * len(hashes)
+    deadline = time.monotonic() + 120 + len(hashes) / 10  # a busy machine mines slower
+    last, stalled = -1, 0
+    while True:
+        missing = [i for i, r in enumerate(found) if r is None]
+        if not missing:
+            return found
+        if time.monotonic() > deadline:
+            where = ""
+            if next_nonce:
+                mined = rpc_batch(url, [("eth_getTransactionCount", [w, "latest"]) for w in next_nonce])
+                where = "; ".join(f"{w[:8]}: {int(m, 16)} mined of {n}" for w, m in zip(next_nonce, mined))
+            raise RuntimeError(f"{len(missing)} of {len(hashes)} transactions were not mined ({where})")
+        for start in range(0, len(missing), TXS_PER_RPC_BATCH):
+            part = missing[start:start + TXS_PER_RPC_BATCH]
+            for i, r in zip(part, rpc_batch(url, [("eth_getTransactionReceipt", [hashes[i]]) for i in part])):
+                found[i] = r
+        waiting = sum(r is None for r in found)
+        stalled = stalled + 1 if waiting == last else 0
+        last = waiting
+        if waiting and stalled >= 20:  # two seconds without a new block: ask for one
+            rpc_batch(url, [("evm_mine", [])])
+            stalled = 0
+        elif waiting:
+            time.sleep(0.1)
 
 
 def _tx(sender: str, to: str, data: bytes) -> tuple[str, list]:
@@ -239,30 +285,16 @@ def _propose(url: str, consent, token, cell_hats: list[int], per_cell: int, test
                 f"Proposal {n + 1} of cell {i + 1:03d}: buy supplies, batch {n + 1}")
             txs.append((i, n, _tx(test[_lead(i)].address, consent.address, data)))
     half = len(txs) // 2
+    # the first half mined before the clock jumps, so that their windows close
     hashes = send_all(url, [t for _, _, t in txs[:half]])
     rpc_batch(url, [("evm_increaseTime", [4 * DAY]), ("evm_mine", [])])
     hashes += send_all(url, [t for _, _, t in txs[half:]])
-    import time
-
-    receipts: list = [None] * len(hashes)
-    deadline = time.monotonic() + 120 + len(hashes) / 10  # a busy machine mines slower
-    while True:  # the node answers eth_sendTransaction before it has mined it
-        missing = [i for i, r in enumerate(receipts) if r is None]
-        if not missing:
-            break
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{len(missing)} proposals were not mined")
-        for start in range(0, len(missing), TXS_PER_RPC_BATCH):
-            part = missing[start:start + TXS_PER_RPC_BATCH]
-            for i, r in zip(part, rpc_batch(url, [("eth_getTransactionReceipt", [hashes[i]]) for i in part])):
-                receipts[i] = r
-        if any(r is None for r in receipts):
-            time.sleep(0.1)
+    mined = receipts(url, hashes)
     from eth_utils import keccak
 
     topic = "0x" + keccak(text=consent.ProposalCreated.abi.selector).hex()
     ids = []
-    for r in receipts:
+    for r in mined:
         if int(r["status"], 16) != 1:
             raise RuntimeError(f"a proposal was refused: {r['transactionHash']}")
         log = next(x for x in r["logs"] if x["address"].lower() == str(consent.address).lower()
@@ -271,3 +303,43 @@ def _propose(url: str, consent, token, cell_hats: list[int], per_cell: int, test
     # the rounds were sent cell by cell: order them as (cell, round) for the objections
     by_cell = sorted(zip(txs, ids), key=lambda p: (p[0][0], p[0][1]))
     return [pid for _, pid in by_cell]
+
+
+def main() -> None:
+    """Build an org on a fresh anvil and say how long it took: `python benchmarks/reads_org.py --cells 300`."""
+    import argparse
+    import sys
+    import tempfile
+    import time
+    import warnings
+
+    root = Path(__file__).resolve().parents[1]
+    sys.path[:0] = [str(root), str(root / "sdk"), str(root / "tests" / "integration")]
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cells", type=int, default=300)
+    parser.add_argument("--proposals", type=int, default=10, help="proposals a cell")
+    args = parser.parse_args()
+    warnings.filterwarnings("ignore")
+    from ape import config
+    from ape.logging import logger
+
+    from opgov.chain import connect
+    from tests_support import Node, free_port
+
+    logger.set_level("ERROR")
+    folder = Path(tempfile.mkdtemp(prefix=f"opgov-org-{args.cells}-"))
+    node = Node.start(free_port(), folder / "anvil-state.json")
+    config.get_config("foundry").host = node.url
+    os.environ["APE_FOUNDRY_HOST"] = node.url
+    try:
+        started = time.monotonic()
+        with connect("ethereum:local:foundry"):
+            org = build_org(node.url, args.cells, args.proposals, folder, lambda text: print(text, flush=True))
+        print(f"{args.cells} cells, {org['proposals']:,} proposals, {org['objections']} objections: built in "
+              f"{time.monotonic() - started:.0f} s, {org['transactions']:,} transactions", flush=True)
+    finally:
+        node.stop()
+
+
+if __name__ == "__main__":
+    main()

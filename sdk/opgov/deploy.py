@@ -36,6 +36,7 @@ from opgov.chain import send
 from opgov.contracts import container
 from opgov.deployments import Deployments
 from opgov.errors import DeploymentError
+from opgov.batches import FIRST_GUESS
 from opgov.hats import MAX_LEVELS, HatsClient, hat_level, hat_path
 from opgov.spec import FUNDED_MONTHS, CellSpec, OrgSpec, stream_deposit
 from opgov.units import MONTH, Amount, Rate, parse_duration, to_base_units
@@ -51,6 +52,9 @@ SENTINEL = "0x0000000000000000000000000000000000000001"
 # (each stream is funded with FUNDED_MONTHS of its budget)
 MINTED_MONTHS = 6
 NO_LIMIT = 2**128 - 1
+# Hats.vy's batchCreateHats and batchMintHats: most hats a call, longest details in batchCreateHats (bytes)
+HATS_PER_BATCH = 255
+BATCH_TEXT = 32
 
 
 def create_address(sender: str, nonce: int) -> str:
@@ -158,6 +162,9 @@ class OrgDeployer:
         self._planned_hats: set[int] = set()  # hats not on chain yet: the Safe (or, in a plan, deploy) makes them
         self._planned_wearers: set[tuple[int, str]] = set()  # (hat, wearer) a plan gives out
         self._planned: set[str] = set()  # contracts a plan has yet to deploy (their address is "")
+        # hats the deployer creates and gives out, sent together at the end of the tree (`_send_tree`)
+        self._hat_creates: list[tuple[int, str, int, int]] = []  # (admin, details, max supply, its id)
+        self._hat_mints: list[tuple[int, str]] = []  # (hat, wearer)
         self.people = {name: resolve_person(who) for name, who in spec.people.items()}
 
     # ------------------------------------------------------------ entry points
@@ -227,6 +234,7 @@ class OrgDeployer:
     def _reset(self, dry: bool) -> None:
         self.dry, self.steps, self.safe_calls = dry, [], []
         self._next_child, self._planned_hats, self._planned_wearers, self._planned = {}, set(), set(), set()
+        self._hat_creates, self._hat_mints = [], []
         self.state = OrgState()
 
     def pending_change(self):
@@ -501,7 +509,7 @@ class OrgDeployer:
 
     def _wears(self, hats: HatsClient, who: str, hat: int) -> bool:
         """Whether `who` wears `hat`, counting what a plan gives out before it exists."""
-        if hat in self._planned_hats or "Hats" in self._planned or not who:
+        if hat in self._planned_hats or "Hats" in self._planned or not who or (hat, who) in self._planned_wearers:
             return (hat, who) in self._planned_wearers
         return hats.is_wearer(who, hat)
 
@@ -532,10 +540,10 @@ class OrgDeployer:
             if by_safe:
                 return self._safe_creates_hat(hats, admin, details, max_supply, text)
             self._step(text, False)
-            if self.dry:
-                return self._next_hat(hats, admin)
-            return hats.create_hat(admin, details, sender=self._top_admin(hats), max_supply=max_supply,
-                                   eligibility=module, toggle=module)
+            child = self._next_hat(hats, admin)
+            if not self.dry:  # sent with the rest of the tree, its id known in advance
+                self._hat_creates.append((admin, details, max_supply, child))
+            return child
 
         def wear(hat: int, people: list[str]) -> None:
             for name in people:
@@ -545,9 +553,9 @@ class OrgDeployer:
                 text = f"give hat {hat_path(hat)} to {name}"
                 if by_safe:
                     self._by_safe(text, hats.contract.mintHat, hat, who)
-                elif self._step(text, False):
-                    hats.mint(hat, who, sender=self._top_admin(hats))
                 else:
+                    if self._step(text, False) and (hat, who) not in self._hat_mints:
+                        self._hat_mints.append((hat, who))  # sent with the rest of the tree
                     self._planned_wearers.add((hat, who))
 
         def unwear(hat: int, keep: list[str]) -> None:
@@ -570,6 +578,8 @@ class OrgDeployer:
             unwear(s.leads[cell.id], [cell.lead])
             wear(s.cells[cell.id], [cell.lead, *cell.members])
             wear(s.leads[cell.id], [cell.lead])
+        if not self.dry:
+            self._send_tree(hats)
 
     def _quiet_safe(self, hats: HatsClient) -> None:
         """The Safe tells Hats.vy, before it runs any hat, that it never answers status queries.
@@ -589,7 +599,7 @@ class OrgDeployer:
         if self.deployer.address not in self._owners():
             self._by_safe(text, hats.contract.declareQuietModule)
         elif self._step(text, False):
-            safe.execute_calls([self._safe_call(hats.contract.declareQuietModule)], [self.deployer], self.deployer)
+            self._as_safe([self._safe_call(hats.contract.declareQuietModule)])
 
     def _safe_wears_top(self, hats: HatsClient) -> bool:
         return not self._wears(hats, self.deployer.address, self.state.top_hat) and self._wears(
@@ -689,9 +699,136 @@ class OrgDeployer:
         if self.dry:
             return
         self._mint_treasury(safe)
-        for chunk in _chunks([call for _, call in changes], 8):
-            safe.execute_calls(chunk, [self.deployer], self.deployer)
+        self._as_safe([call for _, call in changes])
         self._adopt_streams()
+
+    # ------------------------------------------------------------ sending, in as few transactions as fit
+
+    def _send_tree(self, hats: HatsClient) -> None:
+        """Create the queued hats and give them out: `batchCreateHats`, then `batchMintHats`.
+
+        Each hat's id was worked out in advance (`_next_hat`), in the order they are
+        created; the ids the contract gives are checked against them. A hat whose
+        details are too long for a batch is created on its own, in its place. A run
+        cut off between transactions finds what was mined (by its details, and who
+        wears what) and sends only the rest.
+        """
+        from opgov.batches import batch_size
+
+        creates, mints = self._hat_creates, self._hat_mints
+        self._hat_creates, self._hat_mints = [], []
+        if not creates and not mints:
+            return
+        me, module, contract = self._top_admin(hats), self.state.safe, hats.contract
+        budget, guess = self._gas_budget(), None
+        i = 0
+        while i < len(creates):
+            if len(creates[i][1].encode()) > BATCH_TEXT:
+                admin, details, max_supply, want = creates[i]
+                self._hats_made([want], [hats.create_hat(admin, details, sender=me, max_supply=max_supply,
+                                                         eligibility=module, toggle=module)])
+                i += 1
+                continue
+            run = 0
+            while i + run < len(creates) and len(creates[i + run][1].encode()) <= BATCH_TEXT:
+                run += 1
+
+            def args(n: int, start: int = i) -> tuple:
+                part = creates[start : start + n]
+                return ([c[0] for c in part], [c[1] for c in part], [c[2] for c in part], [module] * n,
+                        [module] * n, [True] * n, [""] * n)
+
+            n = batch_size(run, lambda k: self._estimate(contract.batchCreateHats, *args(k)), budget,
+                           HATS_PER_BATCH, guess or FIRST_GUESS)
+            self._say_batch(n, "create {n} hats in one transaction (batchCreateHats)")
+            receipt = send(contract.batchCreateHats, *args(n), sender=me)
+            self._hats_made([c[3] for c in creates[i : i + n]],
+                            [int(log.id) for log in receipt.decode_logs(contract.HatCreated)])
+            i, guess = i + n, n
+        i, guess = 0, None
+        while i < len(mints):
+            def mint_args(k: int, start: int = i) -> tuple:
+                return [m[0] for m in mints[start : start + k]], [m[1] for m in mints[start : start + k]]
+
+            n = batch_size(len(mints) - i, lambda k: self._estimate(contract.batchMintHats, *mint_args(k)),
+                           budget, HATS_PER_BATCH, guess or FIRST_GUESS)
+            self._say_batch(n, "give out {n} hats in one transaction (batchMintHats)")
+            send(contract.batchMintHats, *mint_args(n), sender=me)
+            i, guess = i + n, n
+
+    def _hats_made(self, wanted: list[int], made: list[int]) -> None:
+        if made != wanted:
+            raise DeploymentError(
+                f"the Hats contract gave the new hats other ids than deploy worked out "
+                f"({', '.join(hat_path(h) for h in made)} for {', '.join(hat_path(h) for h in wanted)})",
+                "someone else created hats in the tree meanwhile; run the same command again to carry on",
+            )
+
+    def _as_safe(self, calls: list) -> None:
+        """Make these calls as the Safe, signed by the deployer (an owner) alone: in order, in as
+        few transactions as fit the gas budget (MultiSendCallOnly batches; one call goes as itself).
+
+        After each transaction, the streams it created are recorded, so a run cut off
+        between two finds them without searching.
+        """
+        from ape.exceptions import ContractLogicError
+
+        from opgov.batches import batch_size
+        from opgov.safe import Safe
+        from opgov.safe_tx import PendingTx
+
+        safe, budget = Safe.at(self.state.safe), self._gas_budget()
+        i, guess = 0, FIRST_GUESS
+        while i < len(calls):
+            nonce = safe.nonce()
+            # the deployer's own approval (it sends the transaction), or a SafeError saying who else must sign
+            signatures = safe.check(PendingTx(safe.build(calls[i : i + 1], nonce)), self.deployer.address)
+
+            def estimate(n: int, start: int = i) -> int:
+                tx = safe.build(calls[start : start + n], nonce)
+                try:
+                    return self._estimate(safe.contract.execTransaction, *tx.exec_args(), signatures)
+                except ContractLogicError as err:
+                    raise DeploymentError(
+                        f"the Safe would refuse {n} of deploy's steps in one transaction: {err.message or err}",
+                        "run `opgov plan` to see the steps; nothing of them was sent",
+                    ) from err
+
+            n = batch_size(len(calls) - i, estimate, budget, len(calls), guess)
+            self._say_batch(n, "make {n} of the Safe's calls in one Safe transaction (MultiSendCallOnly)")
+            receipt = safe.execute(PendingTx(safe.build(calls[i : i + n], nonce)), self.deployer)
+            self._record_streams(receipt)
+            i, guess = i + n, n
+
+    def _estimate(self, method, *args) -> int:
+        return int(method.estimate_gas_cost(*args, sender=self.deployer))
+
+    def _gas_budget(self) -> int:
+        from ape import chain
+
+        from opgov.batches import gas_budget
+
+        return gas_budget(int(chain.blocks.head.gas_limit))
+
+    def _say_batch(self, n: int, what: str) -> None:
+        """Say what a transaction holding several of the steps above does, before it is sent."""
+        if n > 1:
+            self.say("   " + what.format(n=n))
+
+    def _record_streams(self, receipt) -> None:
+        """Note the streams a Safe transaction created, by the cell whose hat draws on them."""
+        if not self.state.streams:
+            return
+        by_hat = {hat: cell for cell, hat in self.state.cells.items()}
+        found = {}
+        for log in receipt.decode_logs(container("BudgetStreams").at(self.state.streams).StreamCreated):
+            cell = by_hat.get(int(log.spender_hat))
+            if cell is not None and str(log.payer) == self.state.safe:
+                found[cell] = int(log.stream_id)
+        if found:
+            self.state.streams_of.update(found)
+            self.record.org.setdefault("streams", {}).update({k: str(v) for k, v in found.items()})
+            self.record.save()
 
     def _safe_call(self, method, *args):
         from opgov.safe_tx import Call
@@ -891,7 +1028,7 @@ class OrgDeployer:
                 self.steps.append(Step(text + " (a Safe transaction for the signers)", False))
                 self.safe_calls.append((text, self._safe_call(safe.contract.setGuard, s.gate or PLANNED)))
             elif self._step(text, False):
-                safe.execute_calls([self._safe_call(safe.contract.setGuard, s.gate)], [self.deployer], self.deployer)
+                self._as_safe([self._safe_call(safe.contract.setGuard, s.gate)])
         for name in self.spec.safe.signers:
             who = self.people[name]
             if who in owners:
@@ -941,7 +1078,7 @@ class OrgDeployer:
             self.steps.append(Step(text + " (a Safe transaction for the signers)", False))
             self.safe_calls.extend((text, c) for c in calls)
         elif self._step(text + " (the deployer leaves)", False):
-            safe.execute_calls(calls, [self.deployer], self.deployer)
+            self._as_safe(calls)
 
     def _save_org(self) -> None:
         self.record.org.update(self.state.as_dict())
@@ -965,10 +1102,6 @@ def _parents_first(cells: list[CellSpec]) -> list[CellSpec]:
         done += ready
         placed.update(c.id for c in ready)
     return done
-
-
-def _chunks(items: list, size: int) -> list[list]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def load_state(record: Deployments | None = None) -> OrgState:
