@@ -166,3 +166,21 @@ def test_a_run_cut_off_after_a_batch_finishes_on_a_rerun(provider, spec, deploye
     assert planned == [s.text for s in rerun.steps if not s.done]  # the plan lists every step the rerun takes
     _check_org(spec, state, accounts, deployer)
     assert [s for s in OrgDeployer(spec, deployer).plan() if not s.done] == []
+
+
+def test_a_deploy_run_again_on_a_finished_org_reads_as_a_plan_and_sends_nothing(provider, spec, deployer,
+                                                                                  monkeypatch):
+    from ape import chain
+
+    _fresh_record(provider)
+    first = OrgDeployer(spec, deployer).deploy()
+    height = chain.blocks.height
+    stepwise = []
+    real_run = OrgDeployer._run
+    monkeypatch.setattr(OrgDeployer, "_run", lambda self: (stepwise.append(self.dry), real_run(self)))
+    said: list[str] = []
+    again = OrgDeployer(spec, deployer, say=said.append)
+    state = again.deploy()
+    assert stepwise == [True]  # only the plan's batched reads ran; no step-by-step run
+    assert state == first and chain.blocks.height == height and said == []
+    assert again.steps and all(s.done for s in again.steps)
