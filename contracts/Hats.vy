@@ -1516,21 +1516,19 @@ def _create_batch_entry(
     # Returns the `_known` for the next hat.
     hat_id: uint256 = 0
     admin: uint256 = 0
+    details_len: uint256 = len(_details)
     hat_id, admin = self._create_hat(
-        _admin, _max_supply, _eligibility, _toggle, _mutable, 0, 0, 0, 0, _known != 0 and _admin == _known
+        _admin, _max_supply, _eligibility, _toggle, _mutable, 0, details_len, 0, len(_image),
+        _known != 0 and _admin == _known
     )
-    if len(_details) + len(_image) > 0:
-        self._toggle[hat_id] = (
-            convert(_toggle, uint256)
-            | (len(_details) << DETAILS_LEN_SHIFT)
-            | (len(_image) << IMAGE_LEN_SHIFT)
-        )
-        text: Bytes[2 * BATCH_TEXT + 32] = concat(
-            convert(_details, Bytes[BATCH_TEXT]), convert(_image, Bytes[BATCH_TEXT]), empty(bytes32)
-        )
-        self._text[hat_id][0] = extract32(text, 0)
-        if len(_details) + len(_image) > 32:
-            self._text[hat_id][1] = extract32(text, 32)
+    if details_len + len(_image) > 0:
+        # the details, then the image URI, left-aligned in two words (each
+        # string's bytes past its length are zero)
+        details: uint256 = convert(convert(convert(_details, Bytes[BATCH_TEXT]), bytes32), uint256)
+        image: uint256 = convert(convert(convert(_image, Bytes[BATCH_TEXT]), bytes32), uint256)
+        self._text[hat_id][0] = convert(details | (image >> (8 * details_len)), bytes32)
+        if details_len + len(_image) > 32:
+            self._text[hat_id][1] = convert(image << (8 * (32 - details_len)), bytes32)
     log HatCreated(
         id=hat_id,
         details=_details,
@@ -2175,10 +2173,14 @@ def _write_new_text(
     _image_len: uint256
 ):
     # `_write_text` for a new hat, whose strings both come from calldata
-    # (FROM_CALLDATA | position, as `_string_at` gives): fewer steps a word
+    # (FROM_CALLDATA | position, as `_string_at` gives): fewer steps a word.
+    # `_details` 0: only the toggle slot, the caller writes the text
+    # (batchCreateHats)
     self._toggle[_hat_id] = (
         _toggle | (_details_len << DETAILS_LEN_SHIFT) | (_image_len << IMAGE_LEN_SHIFT)
     )
+    if _details == 0:
+        return
     total: uint256 = _details_len + _image_len
     details: uint256 = _details & ~FROM_CALLDATA
     image: uint256 = _image & ~FROM_CALLDATA
