@@ -174,6 +174,12 @@ IMAGE_LEN_SHIFT: constant(uint256) = 176
 WEARING: constant(uint256) = 1
 BAD_STANDING: constant(uint256) = 2
 
+# answers of `_is_wearer` and `_is_admin`: the user wears the hat (is its
+# admin), and an eligibility or toggle module was asked on the way (without
+# it storage alone decided, which creating hats does not change)
+YES: constant(uint256) = 1
+ASKED: constant(uint256) = 2
+
 # ERC165 interface ids
 ERC165_ID: constant(bytes4) = 0x01ffc9a7
 ERC1155_METADATA_URI_ID: constant(bytes4) = 0x0e89341c
@@ -401,10 +407,12 @@ def createHat(
     """
     # the strings are arguments 2 and 7: their positions in calldata are
     # read inline (an internal call here costs more than the memory it saves)
-    hat_id: uint256 = self._create_hat(
+    hat_id: uint256 = 0
+    admin: uint256 = 0
+    hat_id, admin = self._create_hat(
         _admin, _maxSupply, _eligibility, _toggle, _mutable,
         convert(slice(msg.data, 36, 32), uint256) + (FROM_CALLDATA | 36), len(_details),
-        convert(slice(msg.data, 196, 32), uint256) + (FROM_CALLDATA | 36), len(_imageURI),
+        convert(slice(msg.data, 196, 32), uint256) + (FROM_CALLDATA | 36), len(_imageURI), False,
     )
     log HatCreated(
         id=hat_id,
@@ -452,10 +460,13 @@ def batchCreateHats(
         and n == len(_imageURIs)
     ):
         raw_revert(method_id("BatchArrayLengthMismatch()"))
+    # the admin of the hats before, while their admin checks may be reused
+    # (0: none; hat id 0 is never a valid admin)
+    known: uint256 = 0
     for i: uint256 in range(MAX_BATCH_CREATE):
         if i == n:
             break
-        self._create_batch_entry(
+        known = self._create_batch_entry(
             _admins[i],
             _details[i],
             _maxSupplies[i],
@@ -463,6 +474,7 @@ def batchCreateHats(
             _toggleModules[i],
             _mutables[i],
             _imageURIs[i],
+            known,
         )
     return True
 
@@ -824,7 +836,7 @@ def unlinkTopHatFromTree(_topHatId: uint32, _wearer: address):
     """
     hat_id: uint256 = convert(_topHatId, uint256) << 224
     self._check_admin(hat_id)
-    if _wearer == empty(address) or not self._is_wearer(_wearer, hat_id):
+    if _wearer == empty(address) or self._is_wearer(_wearer, hat_id) & YES == 0:
         raw_revert(method_id("InvalidUnlink()"))
     linked: uint256 = self.linkedTreeAdmins[_topHatId]
     if linked != 0:
@@ -975,7 +987,7 @@ def isWearerOfHat(_user: address, _hatId: uint256) -> bool:
     @param _hatId The hat.
     @return Whether `_user` wears the hat.
     """
-    return self._is_wearer(_user, _hatId)
+    return self._is_wearer(_user, _hatId) & YES != 0
 
 
 @view
@@ -988,7 +1000,7 @@ def isAdminOfHat(_user: address, _hatId: uint256) -> bool:
     @param _hatId The hat.
     @return Whether `_user` is an admin of the hat.
     """
-    return self._is_admin(_user, _hatId)
+    return self._is_admin(_user, _hatId) & YES != 0
 
 
 @view
@@ -1132,7 +1144,7 @@ def balanceOf(_wearer: address, _hatId: uint256) -> uint256:
     @param _hatId The hat.
     @return 0 or 1.
     """
-    if self._is_wearer(_wearer, _hatId):
+    if self._is_wearer(_wearer, _hatId) & YES != 0:
         return 1
     return 0
 
@@ -1154,7 +1166,7 @@ def balanceOfBatch(
     for i: uint256 in range(MAX_BATCH):
         if i == len(_wearers):
             break
-        if self._is_wearer(_wearers[i], _hatIds[i]):
+        if self._is_wearer(_wearers[i], _hatIds[i]) & YES != 0:
             balances.append(1)
         else:
             balances.append(0)
@@ -1430,19 +1442,30 @@ def _create_hat(
     _details_len: uint256,
     _image: uint256,
     _image_len: uint256,
-) -> uint256:
-    # the strings stay in calldata (see `_write_text`); the caller logs HatCreated
+    _known: bool,
+) -> (uint256, uint256):
+    # the strings stay in calldata (see `_write_text`); the caller logs
+    # HatCreated. `_known`: an earlier hat of the same batch had this admin,
+    # so the admin id is valid and the sender's admin rights were decided by
+    # storage alone (see batchCreateHats), and neither check is repeated.
+    # Returns the new id and the admin check's answer (0 if not made).
     if _admin & 65535 != 0:
         raw_revert(method_id("MaxLevelsReached()"))
     if _eligibility == empty(address) or _toggle == empty(address):
         raw_revert(method_id("ZeroAddress()"))
-    if not self._is_valid_hat_id(_admin):
-        raw_revert(method_id("InvalidHatId()"))
+    if not _known:
+        if not self._is_valid_hat_id(_admin):
+            raw_revert(method_id("InvalidHatId()"))
     admin_cfg: uint256 = self._config[_admin]
     last: uint256 = (admin_cfg >> LAST_HAT_SHIFT) & 65535
     self._check_in_range(last < 65535)
     hat_id: uint256 = self._build_hat_id(_admin, last + 1)
-    self._check_admin(hat_id)
+    # as `_check_admin`, keeping whether a module was asked
+    admin: uint256 = 0
+    if not _known:
+        admin = self._is_admin(msg.sender, hat_id)
+        if admin & YES == 0:
+            raw_revert(abi_encode(msg.sender, hat_id, method_id=method_id("NotAdmin(address,uint256)")))
     # keep the new hat's own child counter, in case hats were created below
     # its id before it existed
     cfg: uint256 = (
@@ -1457,7 +1480,7 @@ def _create_hat(
     # a new hat's toggle slot is empty: it is written whatever the texts
     self._write_new_text(hat_id, convert(_toggle, uint256), _details, _details_len, _image, _image_len)
     self._config[_admin] = admin_cfg + LAST_HAT_ONE
-    return hat_id
+    return hat_id, admin
 
 
 @internal
@@ -1479,23 +1502,33 @@ def _create_batch_entry(
     _toggle: address,
     _mutable: bool,
     _image: String[BATCH_TEXT],
-):
+    _known: uint256,
+) -> uint256:
     # one hat of batchCreateHats, in an internal function whose small frame
     # lies below the caller's arguments (a log's buffer in the caller's frame
-    # would lie above them); its two short strings fill at most two slots
-    hat_id: uint256 = self._create_hat(_admin, _max_supply, _eligibility, _toggle, _mutable, 0, 0, 0, 0)
-    if len(_details) + len(_image) > 0:
-        self._toggle[hat_id] = (
-            convert(_toggle, uint256)
-            | (len(_details) << DETAILS_LEN_SHIFT)
-            | (len(_image) << IMAGE_LEN_SHIFT)
-        )
-        text: Bytes[2 * BATCH_TEXT + 32] = concat(
-            convert(_details, Bytes[BATCH_TEXT]), convert(_image, Bytes[BATCH_TEXT]), empty(bytes32)
-        )
-        self._text[hat_id][0] = extract32(text, 0)
-        if len(_details) + len(_image) > 32:
-            self._text[hat_id][1] = extract32(text, 32)
+    # would lie above them); its two short strings fill at most two slots.
+    # `_known`: an admin whose validity and admin check earlier hats of the
+    # batch passed, deciding the check by storage alone (no module asked).
+    # Creating hats changes no wearer, status, module or link of an existing
+    # hat, only new hats and child counters, so such a check comes out the
+    # same for every later hat with that admin and is not repeated; a check
+    # that asked a module is, since the module may answer differently.
+    # Returns the `_known` for the next hat.
+    hat_id: uint256 = 0
+    admin: uint256 = 0
+    details_len: uint256 = len(_details)
+    hat_id, admin = self._create_hat(
+        _admin, _max_supply, _eligibility, _toggle, _mutable, 0, details_len, 0, len(_image),
+        _known != 0 and _admin == _known
+    )
+    if details_len + len(_image) > 0:
+        # the details, then the image URI, left-aligned in two words (each
+        # string's bytes past its length are zero)
+        details: uint256 = convert(convert(convert(_details, Bytes[BATCH_TEXT]), bytes32), uint256)
+        image: uint256 = convert(convert(convert(_image, Bytes[BATCH_TEXT]), bytes32), uint256)
+        self._text[hat_id][0] = convert(details | (image >> (8 * details_len)), bytes32)
+        if details_len + len(_image) > 32:
+            self._text[hat_id][1] = convert(image << (8 * (32 - details_len)), bytes32)
     log HatCreated(
         id=hat_id,
         details=_details,
@@ -1505,6 +1538,9 @@ def _create_batch_entry(
         mutable_=_mutable,
         imageURI=_image,
     )
+    if admin & ASKED != 0:
+        return 0
+    return _admin
 
 
 @internal
@@ -1568,7 +1604,7 @@ def _check_new_admin(_new_admin: uint256):
     if self._hat_level(_new_admin) < MAX_LEVELS:
         self._check_admin(self._build_hat_id(_new_admin, 1))
     else:
-        if not self._is_admin(msg.sender, _new_admin) and not self._is_wearer(msg.sender, _new_admin):
+        if self._is_admin(msg.sender, _new_admin) & YES == 0 and self._is_wearer(msg.sender, _new_admin) & YES == 0:
             raw_revert(method_id("NotAdminOrWearer()"))
 
 
@@ -1585,7 +1621,7 @@ def _link(
     linked: uint256 = self.linkedTreeAdmins[_domain]
     if linked != 0:
         tippy: uint256 = convert(self._tippy_top_domain(_domain), uint256) << 224
-        if not self._is_wearer(msg.sender, tippy):
+        if self._is_wearer(msg.sender, tippy) & YES == 0:
             dest_top: uint256 = _new_admin >> 224 << 224
             origin_top: uint256 = linked >> 224 << 224
             if dest_top != origin_top and dest_top != tippy:
@@ -1756,7 +1792,7 @@ def _no_circular_linkage(_domain: uint32, _linked_admin: uint256) -> bool:
 @view
 @internal
 def _check_admin(_hat_id: uint256):
-    if not self._is_admin(msg.sender, _hat_id):
+    if self._is_admin(msg.sender, _hat_id) & YES == 0:
         raw_revert(abi_encode(msg.sender, _hat_id, method_id=method_id("NotAdmin(address,uint256)")))
 
 
@@ -1794,23 +1830,28 @@ def _check_changeable(_hat_id: uint256, _top_hat_too: bool) -> uint256:
 
 @view
 @internal
-def _is_wearer(_user: address, _hat_id: uint256) -> bool:
+def _is_wearer(_user: address, _hat_id: uint256) -> uint256:
+    # YES if `_user` wears the hat, plus ASKED if a module was (or may have
+    # been) asked: without ASKED, storage alone decided
     w: uint256 = self._wearers[_hat_id][_user]
     if w & WEARING == 0:
-        return False
+        return 0
     cfg: uint256 = self._config[_hat_id]
     if cfg & SAME_MODULES != 0 and (cfg & QUIET != 0 or not self._may_answer(convert(cfg & ADDRESS_MASK, address))):
         # the usual case for hats run by an EOA, by nobody or by a quiet
         # module such as a Safe: one module, which does not answer, so the
         # stored status and standing decide
-        return cfg & ACTIVE != 0 and w & BAD_STANDING == 0
-    return self._is_active(_hat_id, cfg) and self._is_eligible(_user, _hat_id, cfg, w)
+        return convert(cfg & ACTIVE != 0 and w & BAD_STANDING == 0, uint256)
+    return ASKED | convert(self._is_active(_hat_id, cfg) and self._is_eligible(_user, _hat_id, cfg, w), uint256)
 
 
 @view
 @internal
-def _is_admin(_user: address, _hat_id: uint256) -> bool:
-    # walk up the hat's admins, level by level, then up the linked trees
+def _is_admin(_user: address, _hat_id: uint256) -> uint256:
+    # walk up the hat's admins, level by level, then up the linked trees:
+    # YES if `_user` wears one, plus ASKED if a module was asked on the way
+    # (as `_is_wearer`)
+    asked: uint256 = 0
     hat: uint256 = _hat_id
     # how many levels of `hat`'s tree to check, counting down to its top hat
     levels: uint256 = 0
@@ -1826,11 +1867,13 @@ def _is_admin(_user: address, _hat_id: uint256) -> bool:
         for i: uint256 in range(MAX_LEVELS + 1):
             if i == levels:
                 break
-            if self._is_wearer(_user, self._admin_at_local_level(hat, levels - 1 - i)):
-                return True
+            wears: uint256 = self._is_wearer(_user, self._admin_at_local_level(hat, levels - 1 - i))
+            asked |= wears
+            if wears & YES != 0:
+                return asked
         linked: uint256 = self.linkedTreeAdmins[convert(hat >> 224, uint32)]
         if linked == 0:
-            return False
+            return asked
         hat = linked
         levels = self._local_level(hat) + 1
     raise "hats: linked trees nest too deep"
@@ -2130,10 +2173,14 @@ def _write_new_text(
     _image_len: uint256
 ):
     # `_write_text` for a new hat, whose strings both come from calldata
-    # (FROM_CALLDATA | position, as `_string_at` gives): fewer steps a word
+    # (FROM_CALLDATA | position, as `_string_at` gives): fewer steps a word.
+    # `_details` 0: only the toggle slot, the caller writes the text
+    # (batchCreateHats)
     self._toggle[_hat_id] = (
         _toggle | (_details_len << DETAILS_LEN_SHIFT) | (_image_len << IMAGE_LEN_SHIFT)
     )
+    if _details == 0:
+        return
     total: uint256 = _details_len + _image_len
     details: uint256 = _details & ~FROM_CALLDATA
     image: uint256 = _image & ~FROM_CALLDATA
