@@ -41,6 +41,7 @@ Not part of CI: it needs checkouts of Hats Protocol and forge-std, node and npm.
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import re
@@ -92,6 +93,7 @@ class Outcome:
     name: str
     passed: bool
     reason: str = ""
+    logs: tuple[str, ...] = ()
 
 
 @dataclass
@@ -326,7 +328,8 @@ def write_legacy_runner(tree: Path, tests: dict[str, list[str]]) -> None:
 def run_forge(forge: Path, tree: Path, label: str, legacy: dict[str, list[str]]) -> Run:
     """Build and test `tree`; forge's outcome for each test."""
     started = time.monotonic()
-    done = _sh([str(forge), "test", "--offline", "--json", "--fuzz-seed", FUZZ_SEED,
+    # -vv puts each test's console output into the JSON, to be compared with the control's
+    done = _sh([str(forge), "test", "--offline", "--json", "-vv", "--fuzz-seed", FUZZ_SEED,
                 "--no-match-test", "^testFail"], cwd=tree, timeout=3600)
     seconds = time.monotonic() - started
     start = done.stdout.find("{")
@@ -346,7 +349,7 @@ def run_forge(forge: Path, tree: Path, label: str, legacy: dict[str, list[str]])
                 suite_name_shown = suite_name
             run.outcomes.append(Outcome(
                 suite=suite_name_shown, name=name, passed=result["status"] == "Success",
-                reason=_reason(result),
+                reason=_reason(result), logs=tuple(result.get("decoded_logs") or ()),
             ))
     expected = sum(len(v) for v in legacy.values())
     ran_legacy = sum(o.name.startswith("testFail") for o in run.outcomes)
@@ -420,6 +423,7 @@ def write_results(runs: list[Run], sources: dict[str, str], swapped: int, legacy
             f"{' and '.join(standins)} were not given: Hats.sol was compiled with the script's stand-ins",
             "for what it uses of them, so the control is Hats.sol with those stand-ins.",
         ]
+    lines += _output_differences(runs)
     for run in runs:
         lines += ["", f"## Failing: {run.label}", ""]
         if not run.failed:
@@ -433,6 +437,51 @@ def write_results(runs: list[Run], sources: dict[str, str], swapped: int, legacy
             why = next((text for (name, part), text in WHY.items() if name == o.name and part in o.reason), "")
             lines.append(f"| `{o.suite}.{o.name}` | {why} | {reason} |")
     out.write_text("\n".join(lines) + "\n")
+
+
+def _output_differences(runs: list[Run]) -> list[str]:
+    """Tests that pass on both but print something else than on the control (never asserted)."""
+    control = {(o.suite, o.name): o for o in runs[0].outcomes}
+    rows = []
+    for run in runs[1:]:
+        for o in run.outcomes:
+            theirs = control.get((o.suite, o.name))
+            if theirs is None or not (o.passed and theirs.passed) or o.logs == theirs.logs:
+                continue
+            for ours_line, their_line in zip(o.logs, theirs.logs):
+                if ours_line != their_line:
+                    rows.append(f"| {run.label} | `{o.suite}.{o.name}` | {_first_difference(their_line, ours_line)} |")
+                    break
+            else:
+                rows.append(f"| {run.label} | `{o.suite}.{o.name}` | {len(theirs.logs)} lines, here {len(o.logs)} |")
+    if not rows:
+        return []
+    return ["", "## Passing, but printing something else than Hats.sol", "",
+            "The suite prints these values and asserts nothing about them; base64 data URIs are",
+            "decoded before comparing.", "",
+            "| contract | test | first difference (Hats.sol / this contract) |", "| --- | --- | --- |", *rows]
+
+
+def _first_difference(theirs: str, ours: str) -> str:
+    theirs, ours = _decoded(theirs), _decoded(ours)
+    at = next((i for i, (a, b) in enumerate(zip(theirs, ours)) if a != b), min(len(theirs), len(ours)))
+    start = max(0, at - 30)
+
+    def cut(text: str) -> str:
+        return "`" + text[start:at + 30].replace("|", "\\|").replace("`", "'") + "`"
+
+    return f"at character {at}: {cut(theirs)} / {cut(ours)}"
+
+
+def _decoded(line: str) -> str:
+    marker = "data:application/json;base64,"
+    if marker not in line:
+        return line
+    head, _, data = line.partition(marker)
+    try:
+        return head + marker + base64.b64decode(data.strip()).decode()
+    except (ValueError, UnicodeDecodeError):
+        return line
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -468,10 +517,10 @@ def _main(args: argparse.Namespace) -> int:
     forge_version = _sh([str(forge), "--version"]).stdout.splitlines()[0].removeprefix("forge Version: ")
 
     vypers: list[tuple[Path, str]] = []
-    for spec in args.vyper or ["contracts/Hats.vy"]:
+    for spec in args.vyper or [str(ROOT / "contracts" / "Hats.vy")]:
         path_text, _, label = spec.partition("=")
-        path = (ROOT / path_text) if not Path(path_text).is_absolute() else Path(path_text)
-        if not path.exists():
+        path = Path(path_text).resolve()
+        if not path.is_file():
             raise SuiteError(f"no Vyper source at {path_text}")
         if not label:
             inside = path.resolve().is_relative_to(ROOT)
