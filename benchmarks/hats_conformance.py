@@ -374,13 +374,15 @@ def _reason(result: dict) -> str:
 
 
 def origin(path: Path) -> str:
-    """A name for a checkout or file that says which version it is, without a machine path."""
-    where = path if path.is_dir() else path.parent
-    head = _sh(["git", "-C", str(where), "rev-parse", "--short=12", "HEAD"])
-    if head.returncode != 0:
+    """A name for a checkout (its commit) or a file (the commit that last changed it) that
+    says which version it is, without a machine path."""
+    where, what = (path, []) if path.is_dir() else (path.parent, ["--", path.name])
+    head = _sh(["git", "-C", str(where), "log", "-1", "--format=%h", "--abbrev=12", *what])
+    if head.returncode != 0 or not head.stdout.strip():
         return "no git commit known"
-    dirty = _sh(["git", "-C", str(where), "status", "--porcelain", "--", str(path)]).stdout.strip()
-    return f"commit {head.stdout.strip()}" + (" with uncommitted changes" if dirty else "")
+    dirty = _sh(["git", "-C", str(where), "status", "--porcelain", *what]).stdout.strip()
+    said = "commit" if path.is_dir() else "last changed in commit"
+    return f"{said} {head.stdout.strip()}" + (" with uncommitted changes" if dirty else "")
 
 
 def write_results(runs: list[Run], sources: dict[str, str], swapped: int, legacy: dict[str, list[str]],
@@ -412,8 +414,8 @@ def write_results(runs: list[Run], sources: dict[str, str], swapped: int, legacy
         names = ", ".join(f"`{c}.{n}`" for c, ns in sorted(legacy.items()) for n in ns)
         lines += [
             "",
-            f"forge 1.x no longer runs `testFail*` tests ({names}) and, while a contract has one,",
-            "refuses its other tests too. Each of them is run here by a generated contract with the",
+            "forge 1.x no longer runs `testFail*` tests and, while a contract has one, refuses its",
+            f"other tests too. Each of them ({names}) is run here by a generated contract with the",
             "old meaning (a fresh copy of the test contract, its `setUp()`, then the test, which",
             f"passes if and only if it reverts); they are in the {total} above.",
         ]
@@ -440,7 +442,7 @@ def write_results(runs: list[Run], sources: dict[str, str], swapped: int, legacy
 
 
 def _output_differences(runs: list[Run]) -> list[str]:
-    """Tests that pass on both but print something else than on the control (never asserted)."""
+    """Tests that pass on both but print other output than on the control (never asserted)."""
     control = {(o.suite, o.name): o for o in runs[0].outcomes}
     rows = []
     for run in runs[1:]:
@@ -456,7 +458,7 @@ def _output_differences(runs: list[Run]) -> list[str]:
                 rows.append(f"| {run.label} | `{o.suite}.{o.name}` | {len(theirs.logs)} lines, here {len(o.logs)} |")
     if not rows:
         return []
-    return ["", "## Passing, but printing something else than Hats.sol", "",
+    return ["", "## Passing, but printing other output than Hats.sol", "",
             "The suite prints these values and asserts nothing about them; base64 data URIs are",
             "decoded before comparing.", "",
             "| contract | test | first difference (Hats.sol / this contract) |", "| --- | --- | --- |", *rows]
