@@ -314,7 +314,7 @@ def write_legacy_runner(tree: Path, tests: dict[str, list[str]]) -> None:
                 f"    function test_{name}() public {{",
                 f"        {contract} suite = new {contract}();",
                 "        suite.setUp();",
-                f'        (bool ok,) = address(suite).call(abi.encodeWithSignature("{name}()"));',
+                f"        (bool ok,) = address(suite).call(abi.encodeWithSelector(suite.{name}.selector));",
                 f'        assertFalse(ok, "{name} did not revert");',
                 "    }",
             ]
