@@ -21,7 +21,7 @@ Tools, installed from npm into ``~/.cache/opgov/hats-conformance`` (or
 ``$OPGOV_HATS_SUITE_CACHE``) the first time: forge (``@foundry-rs/forge``) and
 the solc-js release that Hats' ``foundry.toml`` names, which forge runs through
 a small wrapper (``--version`` answered as the native solc does, compilation by
-``--standard-json``), since forge cannot download a compiler here. ``--forge``
+``--standard-json``), so forge needs no native compiler download. ``--forge``
 uses another forge binary.
 
 solbase and solady are optional: without them the script writes stand-ins for

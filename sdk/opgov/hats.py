@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 MAX_LEVELS = 14
 MAX_SUPPLY = 2**32 - 1
+BALANCE_BATCH = 255  # pairs a balanceOfBatch call takes (Hats.vy's MAX_BATCH)
 MAX_TEXT = 7000  # bytes of a hat's details or image URI (Hats Protocol's and Hats.vy's limit)
 DOMAIN_SHIFT = 224
 
@@ -258,8 +259,9 @@ class HatsClient:
         """Every hat of a tree with its current wearers, in tree order.
 
         The hats and their candidate wearers come from the contract's events;
-        who wears a hat *now* is read with one `balanceOfBatch` call per level
-        (an inactive hat or an ineligible wearer reads 0), never one call per hat.
+        who wears a hat *now* is read with `balanceOfBatch`, 255 hat-wearer pairs a call
+        and every call in one Multicall3 call (an inactive hat or an ineligible wearer
+        reads 0), never one call per hat.
         """
         top = top_hat_of(top_hat)
         domain = top >> DOMAIN_SHIFT
@@ -285,17 +287,19 @@ class HatsClient:
             receiver = str(log.receiver)  # Hats' `to`; `to` is a reserved word in Vyper
             if hid in hats and receiver != ZERO_ADDRESS:
                 candidates[hid].add(receiver)
-        by_level: dict[int, list[tuple[int, str]]] = defaultdict(list)
-        for hid, who in candidates.items():
-            for w in sorted(who):
-                by_level[hat_level(hid)].append((hid, w))
-        from opgov.reads import reader
+        pairs = [(hid, w) for hid, who in sorted(candidates.items()) for w in sorted(who)]
+        from opgov.reads import Failed, reader
 
-        levels = sorted(by_level.items())
-        answers = reader().views([(self.contract, "balanceOfBatch", ([w for _, w in pairs], [h for h, _ in pairs]))
-                                  for _level, pairs in levels])  # every level in one Multicall3 call
-        for (_level, pairs), balances in zip(levels, answers):
-            for (hid, who), bal in zip(pairs, balances):
+        # Hats.vy's balanceOfBatch takes 255 pairs at most: the pairs go 255 a call, every call
+        # in one Multicall3 call
+        groups = [pairs[start:start + BALANCE_BATCH] for start in range(0, len(pairs), BALANCE_BATCH)]
+        answers = reader().views([(self.contract, "balanceOfBatch", ([w for _, w in group], [h for h, _ in group]))
+                                  for group in groups])
+        for group, balances in zip(groups, answers):
+            if isinstance(balances, Failed):
+                raise HatsError(f"the Hats contract at {self.address} refused to say who wears {len(group)} hats",
+                                "check that --hats names a Hats contract")
+            for (hid, who), bal in zip(group, balances):
                 if bal:
                     hats[hid].wearers.append(who)
         for h in hats.values():

@@ -64,7 +64,7 @@ def test_create_mint_and_read_tree(org, accounts):
     assert any("Signers" in line and "alice" in line for line in lines)
 
 
-def test_tree_reads_every_levels_wearers_together(org, accounts, monkeypatch):
+def test_tree_reads_every_wearer_together_in_batches_hats_takes(org, accounts, monkeypatch):
     from opgov.reads import Reader
 
     hats, top, h11, h111, h12 = org
@@ -80,8 +80,14 @@ def test_tree_reads_every_levels_wearers_together(org, accounts, monkeypatch):
 
     monkeypatch.setattr(Reader, "call_many", spy)
     tree = hats.tree(top)
-    assert batches == [3]  # one balanceOfBatch a level (0, 1 and 2), asked in one go, whatever the number of hats
+    assert batches == [1]  # one balanceOfBatch for every hat-wearer pair, whatever the number of hats
     assert sum(len(h.wearers) for h in tree) == 5
+
+    # more pairs than a balanceOfBatch takes go 255 a call, every call in one go
+    monkeypatch.setattr("opgov.hats.BALANCE_BATCH", 2)
+    batches.clear()
+    again = hats.tree(top)
+    assert batches == [3] and again == tree
 
 
 class _Proxy:
