@@ -47,6 +47,9 @@ GET_BLOCK_NUMBER = keccak(text="getBlockNumber()")[:4]
 # cap of anvil (its block gas limit, 30 M) and of geth (50 M). A node that refuses a call anyway
 # (out of gas, a lower cap, a size limit) gets the call again in halves, never view by view.
 CHUNK = 2_000
+# bytes of JSON an HTTP request carries at most: nodes cap a request's body (anvil refuses a few MB);
+# a batch larger than this goes in several round trips
+MAX_BODY = 1_000_000
 SMALLEST_CHUNK = 50
 LOG_RANGE = 100_000  # blocks per eth_getLogs
 EMPTY_CODE_HASH = keccak(b"")
@@ -147,6 +150,20 @@ class Reader:
                 except Exception as err:  # the embedded chain raises what the node would answer
                     out.append(RpcError(str(err)))
             return out
+        out: list[Any] = []
+        group: list[tuple[str, list]] = []
+        size = 0
+        for method, params in calls:  # at most MAX_BODY bytes an HTTP request (a node caps a body's size)
+            length = len(json.dumps(params)) + 64
+            if group and size + length > MAX_BODY:
+                out += self._post(group)
+                group, size = [], 0
+            group.append((method, params))
+            size += length
+        return out + self._post(group)
+
+    def _post(self, calls: Sequence[tuple[str, list]]) -> list[Any]:
+        """One HTTP request carrying these JSON-RPC requests (a batch when there are several)."""
         self.round_trips += 1
         body = [{"jsonrpc": "2.0", "id": i, "method": m, "params": p} for i, (m, p) in enumerate(calls)]
         payload: Any = body if len(body) > 1 else body[0]

@@ -235,3 +235,23 @@ def test_a_multicall_the_node_refuses_is_asked_again_in_halves(anvil, orgs, monk
         again = ConsentClient.at(module).proposals()
     assert again == expected
     assert max(sizes) > 7 and any(s <= 7 for s in sizes)  # refused, then asked in halves
+
+
+def test_a_batch_larger_than_a_node_takes_goes_in_several_round_trips(anvil, orgs, monkeypatch):
+    """Nodes cap a request's body (anvil refuses a few MB): a batch is split into HTTP requests
+    of at most MAX_BODY bytes, and the answers are the same, in order."""
+    import json
+
+    import opgov.reads as reads
+    from opgov.consent import ConsentClient
+
+    record = json.loads((Path(orgs[12]["folder"]) / "deployments" / "ethereum" / "local.json").read_text())
+    module = record["contracts"]["ConsentModule"]["address"]
+    with reads.session() as whole:
+        expected = ConsentClient.at(module).proposals()
+    monkeypatch.setattr(reads, "CHUNK", 10)
+    monkeypatch.setattr(reads, "MAX_BODY", 3_000)
+    with reads.session() as split:
+        again = ConsentClient.at(module).proposals()
+    assert again == expected
+    assert split.round_trips > whole.round_trips
