@@ -2354,7 +2354,7 @@ def _json(_hat_id: uint256) -> Bytes[JSON_MAX]:
         details,
         '", "image": "',
         image,
-        '", "properties": {"domain": "',
+        '","properties": {"domain": "',
         uint2str(_hat_id >> 224),
         '", "id": "',
         uint2str(_hat_id),
