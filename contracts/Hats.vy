@@ -2360,7 +2360,7 @@ def _json(_hat_id: uint256) -> Bytes[JSON_MAX]:
         uint2str(_hat_id),
         '", "pretty id": "',
         self._hex(_hat_id, 64),
-        '", "status": "',
+        '","status": "',
         status,
         '", "current supply": "',
         uint2str((cfg >> SUPPLY_SHIFT) & 2**32 - 1),

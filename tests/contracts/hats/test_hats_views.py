@@ -89,10 +89,12 @@ def test_uri(hats, top, top_wearer, accounts):
     top_doc = json.loads(base64.b64decode(hats.uri(top)[len(prefix):]))
     assert top_doc["properties"]["admin (id)"] == str(top)
     # byte for byte Hats Protocol's layout, so the data URI is the same string: no space
-    # between the image and "properties", one after every other separator
+    # between the image and "properties" nor between "pretty id" and "status", one after the rest
     text = base64.b64decode(value[len(prefix):]).decode()
     assert text.startswith('{"name": "Hat", "description": "second hat", "image": "http://www.second.com/",'
                            '"properties": {"domain": "')
+    assert f'"pretty id": "0x{hat:064x}","status": "active", "current supply": "1", ' in text
+    assert text.endswith('", "mutable": "false"}}')
 
 
 @pytest.mark.parametrize("size", [0, 1, 2, 3, 1024])
