@@ -35,7 +35,9 @@ def connect(network: str = EMBEDDED) -> Iterator["ProviderAPI"]:
     active = networks.active_provider
     if active is not None and active.is_connected and active.network_choice == network:
         # already there (a script or test holding the connection): leave it as it is,
-        # since leaving ape's network context would also drop the chain's snapshots
+        # since leaving ape's network context would also drop the chain's snapshots. What the
+        # connection asked back then is old now: no read may take it as the latest block
+        _fresh.answers = None
         yield active
         return
     primed = _ask_connection_questions(network)

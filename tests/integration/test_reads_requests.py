@@ -4,9 +4,8 @@ the one-by-one reads read.
 Two real orgs (3 and 12 cells, 3 proposals a cell, one objected to in each cell) are built on
 anvil; each read command runs as its own `opgov` process through a counting JSON-RPC proxy, and
 everything it asks is counted, ape's connection included: at most 10 requests for status,
-proposals, hats tree, stream list and the dashboard's first snapshot (the Board made, then its
-first snapshot), and at most 12 for `opgov plan` (it follows deploy's steps, some asking what
-the one before found). Connecting costs one round trip.
+proposals, hats tree, stream list, `opgov plan` and the dashboard's first snapshot (the Board
+made, then its first snapshot). Connecting costs one round trip.
 """
 
 from __future__ import annotations
@@ -39,7 +38,7 @@ CONNECT_ONLY = [sys.executable, "-c",
                 "from opgov.chain import connect\n"
                 "with connect('ethereum:local:foundry'): pass"]
 REQUESTS = 10  # each read command's, connection included
-PLAN_REQUESTS = 12
+PLAN_REQUESTS = 10
 SNAPSHOT_REQUESTS = 10
 
 
