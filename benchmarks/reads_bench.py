@@ -22,7 +22,6 @@ import os
 import platform
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -114,22 +113,10 @@ def _contracts(state) -> dict[str, str]:
 
 def measure(cells: int, say) -> dict:
     """Build an org of `cells` cells on a fresh anvil and measure every read on it."""
-    from tests_support import Node, free_port
-
-    import warnings
-
-    warnings.filterwarnings("ignore")
-    from ape import config
-    from ape.logging import logger
-
-    logger.set_level("ERROR")
-    from benchmarks.reads_org import build_org
+    from benchmarks.reads_org import build_org, fresh_node
     from opgov.chain import connect
 
-    folder = Path(tempfile.mkdtemp(prefix=f"opgov-reads-{cells}-"))
-    node = Node.start(free_port(), folder / "anvil-state.json")
-    config.get_config("foundry").host = node.url
-    os.environ["APE_FOUNDRY_HOST"] = node.url
+    folder, node = fresh_node(f"opgov-reads-{cells}-")
     result: dict = {"cells": cells}
     try:
         started = time.monotonic()

@@ -250,7 +250,7 @@ def receipts(url: str, hashes: list[str], next_nonce: dict[str, int] | None = No
             where = ""
             if next_nonce:
                 mined = rpc_batch(url, [("eth_getTransactionCount", [w, "latest"]) for w in next_nonce])
-                where = "; ".join(f"{w[:8]}: {int(m, 16)} mined of {n}" for w, m in zip(next_nonce, mined))
+                where = "; ".join(f"{w[:8]}: {int(m, 16)} mined of {next_nonce[w]}" for w, m in zip(next_nonce, mined))
             raise RuntimeError(f"{len(missing)} of {len(hashes)} transactions were not mined ({where})")
         for start in range(0, len(missing), TXS_PER_RPC_BATCH):
             part = missing[start:start + TXS_PER_RPC_BATCH]
@@ -305,13 +305,31 @@ def _propose(url: str, consent, token, cell_hats: list[int], per_cell: int, test
     return [pid for _, pid in by_cell]
 
 
+def fresh_node(prefix: str):
+    """A fresh anvil in a new temporary folder (its state saved there), ape's foundry provider
+    pointed at it, quiet: (folder, node). Stop the node when done."""
+    import tempfile
+    import warnings
+
+    from ape import config
+    from ape.logging import logger
+
+    from tests_support import Node, free_port
+
+    warnings.filterwarnings("ignore")
+    logger.set_level("ERROR")
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    node = Node.start(free_port(), folder / "anvil-state.json")
+    config.get_config("foundry").host = node.url
+    os.environ["APE_FOUNDRY_HOST"] = node.url
+    return folder, node
+
+
 def main() -> None:
     """Build an org on a fresh anvil and say how long it took: `python benchmarks/reads_org.py --cells 300`."""
     import argparse
     import sys
-    import tempfile
     import time
-    import warnings
 
     root = Path(__file__).resolve().parents[1]
     sys.path[:0] = [str(root), str(root / "sdk"), str(root / "tests" / "integration")]
@@ -319,18 +337,9 @@ def main() -> None:
     parser.add_argument("--cells", type=int, default=300)
     parser.add_argument("--proposals", type=int, default=10, help="proposals a cell")
     args = parser.parse_args()
-    warnings.filterwarnings("ignore")
-    from ape import config
-    from ape.logging import logger
-
     from opgov.chain import connect
-    from tests_support import Node, free_port
 
-    logger.set_level("ERROR")
-    folder = Path(tempfile.mkdtemp(prefix=f"opgov-org-{args.cells}-"))
-    node = Node.start(free_port(), folder / "anvil-state.json")
-    config.get_config("foundry").host = node.url
-    os.environ["APE_FOUNDRY_HOST"] = node.url
+    folder, node = fresh_node(f"opgov-org-{args.cells}-")
     try:
         started = time.monotonic()
         with connect("ethereum:local:foundry"):

@@ -496,23 +496,20 @@ class OrgDeployer:
 
     @staticmethod
     def _prefetch_wearers(contract, pairs: list[tuple[str, int]]) -> None:
-        """Whether each person wears each hat, as later `isWearerOfHat` calls will ask: read 255
-        pairs a `balanceOfBatch` view (a hat's balance is 1 exactly when its wearer wears it, as in
-        Hats Protocol), all in one Multicall3 call, where one view a pair would take thousands
-        (600 hats and a dozen people at 300 cells)."""
-        from opgov.hats import BALANCE_BATCH
-        from opgov.reads import Failed, reader
+        """Whether each person wears each hat, as later `isWearerOfHat` calls will ask, read many
+        pairs a view (`opgov.hats.wears_many`): 600 hats and a dozen people at 300 cells would
+        be thousands of views one a pair."""
+        from opgov.hats import wears_many
+        from opgov.reads import reader
 
-        read = reader()
-        groups = [pairs[start:start + BALANCE_BATCH] for start in range(0, len(pairs), BALANCE_BATCH)]
-        answers = read.views([(contract._contract, "balanceOfBatch", ([w for w, _ in g], [h for _, h in g]))
-                              for g in groups])
-        for group, balances in zip(groups, answers):
-            if isinstance(balances, Failed):  # a Hats without balanceOfBatch: a view a pair
-                contract.prefetch([("isWearerOfHat", pair) for pair in group])
-                continue
-            for pair, balance in zip(group, balances):
-                read.memo[contract._key("isWearerOfHat", pair)] = bool(balance)
+        memo = reader().memo
+        refused = []
+        for pair, wears in zip(pairs, wears_many(contract._contract, pairs)):
+            if wears is None:  # a Hats without balanceOfBatch: a view a pair
+                refused.append(("isWearerOfHat", pair))
+            else:
+                memo[contract._key("isWearerOfHat", pair)] = wears
+        contract.prefetch(refused)
 
     def _find_child(self, hats: HatsClient, admin: int, details: str) -> int | None:
         """A hat directly under `admin` with these details (read from the chain, not the record)."""

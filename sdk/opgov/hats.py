@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from eth_abi import decode as abi_decode
 from eth_utils import keccak, to_checksum_address
@@ -287,21 +287,14 @@ class HatsClient:
             receiver = str(log.receiver)  # Hats' `to`; `to` is a reserved word in Vyper
             if hid in hats and receiver != ZERO_ADDRESS:
                 candidates[hid].add(receiver)
-        pairs = [(hid, w) for hid, who in sorted(candidates.items()) for w in sorted(who)]
-        from opgov.reads import Failed, reader
-
-        # Hats.vy's balanceOfBatch takes 255 pairs at most: the pairs go 255 a call, every call
-        # in one Multicall3 call
-        groups = [pairs[start:start + BALANCE_BATCH] for start in range(0, len(pairs), BALANCE_BATCH)]
-        answers = reader().views([(self.contract, "balanceOfBatch", ([w for _, w in group], [h for h, _ in group]))
-                                  for group in groups])
-        for group, balances in zip(groups, answers):
-            if isinstance(balances, Failed):
-                raise HatsError(f"the Hats contract at {self.address} refused to say who wears {len(group)} hats",
+        pairs = [(w, hid) for hid, who in sorted(candidates.items()) for w in sorted(who)]
+        wearing = wears_many(self.contract, pairs)
+        for (who, hid), wears in zip(pairs, wearing):
+            if wears is None:
+                raise HatsError(f"the Hats contract at {self.address} refused to say who wears its hats",
                                 "check that --hats names a Hats contract")
-            for (hid, who), bal in zip(group, balances):
-                if bal:
-                    hats[hid].wearers.append(who)
+            if wears:
+                hats[hid].wearers.append(who)
         for h in hats.values():
             h.supply = len(h.wearers)
         return [hats[k] for k in sorted(hats, key=lambda i: [int(p) for p in hat_path(i).split(".")])]
@@ -460,6 +453,22 @@ def check_texts(details: str, image_uri: str = "") -> None:
                 f"the hat's {what} is {size:,} bytes, above the {MAX_TEXT:,} a hat can hold",
                 "shorten it, or link to a longer text",
             )
+
+
+def wears_many(contract: Any, pairs: Sequence[tuple[str, int]]) -> list[bool | None]:
+    """Whether each (wearer, hat) pair is worn, as `isWearerOfHat` would say (a hat's balance is
+    1 exactly when it is worn): read 255 pairs a `balanceOfBatch` view (Hats.vy's bound), every
+    view in one Multicall3 call (`opgov.reads`), never a view a pair. None for a pair whose
+    view the contract refused."""
+    from opgov.reads import Failed, reader
+
+    groups = [pairs[start:start + BALANCE_BATCH] for start in range(0, len(pairs), BALANCE_BATCH)]
+    answers = reader().views([(contract, "balanceOfBatch", ([w for w, _ in group], [h for _, h in group]))
+                              for group in groups])
+    out: list[bool | None] = []
+    for group, balances in zip(groups, answers):
+        out += [None] * len(group) if isinstance(balances, Failed) else [bool(b) for b in balances]
+    return out
 
 
 def describe_tree(hats: Iterable[HatView], names: dict[str, str] | None = None) -> list[str]:

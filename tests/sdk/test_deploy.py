@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
+from deploy_support import deployer, fresh_record, spec  # noqa: F401 (fixtures)
 
 from opgov.cli.main import cli
 from opgov.contracts import container
@@ -13,24 +14,6 @@ from opgov.deployments import Deployments
 from opgov.errors import DeploymentError
 from opgov.safe import Safe, sign
 from opgov.spec import EXAMPLE, load_spec, write_example
-
-
-@pytest.fixture
-def spec(tmp_path):
-    return load_spec(write_example(tmp_path / "org.yaml"))
-
-
-@pytest.fixture
-def deployer(accounts):
-    return accounts[8]
-
-
-def _fresh_record(provider):
-    record = Deployments.for_connected_network()
-    record.records.clear()
-    record.pending.clear()
-    record.org.clear()
-    return record
 
 
 def _people(spec, accounts):
@@ -63,7 +46,7 @@ def _check_org(spec, state, accounts, deployer):
 def test_plan_sends_nothing_and_lists_the_first_deployment(provider, spec, deployer):
     from ape import chain
 
-    _fresh_record(provider)
+    fresh_record(provider)
     height = chain.blocks.height
     steps = OrgDeployer(spec, deployer).plan()
     assert chain.blocks.height == height
@@ -77,7 +60,7 @@ def _todo(steps) -> list[str]:
 
 
 def test_deploy_then_nothing_more_to_do(provider, spec, deployer, accounts):
-    _fresh_record(provider)
+    fresh_record(provider)
     planned = _todo(OrgDeployer(spec, deployer).plan())
     first = OrgDeployer(spec, deployer)
     state = first.deploy()
@@ -96,7 +79,7 @@ class Cut(Exception):
 
 @pytest.mark.parametrize("after", [2, 6, 20, 45])
 def test_a_run_cut_off_before_a_step_resumes(provider, spec, deployer, accounts, after):
-    _fresh_record(provider)
+    fresh_record(provider)
     said = []
 
     def say(text):
@@ -117,7 +100,7 @@ def test_a_run_cut_off_before_a_step_resumes(provider, spec, deployer, accounts,
 def test_a_deployment_mined_but_not_recorded_is_found_not_repeated(
     provider, spec, deployer, accounts, monkeypatch, contract
 ):
-    record = _fresh_record(provider)
+    record = fresh_record(provider)
     real = Deployments.record_instance
 
     def cut_after_sending(self, name, instance, args=""):
@@ -136,7 +119,7 @@ def test_a_deployment_mined_but_not_recorded_is_found_not_repeated(
 
 
 def test_a_changed_spec_becomes_one_safe_transaction(provider, spec, deployer, accounts, tmp_path):
-    _fresh_record(provider)
+    fresh_record(provider)
     state = OrgDeployer(spec, deployer).deploy()
     changed = EXAMPLE.replace("budget: 900 USDC/month", "budget: 1000 USDC/month").replace(
         "    members: [frank, grace]", "    members: [frank, heidi]")
@@ -169,7 +152,7 @@ def test_a_changed_spec_becomes_one_safe_transaction(provider, spec, deployer, a
 
 
 def test_the_deployer_cannot_change_the_tree_after_hand_over(provider, spec, deployer):
-    _fresh_record(provider)
+    fresh_record(provider)
     state = OrgDeployer(spec, deployer).deploy()
     from opgov.hats import HatsClient
 
@@ -178,7 +161,7 @@ def test_the_deployer_cannot_change_the_tree_after_hand_over(provider, spec, dep
 
 
 def test_cli_plan_deploy_status(provider, tmp_path):
-    _fresh_record(provider)
+    fresh_record(provider)
     path = str(write_example(tmp_path / "org.yaml"))
     runner = CliRunner()
     out = runner.invoke(cli, ["plan", path, "--account", "TEST::8"])
@@ -228,14 +211,14 @@ def test_a_record_of_another_chain_is_reported_not_trusted(provider, spec, deplo
 
 
 def test_cli_status_without_an_org(provider, tmp_path):
-    _fresh_record(provider)
+    fresh_record(provider)
     path = str(write_example(tmp_path / "org.yaml"))
     out = CliRunner().invoke(cli, ["status", path])
     assert out.exit_code == 1 and "opgov deploy" in out.output and "Traceback" not in out.output
 
 
 def test_plan_after_a_run_cut_off_before_the_signer_gate(provider, spec, deployer):
-    _fresh_record(provider)
+    fresh_record(provider)
     said = []
 
     def say(text):
@@ -282,7 +265,7 @@ def test_a_live_token_with_other_decimals_is_refused_before_anything_is_sent(pro
     token = deployer.deploy(container("TestToken"), "USD Coin", "USDC", 18)
     (tmp_path / "org.yaml").write_text(EXAMPLE.replace("  # address: 0x...", f"  address: {token.address}"))
     spec = load_spec(tmp_path / "org.yaml")
-    _fresh_record(provider)
+    fresh_record(provider)
     height = chain.blocks.height
     with pytest.raises(DeploymentError, match="has 18 decimals, and the spec says 6.*decimals: 18"):
         OrgDeployer(spec, deployer).deploy()

@@ -6,32 +6,13 @@ from __future__ import annotations
 
 import pytest
 
+from deploy_support import deployer, fresh_record, spec  # noqa: F401 (fixtures)
 from opgov.batches import batch_size, gas_budget
 from opgov.deploy import OrgDeployer
-from opgov.deployments import Deployments
-from opgov.spec import load_spec, write_example
 
 # the example org deployed a step a transaction (eight Safe calls a transaction at most) took
 # 46 transactions on the embedded chain; batched, it takes 23
 EXAMPLE_TRANSACTIONS = 23
-
-
-@pytest.fixture
-def spec(tmp_path):
-    return load_spec(write_example(tmp_path / "org.yaml"))
-
-
-@pytest.fixture
-def deployer(accounts):
-    return accounts[8]
-
-
-def _fresh_record(provider):
-    record = Deployments.for_connected_network()
-    record.records.clear()
-    record.pending.clear()
-    record.org.clear()
-    return record
 
 
 def _check_org(spec, state, accounts, deployer):
@@ -111,7 +92,7 @@ def test_the_budget_is_half_a_block():
 def test_the_example_org_takes_few_transactions(provider, spec, deployer):
     from ape import chain
 
-    _fresh_record(provider)
+    fresh_record(provider)
     height = chain.blocks.height
     said: list[str] = []
     OrgDeployer(spec, deployer, say=said.append).deploy()
@@ -130,7 +111,7 @@ class Cut(Exception):
 @pytest.mark.parametrize("where", ["hats created", "hats given out", "second Safe batch"])
 def test_a_run_cut_off_after_a_batch_finishes_on_a_rerun(provider, spec, deployer, accounts, monkeypatch,
                                                          where):
-    _fresh_record(provider)
+    fresh_record(provider)
     # a small budget: the Safe's set-up takes several transactions
     monkeypatch.setattr(OrgDeployer, "_gas_budget", lambda self: 1_500_000)
     sent = {"safe": 0}
@@ -172,7 +153,7 @@ def test_a_deploy_run_again_on_a_finished_org_reads_as_a_plan_and_sends_nothing(
                                                                                   monkeypatch):
     from ape import chain
 
-    _fresh_record(provider)
+    fresh_record(provider)
     first = OrgDeployer(spec, deployer).deploy()
     height = chain.blocks.height
     stepwise = []
