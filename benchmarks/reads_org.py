@@ -222,13 +222,25 @@ def send_all(url: str, txs: list[tuple[str, list]], wait: bool = True) -> list[s
     senders = sorted({tx[1][0]["from"] for tx in txs})
     counts = rpc_batch(url, [("eth_getTransactionCount", [who, "pending"]) for who in senders])
     nonce = {who: int(n, 16) for who, n in zip(senders, counts)}
-    numbered = []
-    for method, (tx,) in txs:
-        numbered.append((method, [dict(tx, nonce=hex(nonce[tx["from"]]))]))
+    # anvil's automine can leave a transaction in its pool for good when it arrives before the
+    # one with the nonce below it (foundry-rs/foundry#10122), and a JSON-RPC batch's calls are
+    # taken in no set order: so a batch holds at most one transaction a sender, and the next
+    # batch goes once the node has answered, with every transaction's predecessor in its pool
+    rounds: list[list[tuple[int, tuple[str, list]]]] = []
+    sent_by: dict[str, int] = {}
+    for i, (method, (tx,)) in enumerate(txs):
+        k = sent_by.get(tx["from"], 0)
+        sent_by[tx["from"]] = k + 1
+        if k == len(rounds):
+            rounds.append([])
+        rounds[k].append((i, (method, [dict(tx, nonce=hex(nonce[tx["from"]]))])))
         nonce[tx["from"]] += 1
-    hashes: list[str] = []
-    for start in range(0, len(numbered), TXS_PER_RPC_BATCH):
-        hashes += rpc_batch(url, numbered[start:start + TXS_PER_RPC_BATCH])
+    hashes: list[str] = [""] * len(txs)
+    for round_ in rounds:
+        for start in range(0, len(round_), TXS_PER_RPC_BATCH):
+            part = round_[start:start + TXS_PER_RPC_BATCH]
+            for (i, _), h in zip(part, rpc_batch(url, [call for _, call in part])):
+                hashes[i] = h
     if wait:
         receipts(url, hashes, nonce)
     return hashes
