@@ -82,21 +82,26 @@ def chain_totals(node) -> dict:
     return {"transactions": txs, "gas": gas, "largest_block_gas": biggest, "block_gas_limit": limit}
 
 
-def run_deploy(folder: Path, node_url: str, sdk: Path) -> tuple[float, str]:
+def run_deploy(folder: Path, node_url: str, sdk: Path, timeout: float = 7200) -> tuple[float, str]:
     env = dict(os.environ, APE_FOUNDRY_HOST=node_url, OPGOV_DEPLOYMENTS=str(folder / "deployments"),
                PYTHONPATH=str(sdk), APE_DATA_FOLDER=str(folder / "ape"))
     started = time.monotonic()
     out = subprocess.run([sys.executable, "-c", "from opgov.cli.main import cli; cli()", "deploy", "org.yaml",
                           "--network", "ethereum:local:foundry", "--account", DEPLOYER],
-                         cwd=folder, env=env, capture_output=True, text=True, timeout=7200)
+                         cwd=folder, env=env, capture_output=True, text=True, timeout=timeout)
     seconds = time.monotonic() - started
     if out.returncode != 0:
         raise RuntimeError(f"opgov deploy failed: {out.stdout[-1500:]}{out.stderr[-1500:]}")
     return seconds, out.stdout
 
 
-def measure(cells: int, sdk: Path, say, rerun: bool = True) -> dict:
-    """Deploy an org of `cells` cells on a fresh anvil; its transactions, gas and time."""
+def measure(cells: int, sdk: Path, say, rerun: bool = True, change: bool = True,
+            change_timeout: float = 1800) -> dict:
+    """Deploy an org of `cells` cells on a fresh anvil; its transactions, gas and time. Then, with
+    `change`, deploy the spec with one cell more (a run with steps left: after the hand-over
+    they become a Safe transaction for the signers) through a counting proxy: its JSON-RPC
+    requests and time."""
+    from benchmarks.reads_proxy import RpcProxy
     from tests_support import Node, free_port
 
     folder = Path(tempfile.mkdtemp(prefix=f"opgov-deploy-{cells}-"))
@@ -110,13 +115,37 @@ def measure(cells: int, sdk: Path, say, rerun: bool = True) -> dict:
             again, out2 = run_deploy(folder, node.url, sdk)
             if chain_totals(node)["transactions"] != totals["transactions"] or "(0 step(s) taken)" not in out2:
                 raise RuntimeError(f"a second deploy was not a no-op: {out2[-1500:]}")
+        changed = None
+        if change:
+            (folder / "org.yaml").write_text(spec_text(cells + 1))
+            with RpcProxy(node.url) as proxy:
+                try:
+                    took, out3 = run_deploy(folder, proxy.url, sdk, timeout=change_timeout)
+                    if "the Safe must create hat 'Cell" not in out3:
+                        raise RuntimeError(f"the changed spec's deploy did not leave the new cell to the Safe: "
+                                           f"{out3[-1500:]}")
+                    changed = {"seconds": took, **proxy.counts()}
+                except subprocess.TimeoutExpired:
+                    changed = {"timeout": change_timeout, **proxy.counts()}
     finally:
         node.stop()
-    result = {"cells": cells, "seconds": seconds, "rerun_seconds": again, **totals}
+    result = {"cells": cells, "seconds": seconds, "rerun_seconds": again, "change": changed, **totals}
     say(f"{cells} cells: {totals['transactions']:,} transactions, {totals['gas']:,} gas, {seconds:.0f} s "
         f"(largest block {totals['largest_block_gas']:,} of {totals['block_gas_limit']:,})"
-        + (f"; a second deploy: nothing to do, {again:.0f} s" if rerun else ""))
+        + (f"; a second deploy: nothing to do, {again:.0f} s" if rerun else "")
+        + (f"; one cell more: {_change(changed)}" if changed else ""))
     return result
+
+
+def _change(changed: dict | None) -> str:
+    """A deploy with one cell more, in words: its JSON-RPC requests (eth_call among them) and time."""
+    if not changed:
+        return "not run"
+    calls = changed.get("by_method", {}).get("eth_call", 0)
+    if "timeout" in changed:
+        return (f"not done after {changed['timeout']:.0f} s ({changed['requests']:,} requests by then, "
+                f"{calls:,} eth_call)")
+    return f"{changed['requests']:,} requests ({calls:,} eth_call), {changed['seconds']:.0f} s"
 
 
 NOTES = [
@@ -152,18 +181,23 @@ def write(results: list[dict], before: list[dict], path: Path = RESULTS) -> None
         "two kinds of objectors, every tenth cell the parent of the nine after it). Transactions and",
         "gas are read from the chain afterwards: gas is the sum of the receipts' `gasUsed` (21,000",
         "and calldata included, what the deployer pays). The re-run is a second `opgov deploy` of",
-        "the same spec, which must find nothing to do. Wall time on a shared 2-core machine with",
-        f"other work running. Machine: {platform.machine()}, Python {platform.python_version()}.",
+        "the same spec, which must find nothing to do. *One cell more* is then `opgov deploy` of",
+        "the spec with a cell added, through a counting JSON-RPC proxy: a run with steps left,",
+        "which reads the whole org and leaves the new cell to the Safe's signers (the deployer",
+        "handed the tree over). Wall time on a shared 2-core machine with other work running.",
+        f"Machine: {platform.machine()}, Python {platform.python_version()}.",
         "",
-        "| cells | transactions | gas | largest block | time (s) | re-run (s) | before: transactions | before: gas | before: time (s) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| cells | transactions | gas | largest block | time (s) | re-run (s) | one cell more | before: transactions | before: gas | before: time (s) | before: one cell more |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         b = old.get(r["cells"])
         prior = (f"{b['transactions']:,} | {b['gas']:,} | {b['seconds']:.0f}" if b and "transactions" in b
-                 else (f"not measured ({b['why']}) | | " if b else "— | — | —"))
+                 else (f"not measured ({b['why']}) | | " if b and "why" in b else "— | — | —"))
+        prior_change = _change(b.get("change")) if b and "change" in b else "—"
         lines.append(f"| {r['cells']} | {r['transactions']:,} | {r['gas']:,} | {r['largest_block_gas']:,} of "
-                     f"{r['block_gas_limit']:,} | {r['seconds']:.0f} | {_seconds(r['rerun_seconds'])} | {prior} |")
+                     f"{r['block_gas_limit']:,} | {r['seconds']:.0f} | {_seconds(r['rerun_seconds'])} | "
+                     f"{_change(r.get('change'))} | {prior} | {prior_change} |")
     lines += ["", *NOTES]
     path.write_text("\n".join(lines) + "\n")
 

@@ -25,6 +25,7 @@ into the Safe calls that make the change, for the signers to sign.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -154,6 +155,8 @@ class OrgDeployer:
         self.say = say
         self.local = on_local_chain() if local is None else local
         self.dry = False
+        # inside `_reading`: a stretch of a run that only reads, its views batched as a plan's
+        self._batched = False
         self.steps: list[Step] = []
         self.state = OrgState()
         # after the hand-over, what the Safe must do: (plain words, call) for the signers
@@ -248,6 +251,7 @@ class OrgDeployer:
 
     def _reset(self, dry: bool) -> None:
         self.dry, self.steps, self.safe_calls = dry, [], []
+        self.__dict__.pop("_plan_safe", None)
         self._next_child, self._planned_hats, self._planned_wearers, self._planned = {}, set(), set(), set()
         self._hat_creates, self._hat_mints = [], []
         self.state = OrgState()
@@ -330,9 +334,32 @@ class OrgDeployer:
         safe = self.record.org.get("safe")
         return bool(safe) and reader().has_code(safe)
 
+    @contextmanager
+    def _reading(self):
+        """A stretch of a run that only reads, up to the transactions it decides on: its views are
+        asked as a plan asks them (one read session, `Cached` contracts, whole tree levels and
+        every cell's domain a Multicall3 call), not one by one. A run with steps left (cut off,
+        or the spec changed) on a 300-cell org read some 90,000 views one at a time before.
+
+        Nothing may be sent inside: the session's answers would not see it. They are dropped
+        when the stretch ends. In a plan (all of it one read session) this does nothing.
+        """
+        if self.dry or self._batched:
+            yield
+            return
+        from opgov.reads import session
+
+        self._batched = True
+        try:
+            with session():
+                yield
+        finally:
+            self._batched = False
+            self.__dict__.pop("_plan_safe", None)
+
     def _at(self, kind: str, address: str):
         """A contract of opgov's at `address`; in a plan, at a stand-in address if not deployed yet."""
-        if self.dry:  # views asked within the plan's read session, many at once where it can
+        if self.dry or self._batched:  # views asked within a read session, many at once where it can
             from opgov.reads import Cached, reader
 
             return Cached(reader().instance(kind, address or PLANNED))
@@ -559,8 +586,18 @@ class OrgDeployer:
                 self._planned_hats.add(top)
                 self._planned_wearers.add((top, self.deployer.address))
         s.top_hat = top
+        # what the tree has and who wears what, read in a few batched calls; the hats to create
+        # and give out are queued meanwhile and sent after (`_send_tree`)
+        with self._reading():
+            self._tree_steps(HatsClient(self._at("Hats", s.hats)), top)
+        if not self.dry:
+            self._send_tree(hats)
+
+    def _tree_steps(self, hats: HatsClient, top: int) -> None:
+        """Each role's and cell's hats and wearers, as the spec wants them: what is missing is
+        queued (the deployer's hats for `_send_tree`), or left to the Safe after the hand-over."""
+        s, spec = self.state, self.spec
         self._prefetch_tree(hats, top)
-        module = s.safe  # the Safe is every hat's eligibility and toggle module
 
         by_safe = self._safe_wears_top(hats)
 
@@ -610,8 +647,6 @@ class OrgDeployer:
             unwear(s.leads[cell.id], [cell.lead])
             wear(s.cells[cell.id], [cell.lead, *cell.members])
             wear(s.leads[cell.id], [cell.lead])
-        if not self.dry:
-            self._send_tree(hats)
 
     def _quiet_safe(self, hats: HatsClient) -> None:
         """The Safe tells Hats.vy, before it runs any hat, that it never answers status queries.
@@ -675,7 +710,7 @@ class OrgDeployer:
 
         if "Safe" in self._planned:
             return Safe(artifact_container("SafeSingleton").at(PLANNED))
-        if self.dry:
+        if self.dry or self._batched:
             from opgov.reads import Cached, reader
 
             if "_plan_safe" not in self.__dict__:
@@ -708,19 +743,21 @@ class OrgDeployer:
     def _bootstrap_safe(self) -> None:
         """The Safe's own set-up: the deployer signs it alone before the hand-over; after, the signers."""
         s = self.state
-        safe = self._safe_client()
         changes: list[tuple[str, Any]] = []
-        if not self._enabled("ConsentModule"):
-            changes.append(("enable the consent module on the Safe",
-                            self._safe_call(safe.contract.enableModule, s.consent or PLANNED)))
-        changes += self._cell_calls()
-        changes += self._stream_calls()
-        if self.spec.safe.signer_hat is not None and not self._enabled("SignerGate"):
-            changes.append(("enable the signer gate on the Safe",
-                            self._safe_call(safe.contract.enableModule, s.gate or PLANNED)))
+        with self._reading():  # every cell's domain and stream read in a few batched calls
+            safe = self._safe_client()
+            if not self._enabled("ConsentModule"):
+                changes.append(("enable the consent module on the Safe",
+                                self._safe_call(safe.contract.enableModule, s.consent or PLANNED)))
+            changes += self._cell_calls()
+            changes += self._stream_calls()
+            if self.spec.safe.signer_hat is not None and not self._enabled("SignerGate"):
+                changes.append(("enable the signer gate on the Safe",
+                                self._safe_call(safe.contract.enableModule, s.gate or PLANNED)))
+            deployer_owns = bool(changes) and self.deployer.address in self._owners()
         if not changes:
             return
-        if self.deployer.address not in self._owners():
+        if not deployer_owns:
             for text, call in changes:
                 self.steps.append(Step(text + " (a Safe transaction for the signers)", False))
                 self.say(f"the Safe must {text}")
@@ -730,7 +767,7 @@ class OrgDeployer:
             self._step(text, False)
         if self.dry:
             return
-        self._mint_treasury(safe)
+        self._mint_treasury(self._safe_client())
         self._as_safe([call for _, call in changes])
         self._adopt_streams()
 
