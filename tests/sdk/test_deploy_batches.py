@@ -165,3 +165,36 @@ def test_a_deploy_run_again_on_a_finished_org_reads_as_a_plan_and_sends_nothing(
     assert stepwise == [True]  # only the plan's batched reads ran; no step-by-step run
     assert state == first and chain.blocks.height == height and said == []
     assert again.steps and all(s.done for s in again.steps)
+
+
+def _with_a_cell_more(spec):
+    new = spec.cells[0].model_copy(update={"id": "new-cell", "name": "New cell", "parent": None})
+    return spec.model_copy(update={"cells": [*spec.cells, new]})
+
+
+def test_a_run_with_steps_left_reads_the_org_as_a_plan_does(provider, spec, deployer, monkeypatch):
+    """A deploy of the spec with a cell more (left to the Safe's signers: the tree was handed
+    over) reads the tree, the cells' domains and their streams in a few batched reads, as a plan
+    does, not a view at a time; and takes the steps the plan lists."""
+    from ape.contracts.base import ContractCallHandler
+
+    from opgov.reads import Reader
+
+    fresh_record(provider)
+    OrgDeployer(spec, deployer).deploy()
+    more = _with_a_cell_more(spec)
+    planned = [s.text for s in OrgDeployer(more, deployer).plan() if not s.done]
+    single, batched = [], []
+    real_call, real_views = ContractCallHandler.__call__, Reader.views
+    monkeypatch.setattr(ContractCallHandler, "__call__",
+                        lambda self, *a, **k: (single.append(self.abis[0].name), real_call(self, *a, **k))[1])
+    monkeypatch.setattr(Reader, "views", lambda self, calls: (batched.append(len(calls)), real_views(self, calls))[1])
+    run = OrgDeployer(more, deployer)
+    run.deploy()
+    assert [s.text for s in run.steps if not s.done] == planned
+    assert any("create hat 'New cell'" in text and "(a Safe transaction for the signers)" in text for text in planned)
+    # 10 views one at a time (finding the top hat, the Safe, the hand-over's few questions), the
+    # rest in batches; read one at a time, this run asked 134
+    assert len(single) <= 15, single
+    assert not {"cell", "is_objector_hat", "spend_limit", "allowed", "get_stream"} & set(single), single
+    assert sum(batched) > len(single)
