@@ -385,3 +385,28 @@ def test_sign_a_safe_transaction_then_execute_it(wallet_page, dashboard, story):
     tab.locator("#safe", has_text="No pending transactions").wait_for(timeout=LIVE_TIMEOUT)
     tab.screenshot(path=str(SHOTS / "wallet-safe-executed.png"), full_page=True)
 
+
+
+def test_amend_a_proposal_with_a_new_payment(wallet_page, dashboard, story):
+    """erin amends #1 (objected by grace) with a smaller payment from her own wallet: #1 is
+    superseded, and the amendment is a new proposal with its own consent window."""
+    tab, calls = wallet_page("erin")
+    form = tab.locator("form.wallet-action[data-verb='amend'][data-ref='#1']")
+    form.wait_for(timeout=LIVE_TIMEOUT)
+    why = form.get_by_label("Why (the rationale)")
+    assert why.input_value() == "Buy a soldering station for the repair sessions"  # the proposal's, to edit
+    form.get_by_label("Amount (USDC)").fill("250")
+    form.get_by_label("To (name or address)").fill("the hardware shop")
+    why.fill("A second-hand soldering station instead")
+    confirm = _confirm(tab, form, "Amend…")
+    assert "amend proposal #1 (it becomes superseded; a new window opens)" in confirm
+    assert f"transfer 250.00 USDC to the hardware shop ({story.supplier.address[:6]}" in confirm
+    assert "A second-hand soldering station instead" in confirm
+    tab.screenshot(path=str(SHOTS / "wallet-amend.png"), full_page=True)
+    tab.get_by_role("button", name="Send from my wallet").click()
+    assert "Mined in block" in _done(tab)
+    assert "eth_sendTransaction" in calls
+    assert _proposal(dashboard, story, "objected").state_name == "superseded"
+    tab.locator("#proposals article", has_text="A second-hand soldering station instead").wait_for(timeout=LIVE_TIMEOUT)
+    # #1 is no longer offered for amending once the page has asked again
+    tab.locator("form.wallet-action[data-verb='amend'][data-ref='#1']").wait_for(state="detached", timeout=LIVE_TIMEOUT)
