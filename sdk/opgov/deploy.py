@@ -91,10 +91,34 @@ def signer_account(who: str) -> "AccountAPI | None":
 
 @dataclass
 class Step:
-    """One thing deploy does, in plain words."""
+    """One thing deploy does, in plain words.
+
+    `sent_with` names the transactions that carry it together with other steps of its kind
+    (`BATCHED`); empty for a step sent as a transaction of its own, or left to the signers.
+    How many go in each is known only as they are sent (from gas estimates, see
+    `opgov.batches`), and deploy says it then.
+    """
 
     text: str
     done: bool
+    sent_with: str = ""
+
+
+# the kinds of transaction that carry several steps, as `Step.sent_with` names them
+CREATE_BATCH = "batchCreateHats"
+MINT_BATCH = "batchMintHats"
+SAFE_BATCH = "MultiSendCallOnly"
+BATCHED = {
+    CREATE_BATCH: "{n} hat(s) to create go in batchCreateHats transactions (up to 255 hats each)",
+    MINT_BATCH: "{n} hat(s) to give out go in batchMintHats transactions (up to 255 each)",
+    SAFE_BATCH: "{n} of the Safe's calls go in MultiSendCallOnly Safe transactions, signed by the deployer",
+}
+
+
+def sent_together(steps: list[Step]) -> list[str]:
+    """In plain words, which of these steps go in shared transactions (see `Step.sent_with`)."""
+    counts = {kind: sum(1 for s in steps if s.sent_with == kind) for kind in BATCHED}
+    return [BATCHED[kind].format(n=n) for kind, n in counts.items() if n]
 
 
 @dataclass
@@ -375,9 +399,9 @@ class OrgDeployer:
 
     # ------------------------------------------------------------ contracts
 
-    def _step(self, text: str, done: bool) -> bool:
+    def _step(self, text: str, done: bool, sent_with: str = "") -> bool:
         """Note a step; returns whether it still has to be carried out."""
-        self.steps.append(Step(text, done))
+        self.steps.append(Step(text, done, sent_with))
         if not done:
             self.say(("would " if self.dry else "") + text)
         return not done and not self.dry
@@ -609,7 +633,8 @@ class OrgDeployer:
             text = f"create hat {details!r} under {hat_path(admin)}"
             if by_safe:
                 return self._safe_creates_hat(hats, admin, details, max_supply, text)
-            self._step(text, False)
+            # a hat whose details are too long for a batch is created on its own (`_send_tree`)
+            self._step(text, False, CREATE_BATCH if len(details.encode()) <= BATCH_TEXT else "")
             child = self._next_hat(hats, admin)
             if not self.dry:  # sent with the rest of the tree, its id known in advance
                 self._hat_creates.append((admin, details, max_supply, child))
@@ -624,7 +649,7 @@ class OrgDeployer:
                 if by_safe:
                     self._by_safe(text, hats.contract.mintHat, hat, who)
                 else:
-                    if self._step(text, False) and (hat, who) not in self._hat_mints:
+                    if self._step(text, False, MINT_BATCH) and (hat, who) not in self._hat_mints:
                         self._hat_mints.append((hat, who))  # sent with the rest of the tree
                     self._planned_wearers.add((hat, who))
 
@@ -765,7 +790,7 @@ class OrgDeployer:
                 self.safe_calls.append((text, call))
             return
         for text, _ in changes:
-            self._step(text, False)
+            self._step(text, False, SAFE_BATCH if len(changes) > 1 else "")
         if self.dry:
             return
         self._mint_treasury(self._safe_client())

@@ -166,6 +166,14 @@ def test_cli_plan_deploy_status(provider, tmp_path):
     runner = CliRunner()
     out = runner.invoke(cli, ["plan", path, "--account", "TEST::8"])
     assert out.exit_code == 0 and "deploy would take" in out.output, out.output
+    # which steps share a transaction: each marked, and counted at the end
+    assert "  - create hat 'Repair Café' under 1  [batchCreateHats]" in out.output
+    assert "  - give hat 1.2.1 to erin  [batchMintHats]" in out.output
+    assert "  - allow Repair Café to call USDC.transfer  [MultiSendCallOnly]" in out.output
+    assert "  - hand the top hat to the Safe\n" in out.output  # a transaction of its own
+    assert ("sent together: 7 hat(s) to create go in batchCreateHats transactions (up to 255 hats each); "
+            "16 hat(s) to give out go in batchMintHats transactions (up to 255 each); 21 of the Safe's calls "
+            "go in MultiSendCallOnly Safe transactions, signed by the deployer\n") in out.output
     out = runner.invoke(cli, ["deploy", path, "--account", "TEST::8"])
     assert out.exit_code == 0 and "is deployed" in out.output, out.output
     assert "→ deploy the Hats contract" in out.output

@@ -198,3 +198,32 @@ def test_a_run_with_steps_left_reads_the_org_as_a_plan_does(provider, spec, depl
     assert len(single) <= 15, single
     assert not {"cell", "is_objector_hat", "spend_limit", "allowed", "get_stream"} & set(single), single
     assert sum(batched) > len(single)
+
+
+def test_a_hat_too_long_for_a_batch_is_planned_and_created_on_its_own(provider, spec, deployer, accounts):
+    """batchCreateHats takes details of up to 32 bytes: a longer cell name is created with
+    createHat, in its place among the others, and the plan does not count it as batched."""
+    from ape import chain
+
+    from opgov.contracts import container
+    from opgov.deploy import BATCH_TEXT, CREATE_BATCH
+
+    fresh_record(provider)
+    long_name = "Community Workshops and Repair Evenings"  # 39 bytes
+    assert len(long_name.encode()) > BATCH_TEXT
+    cells = [c.model_copy(update={"name": long_name}) if c.id == "workshops" else c for c in spec.cells]
+    longer = spec.model_copy(update={"cells": cells})
+    planned = {s.text: s.sent_with for s in OrgDeployer(longer, deployer).plan() if not s.done}
+    assert planned[f"create hat {long_name!r} under 1"] == ""
+    assert planned[f"create hat {long_name + ' lead'!r} under 1.4"] == ""
+    assert planned["create hat 'Repair Café' under 1"] == CREATE_BATCH
+    said: list[str] = []
+    state = OrgDeployer(longer, deployer, say=said.append).deploy()
+    hats = container("Hats").at(state.hats)
+    assert hats.viewHat(state.cells["workshops"])[0] == long_name
+    assert hats.viewHat(state.leads["workshops"])[0] == long_name + " lead"
+    names = [log.details for log in hats.HatCreated.range(0, chain.blocks.height + 1)]
+    assert len(names) == len(set(names)) == 1 + len(spec.roles) + 2 * len(spec.cells)
+    # the batches on either side of the long ones: 'Treasury signer' to 'Thing Library lead', then none
+    assert any("create 5 hats in one transaction (batchCreateHats)" in s for s in said), said
+    _check_org(longer, state, accounts, deployer)

@@ -44,7 +44,7 @@ def new_deployer_option(f):
 @reading
 def plan(path: str, new_deployer: bool, account) -> None:
     """Show what `opgov deploy` would do to make the chain match the spec."""
-    from opgov.deploy import OrgDeployer
+    from opgov.deploy import OrgDeployer, sent_together
 
     spec = load_spec(path)
     steps = OrgDeployer(spec, account, new_deployer=new_deployer).plan()
@@ -54,7 +54,13 @@ def plan(path: str, new_deployer: bool, account) -> None:
         return
     say(f"deploy would take {len(todo)} step(s) for {spec.name}:")
     for step in todo:
-        say(f"  - {step.text}")
+        say(f"  - {step.text}" + (f"  [{step.sent_with}]" if step.sent_with else ""))
+    together = sent_together(todo)
+    if together:
+        # the sizes come from the node's gas estimates as deploy sends them (`opgov.batches`)
+        say("sent together: " + "; ".join(together))
+        say("  each of those transactions takes as many as fit half a block's gas (deploy says how many "
+            "before it sends one); every other step is a transaction of its own")
     if any("for the signers" in s.text for s in todo):
         say("`opgov deploy` writes the Safe transaction for these; the signers sign and execute it")
 
