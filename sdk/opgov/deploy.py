@@ -526,8 +526,9 @@ class OrgDeployer:
     # ------------------------------------------------------------ the hats tree
 
     def _prefetch_tree(self, hats: HatsClient, top: int) -> None:
-        """In a plan, every hat of the tree (a level at a time) and who of the spec's people
-        wears them, asked in a few Multicall3 calls before `_find_child` and `_wears` ask."""
+        """In a plan or a run's read stretch (`_reading`), every hat of the tree (a level at a
+        time) and who of the spec's people wears them, asked in a few Multicall3 calls before
+        `_find_child` and `_wears` ask."""
         from opgov.reads import Cached
 
         contract = hats.contract
@@ -999,7 +1000,8 @@ class OrgDeployer:
         return calls
 
     def _prefetch_cells(self, consent) -> None:
-        """In a plan, what `_cell_calls` asks of every cell's domain, in one Multicall3 call."""
+        """In a plan or a run's read stretch (`_reading`), what `_cell_calls` asks of every cell's
+        domain, in one Multicall3 call."""
         from opgov.reads import Cached
 
         if not isinstance(consent, Cached):

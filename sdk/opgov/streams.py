@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from opgov.chain import send
 from opgov.contracts import container
-from opgov.errors import SafeError, StreamError, UnitsError
+from opgov.errors import StreamError, UnitsError
 from opgov.hats import hat_path
 from opgov.units import Amount, Rate, format_amount, format_duration, format_rate, format_time, to_base_units
 
